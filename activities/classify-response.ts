@@ -1,0 +1,48 @@
+/**
+ * What an HTTP try means for the delivery. Policy:
+ * - 2xx: delivered.
+ * - 5xx, timeouts and connection errors: retry on the schedule.
+ * - 408 and 429: retry, after `Retry-After` when the receiver gives one.
+ * - any other status (3xx: redirects are not followed; 4xx): final, no retry.
+ */
+export type AttemptVerdict =
+  | { kind: 'delivered' }
+  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  | { kind: 'reject'; reason: string };
+
+export type AttemptOutcome =
+  | { kind: 'response'; statusCode: number; retryAfter?: string | null }
+  | { kind: 'timeout'; timeoutMs: number }
+  | { kind: 'connection_error'; message: string };
+
+export function classifyAttempt(outcome: AttemptOutcome, retryAfterMaxMs: number, now: Date = new Date()): AttemptVerdict {
+  switch (outcome.kind) {
+    case 'timeout':
+      return { kind: 'retry', reason: `no response within ${outcome.timeoutMs} ms` };
+    case 'connection_error':
+      return { kind: 'retry', reason: `connection failed: ${outcome.message}` };
+    case 'response': {
+      const code = outcome.statusCode;
+      if (code >= 200 && code < 300) return { kind: 'delivered' };
+      if (code === 408 || code === 429) {
+        const retryAfterMs = parseRetryAfter(outcome.retryAfter, now);
+        return retryAfterMs === undefined
+          ? { kind: 'retry', reason: `receiver answered ${code}` }
+          : { kind: 'retry', reason: `receiver answered ${code}`, retryAfterMs: Math.min(retryAfterMs, retryAfterMaxMs) };
+      }
+      if (code >= 500) return { kind: 'retry', reason: `receiver answered ${code}` };
+      if (code >= 300 && code < 400) return { kind: 'reject', reason: `receiver answered ${code}; redirects are not followed` };
+      return { kind: 'reject', reason: `receiver answered ${code}` };
+    }
+  }
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: Date): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now.getTime());
+}

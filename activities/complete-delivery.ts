@@ -1,0 +1,21 @@
+import { DeliveryStatus } from '../src/domain/statuses';
+import type { DeliveriesRepository } from '../src/repositories/deliveries-repository';
+import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
+
+export interface CompleteDeliveryDeps {
+  deliveries: DeliveriesRepository;
+  webhooks: WebhooksRepository;
+}
+
+export interface FailDeliveryInput {
+  deliveryId: string;
+  webhookId: string;
+  error: string;
+}
+
+/** Marks a delivery failed once its attempts are spent or the receiver refused it. Idempotent. */
+export async function failDelivery(deps: CompleteDeliveryDeps, input: FailDeliveryInput): Promise<void> {
+  if (await deps.deliveries.complete(input.deliveryId, DeliveryStatus.Failed, input.error)) {
+    await deps.webhooks.recordOutcome(input.webhookId, false);
+  }
+}

@@ -1,0 +1,107 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { SecretBox } from '../src/crypto/secret-box';
+import { signPayload } from '../src/crypto/webhook-signature';
+import { AttemptStatus, DeliveryStatus } from '../src/domain/statuses';
+import type { DeliveriesRepository } from '../src/repositories/deliveries-repository';
+import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
+import { classifyAttempt } from './classify-response';
+import type { HttpSender, SendResult } from './http-sender';
+import { buildPayload } from './payload';
+
+export interface DeliveryActivityDeps {
+  deliveries: DeliveriesRepository;
+  webhooks: WebhooksRepository;
+  secretBox: SecretBox;
+  send: HttpSender;
+  delivery: { timeoutMs: number; userAgent: string; retryAfterMaxMs: number };
+  now?: () => Date;
+}
+
+export interface AttemptInput {
+  deliveryId: string;
+  /** Temporal's attempt number for this try, 1-based. */
+  attempt: number;
+}
+
+/** How the delivery ended when the attempt did not throw. */
+export type AttemptResult =
+  | { status: typeof DeliveryStatus.Succeeded; statusCode: number }
+  | { status: typeof DeliveryStatus.Cancelled; reason: string }
+  | { status: DeliveryStatus; reason: 'already finished' };
+
+/**
+ * One try of a delivery: load it, sign it, POST it, store the attempt. A 2xx
+ * completes the delivery here; any other answer throws an ApplicationFailure
+ * that tells Temporal whether to retry and, for 408/429, when.
+ */
+export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptInput): Promise<AttemptResult> {
+  const now = deps.now ?? (() => new Date());
+  const delivery = await deps.deliveries.findForDelivery(input.deliveryId);
+  if (!delivery) {
+    throw ApplicationFailure.create({ type: 'DeliveryNotFound', message: `delivery ${input.deliveryId} does not exist`, nonRetryable: true });
+  }
+  if (delivery.status !== DeliveryStatus.Pending) return { status: delivery.status, reason: 'already finished' };
+
+  const webhook = await deps.webhooks.findForDelivery(delivery.webhookId);
+  if (!webhook || webhook.deleted) {
+    const reason = 'webhook was deleted';
+    await deps.deliveries.complete(delivery.id, DeliveryStatus.Cancelled, reason);
+    return { status: DeliveryStatus.Cancelled, reason };
+  }
+
+  const body = buildPayload({ type: delivery.eventType, createdAt: delivery.eventCreatedAt, data: delivery.data });
+  const startedAt = now();
+  const signed = signPayload(deps.secretBox.open(webhook.secretEncrypted), delivery.eventId, Math.floor(startedAt.getTime() / 1000), body);
+  const result = await deps.send({
+    url: webhook.url,
+    body,
+    timeoutMs: deps.delivery.timeoutMs,
+    headers: {
+      // Custom headers first: the engine's own headers win over a namesake.
+      ...webhook.headers,
+      'content-type': 'application/json',
+      'user-agent': deps.delivery.userAgent,
+      'x-client-id': webhook.clientId,
+      ...signed,
+    },
+  });
+
+  const verdict = classifyAttempt(result, deps.delivery.retryAfterMaxMs, now());
+  const error = verdict.kind === 'delivered' ? null : verdict.reason;
+  await deps.deliveries.recordAttempt({
+    deliveryId: delivery.id,
+    attempt: input.attempt,
+    status: verdict.kind === 'delivered' ? AttemptStatus.Succeeded : AttemptStatus.Failed,
+    statusCode: statusCodeOf(result),
+    durationMs: result.durationMs,
+    responseBody: result.responseBody,
+    error,
+    startedAt,
+  });
+
+  switch (verdict.kind) {
+    case 'delivered':
+      if (await deps.deliveries.complete(delivery.id, DeliveryStatus.Succeeded)) {
+        await deps.webhooks.recordOutcome(webhook.id, true);
+      }
+      return { status: DeliveryStatus.Succeeded, statusCode: statusCodeOf(result)! };
+    case 'retry':
+      throw ApplicationFailure.create({
+        type: 'ReceiverUnavailable',
+        message: verdict.reason,
+        details: [{ statusCode: statusCodeOf(result) }],
+        nextRetryDelay: verdict.retryAfterMs,
+      });
+    case 'reject':
+      throw ApplicationFailure.create({
+        type: 'ReceiverRejected',
+        message: verdict.reason,
+        details: [{ statusCode: statusCodeOf(result) }],
+        nonRetryable: true,
+      });
+  }
+}
+
+function statusCodeOf(result: SendResult): number | null {
+  return result.kind === 'response' ? result.statusCode : null;
+}

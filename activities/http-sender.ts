@@ -1,0 +1,64 @@
+import { request } from 'undici';
+import type { AttemptOutcome } from './classify-response';
+
+export interface OutgoingRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+}
+
+export type SendResult = AttemptOutcome & { durationMs: number; responseBody: string | null };
+
+/** Sends one POST; never throws for a receiver's fault, it reports it. */
+export type HttpSender = (req: OutgoingRequest) => Promise<SendResult>;
+
+/** Response bodies are kept for inspection, but only this much of them. */
+export const RESPONSE_BODY_LIMIT = 4096;
+
+export function createHttpSender(): HttpSender {
+  return async ({ url, headers, body, timeoutMs }) => {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      // undici's request() never follows redirects: a 3xx comes back as it is.
+      const res = await request(url, { method: 'POST', headers, body, signal });
+      const responseBody = await readLimited(res.body, RESPONSE_BODY_LIMIT);
+      const retryAfter = res.headers['retry-after'];
+      return {
+        kind: 'response',
+        statusCode: res.statusCode,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        durationMs: elapsed(),
+        responseBody,
+      };
+    } catch (err) {
+      if (signal.aborted) return { kind: 'timeout', timeoutMs, durationMs: elapsed(), responseBody: null };
+      return { kind: 'connection_error', message: describeError(err), durationMs: elapsed(), responseBody: null };
+    }
+  };
+}
+
+async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  const text = Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+  return size > limit ? `${text}…` : text;
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: string }).code ?? (err.cause as { code?: string } | undefined)?.code;
+    return code ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
+}

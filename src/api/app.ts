@@ -1,0 +1,41 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Pool } from 'pg';
+import type { SecretBox } from '../crypto/secret-box';
+import type { Logger } from '../logger';
+import { authenticate, type KeyResolver } from './middleware/authenticate';
+import { errorHandler } from './middleware/error-handler';
+import { jsonBody } from './middleware/json-body';
+import { deliveriesRoutes } from './routes/deliveries-routes';
+import { eventsRoutes } from './routes/events-routes';
+import { healthRoutes, type HealthCheck } from './routes/health-routes';
+import { webhooksRoutes } from './routes/webhooks-routes';
+
+export interface ApiDeps {
+  pool: Pool;
+  secretBox: SecretBox;
+  resolveKey: KeyResolver;
+  temporalHealth: HealthCheck;
+  maxBodyBytes: number;
+  log: Logger;
+}
+
+/** The Koa application: one error middleware on top, then health, then the authenticated `/v1` API. */
+export function createApp(deps: ApiDeps): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  app.silent = true;
+  app.use(errorHandler(deps.log));
+
+  const health = healthRoutes({ pool: deps.pool, temporal: deps.temporalHealth });
+  app.use(health.routes());
+
+  const v1 = new Router({ prefix: '/v1' });
+  v1.use(authenticate(deps.resolveKey), jsonBody(deps.maxBodyBytes));
+  for (const routes of [webhooksRoutes(deps), eventsRoutes(deps), deliveriesRoutes(deps)]) {
+    v1.use(routes.routes(), routes.allowedMethods({ throw: true }));
+  }
+  app.use(v1.routes());
+  app.use(v1.allowedMethods({ throw: true }));
+  return app;
+}

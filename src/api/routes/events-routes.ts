@@ -1,0 +1,32 @@
+import Router from '@koa/router';
+import type { DefaultState } from 'koa';
+import type { Pool } from 'pg';
+import { getEvent } from '../../services/inspect-deliveries';
+import { publishEvent } from '../../services/publish-event';
+import { eventView } from '../../services/webhook-views';
+import { publishEventBody } from '../schemas';
+import { uuidParam, validate } from '../validate';
+
+export function eventsRoutes(deps: { pool: Pool }) {
+  const router = new Router<DefaultState>();
+
+  /** 202: stored with its deliveries; they go out as soon as the dispatcher starts them. */
+  router.post('/events', async (ctx) => {
+    const body = validate(publishEventBody, ctx.request.body, 'body');
+    const published = await publishEvent(deps.pool, ctx.state.tenant, {
+      type: body.type,
+      data: body.data,
+      idempotencyKey: body.idempotency_key,
+    });
+    if (published.replayed) ctx.set('Idempotent-Replayed', 'true');
+    ctx.status = 202;
+    ctx.body = eventView(published.event, published.deliveries);
+  });
+
+  router.get('/events/:id', async (ctx) => {
+    const { event, deliveries } = await getEvent(deps.pool, ctx.state.tenant, uuidParam(ctx.params.id));
+    ctx.body = eventView(event, deliveries);
+  });
+
+  return router;
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { DELIVERY_STATUSES } from '../domain/statuses';
+import { WEBHOOK_ORDERINGS } from '../repositories/webhooks-repository';
+
+/**
+ * Request shapes, defined once. Objects are strict: an unknown field is an
+ * error with its name, not something silently dropped.
+ */
+
+/** Event type names: letters, digits, ".", "_" and "-", e.g. `accounts.updated`, `PLAID_ACCOUNT_CONNECTED`. */
+export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+export const eventType = z.string().regex(EVENT_TYPE_PATTERN, 'must be 1-128 letters, digits, ".", "_" or "-"');
+export const eventSelector = z.union([z.literal('*'), eventType], {
+  error: 'must be "*" or an event type of 1-128 letters, digits, ".", "_" or "-"',
+});
+
+export const uuid = z.uuid({ error: 'must be a UUID' });
+
+const webhookUrl = z
+  .string()
+  .max(2048, 'must be at most 2048 characters')
+  .refine((value) => {
+    try {
+      const u = new URL(value);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL')
+  .refine((value) => {
+    try {
+      const u = new URL(value);
+      return !u.username && !u.password;
+    } catch {
+      return true;
+    }
+  }, 'must not carry credentials; use a custom header instead');
+
+/** Headers the engine sets itself; a webhook may not override them. */
+export const RESERVED_HEADERS = [
+  'content-type',
+  'content-length',
+  'host',
+  'user-agent',
+  'x-client-id',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'connection',
+  'transfer-encoding',
+  'te',
+  'upgrade',
+  'keep-alive',
+  'expect',
+];
+const headerName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'must be a valid HTTP header name')
+  .refine((n) => !RESERVED_HEADERS.includes(n.toLowerCase()), 'is set by the engine and cannot be overridden');
+const headerValue = z
+  .string()
+  .max(4096, 'must be at most 4096 characters')
+  .regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'must not contain control characters or line breaks');
+const headers = z
+  .record(headerName, headerValue)
+  .refine((h) => Object.keys(h).length <= 50, 'may hold at most 50 headers')
+  .refine((h) => new Set(Object.keys(h).map((k) => k.toLowerCase())).size === Object.keys(h).length, 'must not repeat a header name');
+
+const webhookFields = {
+  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  url: webhookUrl,
+  events: z
+    .array(eventSelector)
+    .min(1, 'must list at least one event type, or "*"')
+    .max(100, 'may list at most 100 event types')
+    .transform((events) => [...new Set(events)]),
+  headers,
+};
+
+export const createWebhookBody = z.strictObject({ ...webhookFields, headers: headers.optional() });
+export type CreateWebhookBody = z.infer<typeof createWebhookBody>;
+
+export const updateWebhookBody = z
+  .strictObject({
+    name: webhookFields.name.optional(),
+    url: webhookFields.url.optional(),
+    events: webhookFields.events.optional(),
+    headers: webhookFields.headers.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'must change at least one of name, url, events, headers');
+export type UpdateWebhookBody = z.infer<typeof updateWebhookBody>;
+
+const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z' }).or(
+  z.iso.date({ error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z' }),
+);
+
+const limit = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(200, 'must be at most 200')
+  .default(10);
+
+export const listWebhooksQuery = z.strictObject({
+  limit,
+  cursor: z.string().optional(),
+  ordering: z.enum(WEBHOOK_ORDERINGS, { error: `must be one of ${WEBHOOK_ORDERINGS.join(', ')}` }).default('-created_at'),
+  from_created_at_date: isoDate.optional(),
+  to_created_at_date: isoDate.optional(),
+});
+
+export const listDeliveriesQuery = z.strictObject({
+  limit,
+  cursor: z.string().optional(),
+  webhook_id: uuid.optional(),
+  event_id: uuid.optional(),
+  status: z.enum(DELIVERY_STATUSES, { error: `must be one of ${DELIVERY_STATUSES.join(', ')}` }).optional(),
+});
+
+export const publishEventBody = z.strictObject({
+  type: eventType,
+  data: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
+  idempotency_key: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional(),
+});
+export type PublishEventBody = z.infer<typeof publishEventBody>;

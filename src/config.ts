@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+/**
+ * Configuration is read once at start-up from defaults and the environment,
+ * validated, frozen and passed down. Nothing below this module reads
+ * `process.env`.
+ */
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(3000),
+  API_KEY: z.string().min(16, 'API_KEY must be at least 16 characters').optional(),
+  DEFAULT_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'DEFAULT_CLIENT_ID may hold letters, digits, ".", "_" and "-" (1-64)')
+    .default('default'),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_MAX: int(1, 100).default(10),
+  SECRET_ENCRYPTION_KEY: z.string().optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('webhook-deliveries'),
+  DELIVERY_TIMEOUT_MS: int(100, 300_000).default(15_000),
+  DELIVERY_USER_AGENT: z.string().min(1).default('Hookline-Webhooks/0.1 (+https://github.com/hookline/hookline)'),
+  RETRY_INITIAL_INTERVAL_MS: int(1).default(10_000),
+  RETRY_BACKOFF_COEFFICIENT: z.coerce.number().min(1).max(10).default(2),
+  RETRY_MAXIMUM_ATTEMPTS: int(1, 100).default(5),
+  RETRY_AFTER_MAX_MS: int(0).default(3_600_000),
+  MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
+  DISPATCHER_ENABLED: boolean.default(true),
+  DISPATCH_BATCH_SIZE: int(1, 1000).default(200),
+  DISPATCH_CONCURRENCY: int(1, 500).default(32),
+  DISPATCH_POLL_INTERVAL_MS: int(10, 60_000).default(1_000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: int(1, 10_000).default(200),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(1, 10_000).default(100),
+});
+
+export type Env = Record<string, string | undefined>;
+
+/** The retry schedule every delivery uses unless configuration shortens it. */
+export interface RetryScheduleConfig {
+  /** @default 10_000 (seed: "the first delay will be 10 seconds") */
+  readonly initialIntervalMs: number;
+  /** @default 2 (seed: "subsequent delays will double") */
+  readonly backoffCoefficient: number;
+  /** @default 5 (seed: "up to four more times") */
+  readonly maximumAttempts: number;
+  /** Upper bound on a receiver's `Retry-After`. @default 3_600_000 */
+  readonly retryAfterMaxMs: number;
+}
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly http: { readonly host: string; readonly port: number; readonly maxBodyBytes: number };
+  /** The key of the default tenant. Required; `npm start` generates one in development. */
+  readonly apiKey: string;
+  readonly defaultClientId: string;
+  readonly database: { readonly url: string; readonly poolMax: number };
+  /** 32 bytes; encrypts webhook secrets at rest (AES-256-GCM). */
+  readonly secretEncryptionKey: Buffer;
+  readonly temporal: { readonly address: string; readonly namespace: string; readonly taskQueue: string };
+  readonly delivery: {
+    readonly timeoutMs: number;
+    readonly userAgent: string;
+    readonly retry: RetryScheduleConfig;
+  };
+  readonly dispatcher: {
+    readonly enabled: boolean;
+    readonly batchSize: number;
+    readonly concurrency: number;
+    readonly pollIntervalMs: number;
+  };
+  readonly worker: { readonly maxConcurrentActivities: number; readonly maxConcurrentWorkflowTasks: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses a 32-byte key given as 64 hex characters or as base64. */
+export function parseEncryptionKey(raw: string): Buffer | undefined {
+  const trimmed = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) {
+    const decoded = Buffer.from(trimmed, 'base64');
+    if (decoded.length === 32) return decoded;
+  }
+  return undefined;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (!e.API_KEY) problems.push('API_KEY: required (at least 16 characters)');
+  if (!e.DATABASE_URL) problems.push('DATABASE_URL: required');
+  if (!e.TEMPORAL_ADDRESS) problems.push('TEMPORAL_ADDRESS: required (host:port of the Temporal frontend)');
+  const key = e.SECRET_ENCRYPTION_KEY ? parseEncryptionKey(e.SECRET_ENCRYPTION_KEY) : undefined;
+  if (!e.SECRET_ENCRYPTION_KEY) problems.push('SECRET_ENCRYPTION_KEY: required (32 bytes as base64 or 64 hex characters)');
+  else if (!key) problems.push('SECRET_ENCRYPTION_KEY: must be 32 bytes, given as base64 or 64 hex characters');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return deepFreeze({
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT, maxBodyBytes: e.MAX_BODY_BYTES },
+    apiKey: e.API_KEY!,
+    defaultClientId: e.DEFAULT_CLIENT_ID,
+    database: { url: e.DATABASE_URL!, poolMax: e.DATABASE_POOL_MAX },
+    secretEncryptionKey: key!,
+    temporal: { address: e.TEMPORAL_ADDRESS!, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    delivery: {
+      timeoutMs: e.DELIVERY_TIMEOUT_MS,
+      userAgent: e.DELIVERY_USER_AGENT,
+      retry: {
+        initialIntervalMs: e.RETRY_INITIAL_INTERVAL_MS,
+        backoffCoefficient: e.RETRY_BACKOFF_COEFFICIENT,
+        maximumAttempts: e.RETRY_MAXIMUM_ATTEMPTS,
+        retryAfterMaxMs: e.RETRY_AFTER_MAX_MS,
+      },
+    },
+    dispatcher: {
+      enabled: e.DISPATCHER_ENABLED,
+      batchSize: e.DISPATCH_BATCH_SIZE,
+      concurrency: e.DISPATCH_CONCURRENCY,
+      pollIntervalMs: e.DISPATCH_POLL_INTERVAL_MS,
+    },
+    worker: {
+      maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    },
+  });
+}
+
+function stripEmpty(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,189 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { Client as PgClient, type Pool } from 'pg';
+import type { DeliveryWorkflowInput } from '../../workflows/delivery-workflow';
+import type { DeliveryRetrySchedule } from '../../workflows/retry-policy';
+import { DeliveryStatusAttribute, EventTypeAttribute, WebhookIdAttribute } from '../../workflows/search-attributes';
+import { withTransaction } from '../db/pool';
+import { DeliveryStatus } from '../domain/statuses';
+import type { Logger } from '../logger';
+import { DeliveriesRepository, OUTBOX_CHANNEL, type PendingDispatch } from '../repositories/deliveries-repository';
+
+export interface DispatcherOptions {
+  pool: Pool;
+  /** For LISTEN: one dedicated connection, separate from the pool. */
+  databaseUrl: string;
+  temporal: Client;
+  taskQueue: string;
+  retry: DeliveryRetrySchedule;
+  requestTimeoutMs: number;
+  batchSize: number;
+  concurrency: number;
+  /** Fallback poll when no notification arrives (and the retry pace while Temporal is away). */
+  pollIntervalMs: number;
+  log: Logger;
+}
+
+/** Longest wait between tries while Temporal refuses starts. */
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Drains the delivery outbox: starts one workflow per undispatched delivery,
+ * then marks it dispatched. Rows are locked with SKIP LOCKED, so any number of
+ * dispatchers can run; the deterministic workflow id refuses a second start of
+ * the same delivery even if a dispatcher dies between starting and marking.
+ * While Temporal is unreachable, rows wait and the dispatcher backs off.
+ */
+export class OutboxDispatcher {
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private listener?: PgClient;
+  private pendingWake = false;
+
+  constructor(private readonly opts: DispatcherOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.nudge();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+  }
+
+  /** Asks for a drain now instead of at the next poll. */
+  nudge(): void {
+    this.pendingWake = true;
+    this.wake?.();
+  }
+
+  /** Starts up to one batch; returns how many deliveries it dispatched. Throws only on database errors. */
+  async drainOnce(): Promise<{ dispatched: number; failed: number }> {
+    return withTransaction(this.opts.pool, async (tx) => {
+      const repo = new DeliveriesRepository(tx);
+      const rows = await repo.lockUndispatched(this.opts.batchSize);
+      const started: string[] = [];
+      let failed = 0;
+      await forEachConcurrently(rows, this.opts.concurrency, async (row) => {
+        try {
+          await this.startWorkflow(row);
+          started.push(row.id);
+        } catch (err) {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) started.push(row.id);
+          else {
+            failed += 1;
+            if (failed === 1) this.opts.log.warn('could not start delivery workflow', { workflowId: row.workflowId, err });
+          }
+        }
+      });
+      await repo.markDispatched(started);
+      return { dispatched: started.length, failed };
+    });
+  }
+
+  private async startWorkflow(row: PendingDispatch): Promise<void> {
+    const input: DeliveryWorkflowInput = {
+      deliveryId: row.id,
+      webhookId: row.webhookId,
+      eventId: row.eventId,
+      eventType: row.eventType,
+      retry: this.opts.retry,
+      requestTimeoutMs: this.opts.requestTimeoutMs,
+    };
+    await this.opts.temporal.workflow.start('deliveryWorkflow', {
+      taskQueue: this.opts.taskQueue,
+      workflowId: row.workflowId,
+      args: [input],
+      // A finished delivery must never run again under the same id.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: WebhookIdAttribute, value: row.webhookId },
+        { key: EventTypeAttribute, value: row.eventType },
+        { key: DeliveryStatusAttribute, value: DeliveryStatus.Pending },
+      ],
+      staticSummary: `Deliver ${row.eventType} (event ${row.eventId}) to webhook ${row.webhookId}`,
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoff = this.opts.pollIntervalMs;
+    while (this.running) {
+      let more = false;
+      try {
+        const { dispatched, failed } = await this.drainOnce();
+        if (failed > 0) {
+          await this.sleep(backoff);
+          backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+          continue;
+        }
+        backoff = this.opts.pollIntervalMs;
+        more = dispatched === this.opts.batchSize;
+      } catch (err) {
+        this.opts.log.error('outbox drain failed', { err });
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        continue;
+      }
+      if (!more) await this.sleep(this.opts.pollIntervalMs);
+    }
+  }
+
+  /** Waits for the interval, a notification, or stop(), whichever comes first. */
+  private sleep(ms: number): Promise<void> {
+    if (this.pendingWake || !this.running) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wake = undefined;
+        self.pendingWake = false;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** LISTENs for committed outbox rows; reconnects if the connection drops. Polling covers any gap. */
+  private async listen(): Promise<void> {
+    while (this.running) {
+      const client = new PgClient({ connectionString: this.opts.databaseUrl });
+      try {
+        await client.connect();
+        if (!this.running) {
+          await client.end();
+          return;
+        }
+        this.listener = client;
+        client.on('notification', () => this.nudge());
+        await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        await new Promise<void>((resolve) => {
+          client.once('error', () => resolve());
+          client.once('end', () => resolve());
+        });
+      } catch {
+        // The poll keeps the outbox moving while LISTEN is unavailable.
+      }
+      this.listener = undefined;
+      await client.end().catch(() => undefined);
+      if (this.running) await new Promise((r) => setTimeout(r, Math.max(this.opts.pollIntervalMs, 1_000)));
+    }
+  }
+}
+
+async function forEachConcurrently<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(lanes);
+}

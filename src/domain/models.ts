@@ -1,0 +1,63 @@
+import type { AttemptStatus, DeliveryStatus, WebhookStatus } from './statuses';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  clientId: string;
+}
+
+export interface Webhook {
+  id: string;
+  tenantId: string;
+  name: string;
+  url: string;
+  events: string[];
+  headers: Record<string, string>;
+  status: WebhookStatus;
+  failureCount: number;
+  lastTriggeredAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WebhookEvent {
+  id: string;
+  tenantId: string;
+  type: string;
+  data: Record<string, unknown>;
+  idempotencyKey: string | null;
+  createdAt: Date;
+}
+
+export interface Delivery {
+  id: string;
+  tenantId: string;
+  eventId: string;
+  webhookId: string;
+  workflowId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  dispatchedAt: Date | null;
+  completedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Attempt {
+  attempt: number;
+  status: AttemptStatus;
+  statusCode: number | null;
+  durationMs: number;
+  responseBody: string | null;
+  error: string | null;
+  startedAt: Date;
+}
+
+/** Where a list page starts and how it is ordered. */
+export interface Page {
+  limit: number;
+  cursor?: string;
+}

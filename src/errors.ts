@@ -1,0 +1,71 @@
+/**
+ * The few errors a use case may throw on purpose. The error middleware maps
+ * each to an HTTP status and a stable `code`; anything else is a 500.
+ */
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends AppError {
+  readonly status = 400;
+  constructor(
+    message: string,
+    readonly code = 'bad_request',
+    details?: unknown,
+  ) {
+    super(message, details);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = 'not_found';
+  constructor(resource: string, id?: string) {
+    super(id ? `${resource} ${id} not found` : `${resource} not found`);
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409;
+  constructor(
+    message: string,
+    readonly code = 'conflict',
+  ) {
+    super(message);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly code = 'unsupported_media_type';
+}
+
+/** A well-formed request whose content breaks the rules; `details` lists each problem. */
+export class ValidationError extends AppError {
+  readonly status = 422;
+  readonly code = 'validation_failed';
+  constructor(
+    message: string,
+    readonly problems: ReadonlyArray<{ path: string; message: string }>,
+  ) {
+    super(message, problems);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm start`: the whole engine on one machine with no configuration.
+ * Whatever is not configured is provided here: an embedded PostgreSQL and the
+ * Temporal dev server (persisted under .data/), generated development keys,
+ * then the API and a worker in this process. Ctrl-C stops it all.
+ */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import path from 'node:path';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { startApiServer } from '../server/api-server';
+import { startWorkerProcess } from '../server/worker-process';
+import { startDevServer } from '../temporal/dev-server';
+import { ensureTemporalCli } from '../temporal/temporal-cli';
+import { loadOrCreateDevSecrets } from './dev-secrets';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { exitOnFatal, onShutdownSignal } from './process-signals';
+
+const DATA_DIR = path.resolve(process.env.DATA_DIR ?? '.data');
+const EMBEDDED_PG_PORT = Number(process.env.EMBEDDED_PG_PORT ?? 5488);
+const TEMPORAL_PORT = Number(process.env.TEMPORAL_PORT ?? 7233);
+const TEMPORAL_UI_PORT = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+
+async function main() {
+  const log = createLogger('start');
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => log.error('stop failed', { err }));
+  };
+  onShutdownSignal(async () => {
+    say('\nStopping...');
+    await stopAll();
+    say('Stopped.');
+  });
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+
+  const secrets = loadOrCreateDevSecrets(DATA_DIR);
+  const env: Record<string, string | undefined> = { ...process.env };
+  env.API_KEY ??= secrets.apiKey;
+  env.SECRET_ENCRYPTION_KEY ??= secrets.secretEncryptionKey;
+
+  if (!env.DATABASE_URL) {
+    say(`Starting embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PG_PORT} (data in ${path.join(DATA_DIR, 'postgres')})...`);
+    const pg = await startEmbeddedPostgres({
+      dir: path.join(DATA_DIR, 'postgres'),
+      port: EMBEDDED_PG_PORT,
+      database: 'hookline',
+      log: say,
+    });
+    stops.push(pg.stop);
+    env.DATABASE_URL = pg.url;
+  }
+
+  let temporalUi: string | undefined;
+  if (!env.TEMPORAL_ADDRESS) {
+    const executable = await ensureTemporalCli({ log: say });
+    say(
+      executable.type === 'existing-path'
+        ? `Starting the Temporal dev server (${executable.path})...`
+        : `Starting the Temporal dev server (downloaded by the SDK: ${executable.reason})...`,
+    );
+    const temporal = await startDevServer({
+      executable,
+      dbFilename: path.join(DATA_DIR, 'temporal.db'),
+      port: TEMPORAL_PORT,
+      uiPort: TEMPORAL_UI_PORT,
+    });
+    stops.push(temporal.stop);
+    env.TEMPORAL_ADDRESS = temporal.address;
+    temporalUi = `http://localhost:${TEMPORAL_UI_PORT}`;
+  }
+
+  const config = loadConfig(env);
+  const worker = await startWorkerProcess(config, createLogger('worker'));
+  stops.push(worker.stop);
+  const api = await startApiServer(config, createLogger('api'));
+  stops.push(api.stop);
+
+  say('');
+  say('Hookline is running.');
+  say(`  API:          ${api.url}  (try: curl -H "Authorization: Bearer ${config.apiKey}" ${api.url}/v1/webhooks)`);
+  say(`  API key:      ${config.apiKey}${process.env.API_KEY ? '' : `  (generated; kept in ${path.join(DATA_DIR, 'dev-secrets.json')})`}`);
+  say(`  Temporal:     ${config.temporal.address}`);
+  if (temporalUi) say(`  Temporal UI:  ${temporalUi}`);
+  say('Press Ctrl-C to stop.');
+}
+
+main().catch(exitOnFatal);

@@ -1,0 +1,225 @@
+import type { Queryable } from '../db/pool';
+import type { Attempt, Delivery } from '../domain/models';
+import { AttemptStatus, DeliveryStatus } from '../domain/statuses';
+import { uuidv7 } from '../util/uuid';
+
+interface DeliveryRow {
+  id: string;
+  tenant_id: string;
+  event_id: string;
+  webhook_id: string;
+  workflow_id: string;
+  event_type: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  dispatched_at: Date | null;
+  completed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = `d.id, d.tenant_id, d.event_id, d.webhook_id, d.workflow_id, e.type AS event_type, d.status,
+  d.attempt_count, d.last_status_code, d.last_error, d.dispatched_at, d.completed_at, d.created_at, d.updated_at`;
+const FROM = 'deliveries d JOIN events e ON e.id = d.event_id';
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  eventId: r.event_id,
+  webhookId: r.webhook_id,
+  workflowId: r.workflow_id,
+  eventType: r.event_type,
+  status: r.status,
+  attemptCount: r.attempt_count,
+  lastStatusCode: r.last_status_code,
+  lastError: r.last_error,
+  dispatchedAt: r.dispatched_at,
+  completedAt: r.completed_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The deterministic workflow id of the delivery of `eventId` to `webhookId`: a second start is refused. */
+export const deliveryWorkflowId = (eventId: string, webhookId: string) => `delivery-${eventId}-${webhookId}`;
+
+export interface DeliveryListQuery {
+  limit: number;
+  after?: string;
+  webhookId?: string;
+  eventId?: string;
+  status?: DeliveryStatus;
+}
+
+/** An outbox row: what the dispatcher needs to start a delivery workflow. */
+export interface PendingDispatch {
+  id: string;
+  workflowId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+}
+
+export interface NewAttempt {
+  deliveryId: string;
+  attempt: number;
+  status: AttemptStatus;
+  statusCode: number | null;
+  durationMs: number;
+  responseBody: string | null;
+  error: string | null;
+  startedAt: Date;
+}
+
+/** Notified inside the inserting transaction, so a listener hears of rows only once they are committed. */
+export const OUTBOX_CHANNEL = 'delivery_outbox';
+
+export class DeliveriesRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Creates one pending delivery per webhook and wakes the dispatcher once the transaction commits. */
+  async insertForEvent(tenantId: string, eventId: string, webhookIds: string[]): Promise<void> {
+    if (webhookIds.length === 0) return;
+    const ids = webhookIds.map(() => uuidv7());
+    const workflowIds = webhookIds.map((w) => deliveryWorkflowId(eventId, w));
+    await this.db.query(
+      `INSERT INTO deliveries (id, tenant_id, event_id, webhook_id, workflow_id)
+       SELECT id, $1, $2, webhook_id, workflow_id FROM unnest($3::uuid[], $4::uuid[], $5::text[]) AS t(id, webhook_id, workflow_id)`,
+      [tenantId, eventId, ids, webhookIds, workflowIds],
+    );
+    await this.db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+  }
+
+  async listForEvent(eventId: string): Promise<Delivery[]> {
+    const { rows } = await this.db.query<DeliveryRow>(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE d.event_id = $1 ORDER BY d.webhook_id`,
+      [eventId],
+    );
+    return rows.map(toDelivery);
+  }
+
+  async findById(tenantId: string, id: string): Promise<Delivery | undefined> {
+    const { rows } = await this.db.query<DeliveryRow>(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE d.tenant_id = $1 AND d.id = $2`,
+      [tenantId, id],
+    );
+    return rows[0] && toDelivery(rows[0]);
+  }
+
+  /** Newest first. */
+  async list(tenantId: string, q: DeliveryListQuery): Promise<Delivery[]> {
+    const params: unknown[] = [tenantId];
+    const where = ['d.tenant_id = $1'];
+    if (q.webhookId) where.push(`d.webhook_id = $${params.push(q.webhookId)}`);
+    if (q.eventId) where.push(`d.event_id = $${params.push(q.eventId)}`);
+    if (q.status) where.push(`d.status = $${params.push(q.status)}`);
+    if (q.after) {
+      where.push(`(d.created_at, d.id) < (SELECT created_at, id FROM deliveries WHERE id = $${params.push(q.after)})`);
+    }
+    const { rows } = await this.db.query<DeliveryRow>(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')}
+       ORDER BY d.created_at DESC, d.id DESC LIMIT $${params.push(q.limit)}`,
+      params,
+    );
+    return rows.map(toDelivery);
+  }
+
+  async listAttempts(deliveryId: string): Promise<Attempt[]> {
+    const { rows } = await this.db.query(
+      `SELECT attempt, status, status_code, duration_ms, response_body, error, started_at
+       FROM attempts WHERE delivery_id = $1 ORDER BY attempt`,
+      [deliveryId],
+    );
+    return rows.map((r) => ({
+      attempt: r.attempt,
+      status: r.status,
+      statusCode: r.status_code,
+      durationMs: r.duration_ms,
+      responseBody: r.response_body,
+      error: r.error,
+      startedAt: r.started_at,
+    }));
+  }
+
+  /**
+   * Locks up to `limit` undispatched deliveries, oldest first. Other
+   * dispatchers skip the locked rows, so each is started by one of them.
+   * Call inside a transaction and mark them dispatched before committing.
+   */
+  async lockUndispatched(limit: number): Promise<PendingDispatch[]> {
+    const { rows } = await this.db.query(
+      `SELECT d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type
+       FROM deliveries d JOIN events e ON e.id = d.event_id
+       WHERE d.dispatched_at IS NULL
+       ORDER BY d.created_at, d.id
+       LIMIT $1
+       FOR UPDATE OF d SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      workflowId: r.workflow_id,
+      webhookId: r.webhook_id,
+      eventId: r.event_id,
+      eventType: r.event_type,
+    }));
+  }
+
+  async markDispatched(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.query(`UPDATE deliveries SET dispatched_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  async countUndispatched(): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      'SELECT count(*) AS n FROM deliveries WHERE dispatched_at IS NULL',
+    );
+    return rows[0]!.n;
+  }
+
+  /**
+   * Stores one HTTP try and folds it into the delivery. Recording the same
+   * attempt twice (an activity retried after its worker died) keeps the first.
+   */
+  async recordAttempt(a: NewAttempt): Promise<void> {
+    await this.db.query(
+      `WITH inserted AS (
+         INSERT INTO attempts (id, delivery_id, attempt, status, status_code, duration_ms, response_body, error, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (delivery_id, attempt) DO NOTHING
+         RETURNING delivery_id
+       ), touched AS (
+         UPDATE deliveries SET attempt_count = GREATEST(attempt_count, $3), last_status_code = $5, last_error = $8,
+                updated_at = now()
+         WHERE id IN (SELECT delivery_id FROM inserted)
+         RETURNING webhook_id
+       )
+       UPDATE webhooks SET last_triggered_at = $9 WHERE id IN (SELECT webhook_id FROM touched)`,
+      [uuidv7(), a.deliveryId, a.attempt, a.status, a.statusCode, a.durationMs, a.responseBody, a.error, a.startedAt],
+    );
+  }
+
+  /**
+   * Moves a pending delivery to its final status. Returns false when it had
+   * already finished, so the verdict is applied to the webhook only once.
+   */
+  async complete(id: string, status: DeliveryStatus, error?: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE deliveries SET status = $2, completed_at = now(), updated_at = now(),
+              last_error = COALESCE($3, last_error)
+       WHERE id = $1 AND status = 'pending'`,
+      [id, status, error ?? null],
+    );
+    return rowCount === 1;
+  }
+
+  async findForDelivery(id: string): Promise<(Delivery & { data: Record<string, unknown>; eventCreatedAt: Date }) | undefined> {
+    const { rows } = await this.db.query<DeliveryRow & { data: Record<string, unknown>; event_created_at: Date }>(
+      `SELECT ${COLUMNS}, e.data, e.created_at AS event_created_at FROM ${FROM} WHERE d.id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    return r && { ...toDelivery(r), data: r.data, eventCreatedAt: r.event_created_at };
+  }
+}

@@ -1,0 +1,27 @@
+import type { Queryable } from '../db/pool';
+import type { Tenant } from '../domain/models';
+import { uuidv7 } from '../util/uuid';
+
+interface TenantRow {
+  id: string;
+  name: string;
+  client_id: string;
+}
+
+const toTenant = (r: TenantRow): Tenant => ({ id: r.id, name: r.name, clientId: r.client_id });
+
+export class TenantsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Returns the tenant with this client id, creating it on first use. */
+  async ensure(clientId: string, name: string): Promise<Tenant> {
+    await this.db.query(
+      `INSERT INTO tenants (id, name, client_id) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING`,
+      [uuidv7(), name, clientId],
+    );
+    const { rows } = await this.db.query<TenantRow>('SELECT id, name, client_id FROM tenants WHERE client_id = $1', [
+      clientId,
+    ]);
+    return toTenant(rows[0]!);
+  }
+}

@@ -1,0 +1,163 @@
+import type { Queryable } from '../db/pool';
+import type { Webhook } from '../domain/models';
+import { WebhookStatus } from '../domain/statuses';
+
+interface WebhookRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  url: string;
+  events: string[];
+  headers: Record<string, string>;
+  status: WebhookStatus;
+  failure_count: number;
+  last_triggered_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = `id, tenant_id, name, url, events, headers, status, failure_count, last_triggered_at, created_at, updated_at`;
+
+const toWebhook = (r: WebhookRow): Webhook => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  name: r.name,
+  url: r.url,
+  events: r.events,
+  headers: r.headers,
+  status: r.status,
+  failureCount: r.failure_count,
+  lastTriggeredAt: r.last_triggered_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export const WEBHOOK_ORDERINGS = ['id', 'created_at', '-created_at'] as const;
+export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
+
+export interface WebhookListQuery {
+  limit: number;
+  ordering: WebhookOrdering;
+  /** Id of the last webhook of the previous page. */
+  after?: string;
+  fromCreatedAt?: Date;
+  toCreatedAt?: Date;
+}
+
+export interface NewWebhook {
+  id: string;
+  tenantId: string;
+  name: string;
+  url: string;
+  events: string[];
+  headers: Record<string, string>;
+  secretEncrypted: string;
+}
+
+export type WebhookChanges = Partial<Pick<Webhook, 'name' | 'url' | 'events' | 'headers'>>;
+
+/** What the delivery activity needs: the webhook plus its sealed secret. */
+export interface WebhookForDelivery extends Webhook {
+  secretEncrypted: string;
+  clientId: string;
+  deleted: boolean;
+}
+
+export class WebhooksRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async insert(w: NewWebhook): Promise<Webhook> {
+    const { rows } = await this.db.query<WebhookRow>(
+      `INSERT INTO webhooks (id, tenant_id, name, url, events, headers, secret_encrypted)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+      [w.id, w.tenantId, w.name, w.url, w.events, JSON.stringify(w.headers), w.secretEncrypted],
+    );
+    return toWebhook(rows[0]!);
+  }
+
+  async findById(tenantId: string, id: string): Promise<Webhook | undefined> {
+    const { rows } = await this.db.query<WebhookRow>(
+      `SELECT ${COLUMNS} FROM webhooks WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL`,
+      [tenantId, id],
+    );
+    return rows[0] && toWebhook(rows[0]);
+  }
+
+  async list(tenantId: string, q: WebhookListQuery): Promise<Webhook[]> {
+    const params: unknown[] = [tenantId];
+    const where = ['tenant_id = $1', 'deleted_at IS NULL'];
+    if (q.fromCreatedAt) where.push(`created_at >= $${params.push(q.fromCreatedAt)}`);
+    if (q.toCreatedAt) where.push(`created_at <= $${params.push(q.toCreatedAt)}`);
+    if (q.after) {
+      const p = `$${params.push(q.after)}`;
+      // The cursor row is looked up rather than carried, so its microsecond timestamp stays exact.
+      if (q.ordering === 'id') where.push(`id > ${p}`);
+      else {
+        const op = q.ordering === 'created_at' ? '>' : '<';
+        where.push(`(created_at, id) ${op} (SELECT created_at, id FROM webhooks WHERE id = ${p})`);
+      }
+    }
+    const orderBy = { id: 'id', created_at: 'created_at, id', '-created_at': 'created_at DESC, id DESC' }[q.ordering];
+    const { rows } = await this.db.query<WebhookRow>(
+      `SELECT ${COLUMNS} FROM webhooks WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT $${params.push(q.limit)}`,
+      params,
+    );
+    return rows.map(toWebhook);
+  }
+
+  async update(tenantId: string, id: string, changes: WebhookChanges): Promise<Webhook | undefined> {
+    const sets: string[] = [];
+    const params: unknown[] = [tenantId, id];
+    if (changes.name !== undefined) sets.push(`name = $${params.push(changes.name)}`);
+    if (changes.url !== undefined) sets.push(`url = $${params.push(changes.url)}`);
+    if (changes.events !== undefined) sets.push(`events = $${params.push(changes.events)}`);
+    if (changes.headers !== undefined) sets.push(`headers = $${params.push(JSON.stringify(changes.headers))}`);
+    const { rows } = await this.db.query<WebhookRow>(
+      `UPDATE webhooks SET ${[...sets, 'updated_at = now()'].join(', ')}
+       WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
+      params,
+    );
+    return rows[0] && toWebhook(rows[0]);
+  }
+
+  async softDelete(tenantId: string, id: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE webhooks SET deleted_at = now(), updated_at = now()
+       WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL`,
+      [tenantId, id],
+    );
+    return rowCount === 1;
+  }
+
+  /** Active webhooks subscribed to `eventType` directly or through `*`. */
+  async findSubscribedIds(tenantId: string, eventType: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `SELECT id FROM webhooks
+       WHERE tenant_id = $1 AND deleted_at IS NULL AND status = $2 AND events && ARRAY[$3, '*']::text[]
+       ORDER BY id`,
+      [tenantId, WebhookStatus.Active, eventType],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async findForDelivery(id: string): Promise<WebhookForDelivery | undefined> {
+    const { rows } = await this.db.query<
+      WebhookRow & { secret_encrypted: string; client_id: string; deleted: boolean }
+    >(
+      `SELECT ${COLUMNS.split(', ').map((c) => `w.${c}`).join(', ')},
+              w.secret_encrypted, t.client_id, w.deleted_at IS NOT NULL AS deleted
+       FROM webhooks w JOIN tenants t ON t.id = w.tenant_id WHERE w.id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    return r && { ...toWebhook(r), secretEncrypted: r.secret_encrypted, clientId: r.client_id, deleted: r.deleted };
+  }
+
+  /** Folds a finished delivery into the webhook's run of consecutive failures. */
+  async recordOutcome(id: string, succeeded: boolean): Promise<void> {
+    await this.db.query(
+      `UPDATE webhooks SET failure_count = CASE WHEN $2 THEN 0 ELSE failure_count + 1 END WHERE id = $1`,
+      [id, succeeded],
+    );
+  }
+}

@@ -1,0 +1,75 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../api/app';
+import { staticKeyResolver } from '../api/middleware/authenticate';
+import type { Config } from '../config';
+import { SecretBox } from '../crypto/secret-box';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { OutboxDispatcher } from '../dispatcher/outbox-dispatcher';
+import type { Logger } from '../logger';
+import { TenantsRepository } from '../repositories/tenants-repository';
+import { createTemporalClient, temporalHealthCheck } from '../temporal/connection';
+
+export interface RunningApi {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The API process: migrations, the default tenant, the HTTP server and the
+ * outbox dispatcher. Temporal may be down when it starts; events are still
+ * accepted and go out once it is back.
+ */
+export async function startApiServer(config: Config, log: Logger): Promise<RunningApi> {
+  const pool = createPool(config.database.url, config.database.poolMax);
+  await migrate(pool);
+  const tenants = new TenantsRepository(pool);
+  const defaultTenant = await tenants.ensure(config.defaultClientId, 'Default tenant');
+  const { client, connection } = createTemporalClient(config);
+
+  const dispatcher = config.dispatcher.enabled
+    ? new OutboxDispatcher({
+        pool,
+        databaseUrl: config.database.url,
+        temporal: client,
+        taskQueue: config.temporal.taskQueue,
+        retry: config.delivery.retry,
+        requestTimeoutMs: config.delivery.timeoutMs,
+        batchSize: config.dispatcher.batchSize,
+        concurrency: config.dispatcher.concurrency,
+        pollIntervalMs: config.dispatcher.pollIntervalMs,
+        log,
+      })
+    : undefined;
+  dispatcher?.start();
+
+  const app = createApp({
+    pool,
+    secretBox: new SecretBox(config.secretEncryptionKey),
+    resolveKey: staticKeyResolver(config.apiKey, async () => defaultTenant),
+    temporalHealth: temporalHealthCheck(connection),
+    maxBodyBytes: config.http.maxBodyBytes,
+    log,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
+
+  return {
+    url: `http://${host}:${port}`,
+    async stop() {
+      // Stop taking requests, let those in flight finish, then release everything behind them.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await dispatcher?.stop();
+      await connection.close().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { NativeConnection } from '@temporalio/worker';
+import type { Config } from '../config';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import type { Logger } from '../logger';
+import { createDeliveryWorker } from '../temporal/delivery-worker';
+
+export interface RunningWorker {
+  /** Resolves when the worker has stopped. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+const CONNECT_RETRY_MS = 2_000;
+
+/** The worker process: connects to Temporal (waiting for it if needed) and runs delivery workflows and activities. */
+export async function startWorkerProcess(config: Config, log: Logger): Promise<RunningWorker> {
+  const pool = createPool(config.database.url, config.database.poolMax);
+  await migrate(pool);
+  const connection = await connectWithRetry(config.temporal.address, log);
+  const worker = await createDeliveryWorker({ config, pool, connection });
+  const done = worker.run().finally(async () => {
+    await connection.close().catch(() => undefined);
+    await pool.end();
+  });
+  log.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
+  return {
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+async function connectWithRetry(address: string, log: Logger): Promise<NativeConnection> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await NativeConnection.connect({ address });
+    } catch (err) {
+      if (attempt === 1 || attempt % 15 === 0) log.warn('waiting for Temporal', { address, err: (err as Error).message });
+      await new Promise((r) => setTimeout(r, CONNECT_RETRY_MS));
+    }
+  }
+}

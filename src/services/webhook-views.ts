@@ -1,0 +1,67 @@
+import type { Attempt, Delivery, Webhook, WebhookEvent } from '../domain/models';
+
+/** The public JSON shapes. The signing secret appears only in `webhookCreatedView`. */
+
+export function webhookView(w: Webhook) {
+  return {
+    id: w.id,
+    name: w.name,
+    url: w.url,
+    events: w.events,
+    headers: w.headers,
+    status: w.status,
+    failure_count: w.failureCount,
+    last_triggered_at: w.lastTriggeredAt?.toISOString() ?? null,
+    created_at: w.createdAt.toISOString(),
+    updated_at: w.updatedAt.toISOString(),
+  };
+}
+
+export function webhookCreatedView(w: Webhook, secret: string) {
+  return { ...webhookView(w), secret };
+}
+
+export function deliveryView(d: Delivery) {
+  return {
+    id: d.id,
+    event_id: d.eventId,
+    webhook_id: d.webhookId,
+    event_type: d.eventType,
+    status: d.status,
+    attempt_count: d.attemptCount,
+    last_status_code: d.lastStatusCode,
+    last_error: d.lastError,
+    workflow_id: d.workflowId,
+    created_at: d.createdAt.toISOString(),
+    updated_at: d.updatedAt.toISOString(),
+    completed_at: d.completedAt?.toISOString() ?? null,
+  };
+}
+
+export function attemptView(a: Attempt) {
+  return {
+    attempt: a.attempt,
+    status: a.status,
+    status_code: a.statusCode,
+    duration_ms: a.durationMs,
+    response_body: a.responseBody,
+    error: a.error,
+    started_at: a.startedAt.toISOString(),
+  };
+}
+
+export function eventView(e: WebhookEvent, deliveries: Delivery[]) {
+  return {
+    id: e.id,
+    type: e.type,
+    data: e.data,
+    idempotency_key: e.idempotencyKey,
+    created_at: e.createdAt.toISOString(),
+    deliveries: deliveries.map((d) => ({ id: d.id, webhook_id: d.webhookId, status: d.status, workflow_id: d.workflowId })),
+  };
+}
+
+/** A page of results and the cursor of the next one (null on the last page). */
+export function pageView<T extends { id: string }, V>(rows: T[], limit: number, view: (row: T) => V) {
+  return { results: rows.map(view), next_cursor: rows.length === limit ? rows[rows.length - 1]!.id : null };
+}

@@ -1,0 +1,31 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities } from '../../activities';
+import type { HttpSender } from '../../activities/http-sender';
+import type { Config } from '../config';
+
+export interface DeliveryWorkerOptions {
+  config: Pick<Config, 'temporal' | 'delivery' | 'secretEncryptionKey' | 'worker'>;
+  pool: Pool;
+  connection: NativeConnection;
+  /** A prebuilt workflow bundle (tests build one and share it); otherwise the worker bundles `workflows/`. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  send?: HttpSender;
+}
+
+export function workflowsPath(): string {
+  return require.resolve('../../workflows');
+}
+
+/** A worker polling the delivery task queue, with activities built from injected dependencies. */
+export function createDeliveryWorker(opts: DeliveryWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.config.temporal.namespace,
+    taskQueue: opts.config.temporal.taskQueue,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
+    activities: createActivities({ pool: opts.pool, config: opts.config, send: opts.send }),
+    maxConcurrentActivityTaskExecutions: opts.config.worker.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: opts.config.worker.maxConcurrentWorkflowTasks,
+  });
+}

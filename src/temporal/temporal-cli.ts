@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * The Temporal CLI holds the dev server and the Web UI in one binary. Later
+ * tags carry a `replace` directive that `go install` refuses, so this one is pinned.
+ */
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
+export const TEMPORAL_CLI_VERSION = '1.5.1';
+const MIN_GO = [1, 25] as const;
+
+export type TemporalCliSource = 'env' | 'path' | 'cache' | 'go-install';
+
+/** Where the dev server binary comes from; `sdk-download` lets @temporalio/testing fetch it (needs internet). */
+export type TemporalExecutable =
+  | { type: 'existing-path'; path: string; source: TemporalCliSource }
+  | { type: 'sdk-download'; reason: string };
+
+type Env = Record<string, string | undefined>;
+
+/** Outside the repo, so clones and CI runs on the same machine share one build. */
+export function temporalCliCacheDir(env: Env = process.env): string {
+  const base = env.TEMPORAL_CLI_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'hookline');
+  return path.join(base, `temporal-cli-${TEMPORAL_CLI_VERSION}`);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string, env: Env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+/** Looks without building: `TEMPORAL_CLI_PATH`, then `temporal` on the PATH, then the cached build. */
+export function findTemporalCli(env: Env = process.env): TemporalExecutable | undefined {
+  if (env.TEMPORAL_CLI_PATH) {
+    if (!isExecutable(env.TEMPORAL_CLI_PATH)) throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file`);
+    return { type: 'existing-path', path: env.TEMPORAL_CLI_PATH, source: 'env' };
+  }
+  const fromPath = onPath('temporal', env);
+  if (fromPath) return { type: 'existing-path', path: fromPath, source: 'path' };
+  const cached = path.join(temporalCliCacheDir(env), 'temporal');
+  if (isExecutable(cached)) return { type: 'existing-path', path: cached, source: 'cache' };
+  return undefined;
+}
+
+async function goVersion(env: Env): Promise<[number, number] | undefined> {
+  try {
+    const { stdout } = await run('go', ['env', 'GOVERSION'], { env: env as NodeJS.ProcessEnv });
+    const m = /go(\d+)\.(\d+)/.exec(stdout);
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds the Temporal CLI or builds it; idempotent. Order: `TEMPORAL_CLI_PATH`,
+ * `temporal` on the PATH, the cached build, `go install` (Go >= 1.25), and
+ * last the SDK's own download for machines with internet.
+ */
+export async function ensureTemporalCli(
+  opts: { env?: Env; log?: (line: string) => void } = {},
+): Promise<TemporalExecutable> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? (() => undefined);
+  const found = findTemporalCli(env);
+  if (found) return found;
+
+  const go = await goVersion(env);
+  if (!go) return { type: 'sdk-download', reason: 'no Temporal CLI found and Go is not installed' };
+  if (go[0] < MIN_GO[0] || (go[0] === MIN_GO[0] && go[1] < MIN_GO[1])) {
+    return { type: 'sdk-download', reason: `Go ${go.join('.')} is older than ${MIN_GO.join('.')}` };
+  }
+  const dir = temporalCliCacheDir(env);
+  mkdirSync(dir, { recursive: true });
+  log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install into ${dir} (a few minutes, once)...`);
+  await run('go', ['install', `${TEMPORAL_CLI_MODULE}@v${TEMPORAL_CLI_VERSION}`], {
+    env: { ...env, GOBIN: dir } as NodeJS.ProcessEnv,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const built = path.join(dir, 'temporal');
+  if (!isExecutable(built)) throw new Error(`go install finished but ${built} is missing`);
+  return { type: 'existing-path', path: built, source: 'go-install' };
+}

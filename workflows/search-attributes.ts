@@ -1,0 +1,12 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * Custom search attributes every delivery workflow carries, so an operator can
+ * filter in the Temporal UI, e.g. `WebhookId = "..." AND DeliveryStatus = "failed"`.
+ * The server must have them registered (see src/temporal/dev-server.ts).
+ */
+export const WebhookIdAttribute = defineSearchAttributeKey('WebhookId', SearchAttributeType.KEYWORD);
+export const EventTypeAttribute = defineSearchAttributeKey('EventType', SearchAttributeType.KEYWORD);
+export const DeliveryStatusAttribute = defineSearchAttributeKey('DeliveryStatus', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTES = [WebhookIdAttribute, EventTypeAttribute, DeliveryStatusAttribute] as const;
