@@ -53,18 +53,31 @@ export const RESERVED_HEADERS = [
   'keep-alive',
   'expect',
 ];
-const headerName = z
-  .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'must be a valid HTTP header name')
-  .refine((n) => !RESERVED_HEADERS.includes(n.toLowerCase()), 'is set by the engine and cannot be overridden');
-const headerValue = z
-  .string()
-  .max(4096, 'must be at most 4096 characters')
-  .regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'must not contain control characters or line breaks');
-const headers = z
-  .record(headerName, headerValue)
-  .refine((h) => Object.keys(h).length <= 50, 'may hold at most 50 headers')
-  .refine((h) => new Set(Object.keys(h).map((k) => k.toLowerCase())).size === Object.keys(h).length, 'must not repeat a header name');
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const MAX_HEADERS = 50;
+
+const headers = z.record(z.string(), z.string({ error: 'must be a string' })).superRefine((record, ctx) => {
+  const names = Object.keys(record);
+  if (names.length > MAX_HEADERS) ctx.addIssue({ code: 'custom', message: `may hold at most ${MAX_HEADERS} headers` });
+  const seen = new Set<string>();
+  for (const [name, value] of Object.entries(record)) {
+    const lower = name.toLowerCase();
+    const problem = !HEADER_NAME.test(name)
+      ? 'is not a valid HTTP header name'
+      : RESERVED_HEADERS.includes(lower)
+        ? 'is set by the engine and cannot be overridden'
+        : seen.has(lower)
+          ? 'repeats a header name'
+          : value.length > 4096
+            ? 'must be at most 4096 characters'
+            : !HEADER_VALUE.test(value)
+              ? 'must not contain control characters or line breaks'
+              : undefined;
+    seen.add(lower);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+  }
+});
 
 const webhookFields = {
   name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
@@ -90,9 +103,9 @@ export const updateWebhookBody = z
   .refine((b) => Object.keys(b).length > 0, 'must change at least one of name, url, events, headers');
 export type UpdateWebhookBody = z.infer<typeof updateWebhookBody>;
 
-const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z' }).or(
-  z.iso.date({ error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z' }),
-);
+const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
+});
 
 const limit = z.coerce
   .number({ error: 'must be a number' })

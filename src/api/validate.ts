@@ -13,7 +13,7 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, where: 
     }
     return { path, message: issue.message };
   });
-  throw new ValidationError(problems.map((p) => `${p.path} ${p.message}`).join('; '), problems);
+  throw new ValidationError(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
 }
 
 /** Path ids must be UUIDs; anything else is a 400 that says so, never a database error. */

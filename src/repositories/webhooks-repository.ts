@@ -41,6 +41,7 @@ export interface WebhookListQuery {
   /** Id of the last webhook of the previous page. */
   after?: string;
   fromCreatedAt?: Date;
+  /** Exclusive upper bound. */
   toCreatedAt?: Date;
 }
 
@@ -87,7 +88,7 @@ export class WebhooksRepository {
     const params: unknown[] = [tenantId];
     const where = ['tenant_id = $1', 'deleted_at IS NULL'];
     if (q.fromCreatedAt) where.push(`created_at >= $${params.push(q.fromCreatedAt)}`);
-    if (q.toCreatedAt) where.push(`created_at <= $${params.push(q.toCreatedAt)}`);
+    if (q.toCreatedAt) where.push(`created_at < $${params.push(q.toCreatedAt)}`);
     if (q.after) {
       const p = `$${params.push(q.after)}`;
       // The cursor row is looked up rather than carried, so its microsecond timestamp stays exact.

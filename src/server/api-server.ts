@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+import type { Pool } from 'pg';
 import { createApp } from '../api/app';
 import { staticKeyResolver } from '../api/middleware/authenticate';
 import type { Config } from '../config';
@@ -7,25 +9,30 @@ import { SecretBox } from '../crypto/secret-box';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { OutboxDispatcher } from '../dispatcher/outbox-dispatcher';
+import type { Tenant } from '../domain/models';
 import type { Logger } from '../logger';
 import { TenantsRepository } from '../repositories/tenants-repository';
 import { createTemporalClient, temporalHealthCheck } from '../temporal/connection';
 
-export interface RunningApi {
-  url: string;
-  stop(): Promise<void>;
+/** Everything the API process runs, wired but not yet listening. */
+export interface ApiComponents {
+  app: Koa;
+  pool: Pool;
+  dispatcher?: OutboxDispatcher;
+  defaultTenant: Tenant;
+  /** Stops the dispatcher and closes connections (the HTTP server is the caller's). */
+  close(): Promise<void>;
 }
 
 /**
- * The API process: migrations, the default tenant, the HTTP server and the
- * outbox dispatcher. Temporal may be down when it starts; events are still
- * accepted and go out once it is back.
+ * The API process: migrations, the default tenant, the Koa app and the outbox
+ * dispatcher. Temporal may be down when it starts; events are still accepted
+ * and go out once it is back.
  */
-export async function startApiServer(config: Config, log: Logger): Promise<RunningApi> {
+export async function createApiComponents(config: Config, log: Logger): Promise<ApiComponents> {
   const pool = createPool(config.database.url, config.database.poolMax);
   await migrate(pool);
-  const tenants = new TenantsRepository(pool);
-  const defaultTenant = await tenants.ensure(config.defaultClientId, 'Default tenant');
+  const defaultTenant = await new TenantsRepository(pool).ensure(config.defaultClientId, 'Default tenant');
   const { client, connection } = createTemporalClient(config);
 
   const dispatcher = config.dispatcher.enabled
@@ -52,24 +59,42 @@ export async function startApiServer(config: Config, log: Logger): Promise<Runni
     maxBodyBytes: config.http.maxBodyBytes,
     log,
   });
+
+  return {
+    app,
+    pool,
+    dispatcher,
+    defaultTenant,
+    async close() {
+      await dispatcher?.stop();
+      await connection.close().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}
+
+export interface RunningApi {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startApiServer(config: Config, log: Logger): Promise<RunningApi> {
+  const api = await createApiComponents(config, log);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+    const s = api.app.listen(config.http.port, config.http.host, () => resolve(s));
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
-
   return {
     url: `http://${host}:${port}`,
     async stop() {
-      // Stop taking requests, let those in flight finish, then release everything behind them.
+      // Stop taking requests, let those in flight finish, then release what is behind them.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await dispatcher?.stop();
-      await connection.close().catch(() => undefined);
-      await pool.end();
+      await api.close();
     },
   };
 }

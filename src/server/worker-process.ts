@@ -1,4 +1,4 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -14,11 +14,15 @@ export interface RunningWorker {
 const CONNECT_RETRY_MS = 2_000;
 
 /** The worker process: connects to Temporal (waiting for it if needed) and runs delivery workflows and activities. */
-export async function startWorkerProcess(config: Config, log: Logger): Promise<RunningWorker> {
+export async function startWorkerProcess(
+  config: Config,
+  log: Logger,
+  opts: { workflowBundle?: WorkerOptions['workflowBundle'] } = {},
+): Promise<RunningWorker> {
   const pool = createPool(config.database.url, config.database.poolMax);
   await migrate(pool);
   const connection = await connectWithRetry(config.temporal.address, log);
-  const worker = await createDeliveryWorker({ config, pool, connection });
+  const worker = await createDeliveryWorker({ config, pool, connection, workflowBundle: opts.workflowBundle });
   const done = worker.run().finally(async () => {
     await connection.close().catch(() => undefined);
     await pool.end();

@@ -26,7 +26,7 @@ export function webhooksRoutes(deps: { pool: Pool; secretBox: SecretBox }) {
       ordering: q.ordering,
       after: cursorParam(q.cursor),
       fromCreatedAt: q.from_created_at_date ? new Date(q.from_created_at_date) : undefined,
-      toCreatedAt: q.to_created_at_date ? new Date(q.to_created_at_date) : undefined,
+      toCreatedAt: q.to_created_at_date ? inclusiveEnd(q.to_created_at_date) : undefined,
     });
     ctx.body = pageView(rows, q.limit, webhookView);
   });
@@ -53,4 +53,13 @@ export function webhooksRoutes(deps: { pool: Pool; secretBox: SecretBox }) {
   });
 
   return router;
+}
+
+/**
+ * "Created on or before" as an exclusive bound: the API shows milliseconds
+ * while Postgres keeps microseconds, and a bare date means the whole day.
+ */
+function inclusiveEnd(value: string): Date {
+  const date = new Date(value);
+  return new Date(date.getTime() + (/^\d{4}-\d{2}-\d{2}$/.test(value) ? 86_400_000 : 1));
 }

@@ -1,0 +1,88 @@
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import { loadConfig, type Config, type Env } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { createApiComponents, type ApiComponents } from '../../src/server/api-server';
+import { startWorkerProcess, type RunningWorker } from '../../src/server/worker-process';
+import { testEnv } from './test-env';
+
+export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
+
+let databases = 0;
+
+/** A fresh, empty database on the shared test server; dropped by global teardown. */
+export async function createTestDatabase(): Promise<string> {
+  const adminUrl = testEnv('pgAdminUrl');
+  const name = `hookline_test_${testEnv('runId')}_${process.pid}_${++databases}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Settings for tests: a short retry schedule and quick polling, unless a test overrides them. */
+export function testConfigEnv(overrides: Env = {}): Env {
+  return {
+    NODE_ENV: 'test',
+    API_KEY: TEST_API_KEY,
+    SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: `test-${process.pid}-${randomBytes(4).toString('hex')}`,
+    DATABASE_POOL_MAX: '5',
+    RETRY_INITIAL_INTERVAL_MS: '300',
+    RETRY_BACKOFF_COEFFICIENT: '2',
+    RETRY_MAXIMUM_ATTEMPTS: '3',
+    DELIVERY_TIMEOUT_MS: '2000',
+    DISPATCH_POLL_INTERVAL_MS: '200',
+    ...overrides,
+  };
+}
+
+export interface Stack {
+  config: Config;
+  api: ApiComponents;
+  /** supertest against the app, no port needed. */
+  http: ReturnType<typeof request>;
+  auth: { Authorization: string };
+  temporal: TemporalClient;
+  worker?: RunningWorker;
+  stop(): Promise<void>;
+}
+
+/**
+ * The engine as it runs in production (API, dispatcher, worker) on a fresh
+ * database, the shared Temporal dev server and this file's own task queue.
+ */
+export async function startStack(opts: { env?: Env; worker?: boolean } = {}): Promise<Stack> {
+  const databaseUrl = await createTestDatabase();
+  const config = loadConfig(testConfigEnv({ DATABASE_URL: databaseUrl, ...opts.env }));
+  const log = createLogger('test', 'error');
+  const api = await createApiComponents(config, log);
+  const worker =
+    opts.worker === false
+      ? undefined
+      : await startWorkerProcess(config, log, { workflowBundle: { codePath: testEnv('workflowBundle') } });
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const temporal = new TemporalClient({ connection, namespace: config.temporal.namespace });
+  return {
+    config,
+    api,
+    http: request(api.app.callback()),
+    auth: { Authorization: `Bearer ${config.apiKey}` },
+    temporal,
+    worker,
+    async stop() {
+      await worker?.stop();
+      await api.close();
+      await connection.close();
+    },
+  };
+}
