@@ -56,9 +56,9 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown },
 }
 
 function describeError(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: string }).code ?? (err.cause as { code?: string } | undefined)?.code;
-    return code ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
+  // Duck-typed: errors may come from another realm (e.g. a test sandbox), where instanceof fails.
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { message?: string; code?: string; cause?: { message?: string; code?: string } };
+  const code = e.code ?? e.cause?.code;
+  const message = e.cause?.message ?? e.message ?? String(err);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
