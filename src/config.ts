@@ -99,19 +99,22 @@ export function parseEncryptionKey(raw: string): Buffer | undefined {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const parsed = envSchema.safeParse(stripEmpty(env));
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
+  const raw = stripEmpty(env);
+  const parsed = envSchema.safeParse(raw);
+  // Report every problem at once: the schema's and the missing required values.
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const reported = new Set(parsed.success ? [] : parsed.error.issues.map((i) => String(i.path[0])));
+  const require = (name: string, hint: string) => {
+    if (!raw[name] && !reported.has(name)) problems.push(`${name}: required (${hint})`);
+  };
+  require('API_KEY', 'at least 16 characters');
+  require('DATABASE_URL', 'a postgres:// connection URL');
+  require('TEMPORAL_ADDRESS', 'host:port of the Temporal frontend');
+  require('SECRET_ENCRYPTION_KEY', '32 bytes as base64 or 64 hex characters');
+  const key = raw.SECRET_ENCRYPTION_KEY ? parseEncryptionKey(raw.SECRET_ENCRYPTION_KEY) : undefined;
+  if (raw.SECRET_ENCRYPTION_KEY && !key) problems.push('SECRET_ENCRYPTION_KEY: must be 32 bytes, given as base64 or 64 hex characters');
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  const problems: string[] = [];
-  if (!e.API_KEY) problems.push('API_KEY: required (at least 16 characters)');
-  if (!e.DATABASE_URL) problems.push('DATABASE_URL: required');
-  if (!e.TEMPORAL_ADDRESS) problems.push('TEMPORAL_ADDRESS: required (host:port of the Temporal frontend)');
-  const key = e.SECRET_ENCRYPTION_KEY ? parseEncryptionKey(e.SECRET_ENCRYPTION_KEY) : undefined;
-  if (!e.SECRET_ENCRYPTION_KEY) problems.push('SECRET_ENCRYPTION_KEY: required (32 bytes as base64 or 64 hex characters)');
-  else if (!key) problems.push('SECRET_ENCRYPTION_KEY: must be 32 bytes, given as base64 or 64 hex characters');
-  if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze({
     env: e.NODE_ENV,

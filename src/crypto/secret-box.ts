@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
 /**
  * Encrypts webhook secrets at rest with AES-256-GCM. The stored form is
@@ -26,8 +27,11 @@ export class SecretBox {
     if (version !== VERSION || !iv || !tag || ciphertext === undefined) {
       throw new Error('Unrecognised sealed secret format');
     }
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    const authTag = Buffer.from(tag, 'base64url');
+    // A full-length tag only: GCM would otherwise accept a truncated one, which is far easier to forge.
+    if (authTag.length !== TAG_BYTES) throw new Error('Sealed secret has a malformed authentication tag');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
+    decipher.setAuthTag(authTag);
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   }
 }

@@ -103,7 +103,7 @@ describe('loadConfig', () => {
   it('with nothing set reports each of the four missing values', () => {
     expect(problemsOf({})).toEqual([
       'API_KEY: required (at least 16 characters)',
-      'DATABASE_URL: required',
+      'DATABASE_URL: required (a postgres:// connection URL)',
       'TEMPORAL_ADDRESS: required (host:port of the Temporal frontend)',
       'SECRET_ENCRYPTION_KEY: required (32 bytes as base64 or 64 hex characters)',
     ]);
@@ -125,7 +125,7 @@ describe('loadConfig', () => {
       problemsOf({ API_KEY: '', DATABASE_URL: '', TEMPORAL_ADDRESS: '', SECRET_ENCRYPTION_KEY: '' }),
     ).toEqual([
       'API_KEY: required (at least 16 characters)',
-      'DATABASE_URL: required',
+      'DATABASE_URL: required (a postgres:// connection URL)',
       'TEMPORAL_ADDRESS: required (host:port of the Temporal frontend)',
       'SECRET_ENCRYPTION_KEY: required (32 bytes as base64 or 64 hex characters)',
     ]);
