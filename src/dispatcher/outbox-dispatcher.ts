@@ -12,7 +12,8 @@ export interface DispatcherOptions {
   pool: Pool;
   /** For LISTEN: one dedicated connection, separate from the pool. */
   databaseUrl: string;
-  temporal: Client;
+  /** Resolves to a connected client, or rejects quickly while Temporal is unreachable. */
+  temporal: () => Promise<Client>;
   taskQueue: string;
   retry: DeliveryRetrySchedule;
   requestTimeoutMs: number;
@@ -25,6 +26,8 @@ export interface DispatcherOptions {
 
 /** Longest wait between tries while Temporal refuses starts. */
 const MAX_BACKOFF_MS = 30_000;
+/** A start that takes longer is abandoned (the row stays in the outbox for the next drain). */
+const START_TIMEOUT_MS = 5_000;
 
 /**
  * Drains the delivery outbox: starts one workflow per undispatched delivery,
@@ -39,18 +42,22 @@ export class OutboxDispatcher {
   private wake?: () => void;
   private listener?: PgClient;
   private pendingWake = false;
+  private abort = new AbortController();
 
   constructor(private readonly opts: DispatcherOptions) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.abort = new AbortController();
     void this.listen();
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    // Starts in flight are abandoned; their rows stay in the outbox.
+    this.abort.abort();
     this.nudge();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
@@ -68,11 +75,19 @@ export class OutboxDispatcher {
     return withTransaction(this.opts.pool, async (tx) => {
       const repo = new DeliveriesRepository(tx);
       const rows = await repo.lockUndispatched(this.opts.batchSize);
+      if (rows.length === 0) return { dispatched: 0, failed: 0 };
+      let client: Client;
+      try {
+        client = await this.opts.temporal();
+      } catch (err) {
+        this.opts.log.warn('Temporal unreachable; deliveries wait in the outbox', { pending: rows.length, err: (err as Error).message });
+        return { dispatched: 0, failed: rows.length };
+      }
       const started: string[] = [];
       let failed = 0;
       await forEachConcurrently(rows, this.opts.concurrency, async (row) => {
         try {
-          await this.startWorkflow(row);
+          await this.startWorkflow(client, row);
           started.push(row.id);
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError) started.push(row.id);
@@ -87,7 +102,7 @@ export class OutboxDispatcher {
     });
   }
 
-  private async startWorkflow(row: PendingDispatch): Promise<void> {
+  private async startWorkflow(client: Client, row: PendingDispatch): Promise<void> {
     const input: DeliveryWorkflowInput = {
       deliveryId: row.id,
       webhookId: row.webhookId,
@@ -96,7 +111,9 @@ export class OutboxDispatcher {
       retry: this.opts.retry,
       requestTimeoutMs: this.opts.requestTimeoutMs,
     };
-    await this.opts.temporal.workflow.start('deliveryWorkflow', {
+    const { connection } = client;
+    await connection.withAbortSignal(this.abort.signal, () =>
+      connection.withDeadline(Date.now() + START_TIMEOUT_MS, () => client.workflow.start('deliveryWorkflow', {
       taskQueue: this.opts.taskQueue,
       workflowId: row.workflowId,
       args: [input],
@@ -108,7 +125,8 @@ export class OutboxDispatcher {
         { key: DeliveryStatusAttribute, value: DeliveryStatus.Pending },
       ],
       staticSummary: `Deliver ${row.eventType} (event ${row.eventId}) to webhook ${row.webhookId}`,
-    });
+    })),
+    );
   }
 
   private async run(): Promise<void> {

@@ -12,7 +12,7 @@ import { OutboxDispatcher } from '../dispatcher/outbox-dispatcher';
 import type { Tenant } from '../domain/models';
 import type { Logger } from '../logger';
 import { TenantsRepository } from '../repositories/tenants-repository';
-import { createTemporalClient, temporalHealthCheck } from '../temporal/connection';
+import { TemporalGateway } from '../temporal/connection';
 
 /** Everything the API process runs, wired but not yet listening. */
 export interface ApiComponents {
@@ -33,13 +33,13 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
   const pool = createPool(config.database.url, config.database.poolMax);
   await migrate(pool);
   const defaultTenant = await new TenantsRepository(pool).ensure(config.defaultClientId, 'Default tenant');
-  const { client, connection } = createTemporalClient(config);
+  const temporal = new TemporalGateway(config);
 
   const dispatcher = config.dispatcher.enabled
     ? new OutboxDispatcher({
         pool,
         databaseUrl: config.database.url,
-        temporal: client,
+        temporal: () => temporal.client(),
         taskQueue: config.temporal.taskQueue,
         retry: config.delivery.retry,
         requestTimeoutMs: config.delivery.timeoutMs,
@@ -55,7 +55,7 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
     pool,
     secretBox: new SecretBox(config.secretEncryptionKey),
     resolveKey: staticKeyResolver(config.apiKey, async () => defaultTenant),
-    temporalHealth: temporalHealthCheck(connection),
+    temporalHealth: () => temporal.check(),
     maxBodyBytes: config.http.maxBodyBytes,
     log,
   });
@@ -67,7 +67,7 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
     defaultTenant,
     async close() {
       await dispatcher?.stop();
-      await connection.close().catch(() => undefined);
+      await temporal.close();
       await pool.end();
     },
   };

@@ -9,6 +9,8 @@ import { startWorkerProcess, type RunningWorker } from '../../src/server/worker-
 import { testEnv } from './test-env';
 
 export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
+/** One key per test file, so a second stack on the same database can read the first one's secrets. */
+const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 let databases = 0;
 
@@ -33,7 +35,7 @@ export function testConfigEnv(overrides: Env = {}): Env {
   return {
     NODE_ENV: 'test',
     API_KEY: TEST_API_KEY,
-    SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    SECRET_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     TEMPORAL_ADDRESS: testEnv('temporalAddress'),
     TEMPORAL_TASK_QUEUE: `test-${process.pid}-${randomBytes(4).toString('hex')}`,
     DATABASE_POOL_MAX: '5',
@@ -61,8 +63,8 @@ export interface Stack {
  * The engine as it runs in production (API, dispatcher, worker) on a fresh
  * database, the shared Temporal dev server and this file's own task queue.
  */
-export async function startStack(opts: { env?: Env; worker?: boolean } = {}): Promise<Stack> {
-  const databaseUrl = await createTestDatabase();
+export async function startStack(opts: { env?: Env; worker?: boolean; databaseUrl?: string } = {}): Promise<Stack> {
+  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig(testConfigEnv({ DATABASE_URL: databaseUrl, ...opts.env }));
   const log = createLogger('test', 'error');
   const api = await createApiComponents(config, log);
@@ -70,7 +72,8 @@ export async function startStack(opts: { env?: Env; worker?: boolean } = {}): Pr
     opts.worker === false
       ? undefined
       : await startWorkerProcess(config, log, { workflowBundle: { codePath: testEnv('workflowBundle') } });
-  const connection = await Connection.connect({ address: config.temporal.address });
+  // The test's own view of Temporal, even when the stack is pointed at an unreachable one.
+  const connection = await Connection.connect({ address: testEnv('temporalAddress') });
   const temporal = new TemporalClient({ connection, namespace: config.temporal.namespace });
   return {
     config,
