@@ -1,4 +1,5 @@
 import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -12,12 +13,10 @@ export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
 /** One key per test file, so a second stack on the same database can read the first one's secrets. */
 const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
-let databases = 0;
-
 /** A fresh, empty database on the shared test server; dropped by global teardown. */
 export async function createTestDatabase(): Promise<string> {
   const adminUrl = testEnv('pgAdminUrl');
-  const name = `hookline_test_${testEnv('runId')}_${process.pid}_${++databases}`;
+  const name = `hookline_test_${testEnv('runId')}_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
@@ -63,7 +62,20 @@ export interface Stack {
  * The engine as it runs in production (API, dispatcher, worker) on a fresh
  * database, the shared Temporal dev server and this file's own task queue.
  */
+let runtimeInstalled = false;
+/** The SDK's runtime logs every worker state change; tests want only errors. Once per process. */
+function quietTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Already installed by an earlier test file in this worker process.
+  }
+}
+
 export async function startStack(opts: { env?: Env; worker?: boolean; databaseUrl?: string } = {}): Promise<Stack> {
+  quietTemporalRuntime();
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig(testConfigEnv({ DATABASE_URL: databaseUrl, ...opts.env }));
   const log = createLogger('test', 'error');
