@@ -1,6 +1,6 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,9 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.runId] = runId;
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'hookline-test-'));
+  // Run as root, the embedded server drops to a `postgres` user, which must be able to reach its data directory.
+  chmodSync(tmp, 0o755);
+  stops.push(async () => rmSync(tmp, { recursive: true, force: true }));
   const [pgAdminUrl, temporalAddress, bundlePath] = await Promise.all([
     (async () => {
       if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
