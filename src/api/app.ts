@@ -23,7 +23,6 @@ export interface ApiDeps {
 /** The Koa application: one error middleware on top, then health, then the authenticated `/v1` API. */
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
-  app.proxy = true;
   app.silent = true;
   app.use(errorHandler(deps.log));
 

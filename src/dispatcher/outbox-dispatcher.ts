@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { setMaxListeners } from 'node:events';
 import { Client as PgClient, type Pool } from 'pg';
 import type { DeliveryWorkflowInput } from '../../workflows/delivery-workflow';
 import type { DeliveryRetrySchedule } from '../../workflows/retry-policy';
@@ -50,6 +51,8 @@ export class OutboxDispatcher {
     if (this.running) return;
     this.running = true;
     this.abort = new AbortController();
+    // Every concurrent start listens on this one signal.
+    setMaxListeners(0, this.abort.signal);
     void this.listen();
     this.loop = this.run();
   }

@@ -39,6 +39,8 @@ async function main() {
   const env: Record<string, string | undefined> = { ...process.env };
   env.API_KEY ??= secrets.apiKey;
   env.SECRET_ENCRYPTION_KEY ??= secrets.secretEncryptionKey;
+  // A development stack with generated keys listens on this machine only, unless told otherwise.
+  env.HOST ??= '127.0.0.1';
 
   if (!env.DATABASE_URL) {
     say(`Starting embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PG_PORT} (data in ${path.join(DATA_DIR, 'postgres')})...`);

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool';
 import type { Attempt, Delivery } from '../domain/models';
-import { AttemptStatus, DeliveryStatus } from '../domain/statuses';
+import { DeliveryStatus } from '../domain/statuses';
 import { uuidv7 } from '../util/uuid';
 
 interface DeliveryRow {
@@ -61,16 +61,7 @@ export interface PendingDispatch {
   eventType: string;
 }
 
-export interface NewAttempt {
-  deliveryId: string;
-  attempt: number;
-  status: AttemptStatus;
-  statusCode: number | null;
-  durationMs: number;
-  responseBody: string | null;
-  error: string | null;
-  startedAt: Date;
-}
+export type NewAttempt = Attempt & { deliveryId: string };
 
 /** Notified inside the inserting transaction, so a listener hears of rows only once they are committed. */
 export const OUTBOX_CHANNEL = 'delivery_outbox';

@@ -45,15 +45,7 @@ export interface WebhookListQuery {
   toCreatedAt?: Date;
 }
 
-export interface NewWebhook {
-  id: string;
-  tenantId: string;
-  name: string;
-  url: string;
-  events: string[];
-  headers: Record<string, string>;
-  secretEncrypted: string;
-}
+export type NewWebhook = Pick<Webhook, 'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers'> & { secretEncrypted: string };
 
 export type WebhookChanges = Partial<Pick<Webhook, 'name' | 'url' | 'events' | 'headers'>>;
 
