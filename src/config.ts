@@ -34,6 +34,11 @@ const envSchema = z.object({
   RETRY_MAXIMUM_ATTEMPTS: int(1, 100).default(5),
   RETRY_AFTER_MAX_MS: int(0).default(3_600_000),
   MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
+  AUTO_DISABLE_FAILURE_THRESHOLD: int(-1, 1_000_000)
+    .refine((n) => n !== 0, 'must be -1 (never) or at least 1')
+    .default(5),
+  AUTO_DISABLE_WINDOW_MS: int(1).default(10_000),
+  SECRET_ROTATION_GRACE_MS: int(0).default(24 * 60 * 60 * 1000),
   DISPATCHER_ENABLED: boolean.default(true),
   DISPATCH_BATCH_SIZE: int(1, 1000).default(200),
   DISPATCH_CONCURRENCY: int(1, 500).default(32),
@@ -71,6 +76,14 @@ export interface Config {
     readonly userAgent: string;
     readonly retry: RetryScheduleConfig;
   };
+  /**
+   * A webhook whose receiver fails `failureThreshold` attempts within
+   * `windowMs` is disabled (seed: "too many failures within a 10-second time
+   * frame"); -1 never disables. A 410 Gone disables at once either way.
+   */
+  readonly autoDisable: { readonly failureThreshold: number; readonly windowMs: number };
+  /** After a rotation the old secret also signs for this long. @default 86_400_000 (24 h) */
+  readonly secretRotationGraceMs: number;
   readonly dispatcher: {
     readonly enabled: boolean;
     readonly batchSize: number;
@@ -134,6 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
         retryAfterMaxMs: e.RETRY_AFTER_MAX_MS,
       },
     },
+    autoDisable: { failureThreshold: e.AUTO_DISABLE_FAILURE_THRESHOLD, windowMs: e.AUTO_DISABLE_WINDOW_MS },
+    secretRotationGraceMs: e.SECRET_ROTATION_GRACE_MS,
     dispatcher: {
       enabled: e.DISPATCHER_ENABLED,
       batchSize: e.DISPATCH_BATCH_SIZE,
