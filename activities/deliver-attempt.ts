@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SecretBox } from '../src/crypto/secret-box';
 import { signPayload } from '../src/crypto/webhook-signature';
-import { AttemptStatus, DeliveryStatus } from '../src/domain/statuses';
+import { AttemptStatus, DeliveryStatus, WebhookStatus } from '../src/domain/statuses';
 import type { DeliveriesRepository } from '../src/repositories/deliveries-repository';
 import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
 import { classifyAttempt } from './classify-response';
@@ -14,20 +14,24 @@ export interface DeliveryActivityDeps {
   secretBox: SecretBox;
   send: HttpSender;
   delivery: { timeoutMs: number; userAgent: string; retryAfterMaxMs: number };
+  /** Tells the webhook's controller about a failed attempt (auto-disable, 410). Best effort. */
+  reportFailedAttempt: (webhookId: string, failure: { at: number; statusCode: number | null }) => Promise<void>;
   now?: () => Date;
 }
 
 export interface AttemptInput {
   deliveryId: string;
-  /** Temporal's attempt number for this try, 1-based. */
+  /** The number this try is stored under, 1-based across the delivery's whole life. */
   attempt: number;
 }
 
-/** How the delivery ended when the attempt did not throw. */
+/** How the attempt ended when it did not throw. */
 export type AttemptResult =
   | { status: typeof DeliveryStatus.Succeeded; statusCode: number }
   | { status: typeof DeliveryStatus.Cancelled; reason: string }
-  | { status: DeliveryStatus; reason: 'already finished' };
+  | { status: DeliveryStatus; reason: 'already finished' }
+  /** The webhook is paused: nothing was sent, and no attempt was spent. */
+  | { status: 'held'; attemptsMade: number };
 
 /**
  * One try of a delivery: load it, sign it, POST it, store the attempt. A 2xx
@@ -43,15 +47,21 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   if (delivery.status !== DeliveryStatus.Pending) return { status: delivery.status, reason: 'already finished' };
 
   const webhook = await deps.webhooks.findForDelivery(delivery.webhookId);
-  if (!webhook || webhook.deleted) {
-    const reason = 'webhook was deleted';
+  if (!webhook || webhook.deleted || webhook.status === WebhookStatus.Disabled) {
+    const reason = webhook?.status === WebhookStatus.Disabled && !webhook.deleted ? 'webhook is disabled' : 'webhook was deleted';
     await deps.deliveries.complete(delivery.id, DeliveryStatus.Cancelled, reason);
     return { status: DeliveryStatus.Cancelled, reason };
   }
+  if (webhook.status === WebhookStatus.Paused) return { status: 'held', attemptsMade: delivery.attemptCount };
 
   const body = buildPayload({ type: delivery.eventType, createdAt: delivery.eventCreatedAt, data: delivery.data });
   const startedAt = now();
-  const signed = signPayload(deps.secretBox.open(webhook.secretEncrypted), delivery.eventId, Math.floor(startedAt.getTime() / 1000), body);
+  const signed = signPayload(
+    [deps.secretBox.open(webhook.secretEncrypted), ...(webhook.previousSecretEncrypted ? [deps.secretBox.open(webhook.previousSecretEncrypted)] : [])],
+    delivery.eventId,
+    Math.floor(startedAt.getTime() / 1000),
+    body,
+  );
   const result = await deps.send({
     url: webhook.url,
     body,
@@ -78,6 +88,9 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     error,
     startedAt,
   });
+  if (verdict.kind !== 'delivered') {
+    await deps.reportFailedAttempt(webhook.id, { at: startedAt.getTime(), statusCode: statusCodeOf(result) });
+  }
 
   switch (verdict.kind) {
     case 'delivered':

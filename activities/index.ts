@@ -1,23 +1,31 @@
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
+import { attemptFailedSignal } from '../workflows/definitions';
+import type { WebhookStateChange } from '../workflows/definitions';
 import type { Config } from '../src/config';
 import { SecretBox } from '../src/crypto/secret-box';
 import { DeliveriesRepository } from '../src/repositories/deliveries-repository';
 import { WebhooksRepository } from '../src/repositories/webhooks-repository';
+import { deliverySettings, signalController } from '../src/temporal/workflow-starters';
 import { failDelivery } from './complete-delivery';
 import { deliverAttempt, type DeliveryActivityDeps } from './deliver-attempt';
 import { createHttpSender, type HttpSender } from './http-sender';
+import { changeWebhookState, releaseHeldDeliveries, type WebhookStateDeps } from './webhook-state';
 
 export interface ActivityDeps {
   pool: Pool;
-  config: Pick<Config, 'delivery' | 'secretEncryptionKey'>;
+  config: Pick<Config, 'delivery' | 'secretEncryptionKey' | 'temporal' | 'autoDisable'>;
+  /** For signalling workflows from activities (controllers, deliveries). */
+  temporal: () => Promise<Client>;
   send?: HttpSender;
 }
 
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
-export function createActivities({ pool, config, send = createHttpSender() }: ActivityDeps) {
+export function createActivities({ pool, config, temporal, send = createHttpSender() }: ActivityDeps) {
+  const deliveries = new DeliveriesRepository(pool);
   const deps: DeliveryActivityDeps = {
-    deliveries: new DeliveriesRepository(pool),
+    deliveries,
     webhooks: new WebhooksRepository(pool),
     secretBox: new SecretBox(config.secretEncryptionKey),
     send,
@@ -26,13 +34,32 @@ export function createActivities({ pool, config, send = createHttpSender() }: Ac
       userAgent: config.delivery.userAgent,
       retryAfterMaxMs: config.delivery.retry.retryAfterMaxMs,
     },
+    async reportFailedAttempt(webhookId, failure) {
+      try {
+        await signalController(await temporal(), webhookId, config, attemptFailedSignal.name, [failure]);
+      } catch (err) {
+        // Auto-disable is a safeguard, not part of the delivery: a lost report must not fail the attempt.
+        Context.current().log.warn('could not report a failed attempt to the webhook controller', { webhookId, err });
+      }
+    },
   };
+  const stateDeps: WebhookStateDeps = { pool, temporal, settings: deliverySettings(config) };
   return {
-    async deliverAttempt(input: { deliveryId: string }) {
-      return deliverAttempt(deps, { deliveryId: input.deliveryId, attempt: Context.current().info.attempt });
+    async deliverAttempt(input: { deliveryId: string; attemptNumberBase: number }) {
+      return deliverAttempt(deps, { deliveryId: input.deliveryId, attempt: input.attemptNumberBase + Context.current().info.attempt });
     },
     async failDelivery(input: { deliveryId: string; webhookId: string; error: string }) {
       return failDelivery(deps, input);
+    },
+    /** Attempts the delivery has made in its whole life. */
+    async countAttempts(input: { deliveryId: string }): Promise<number> {
+      return (await deliveries.progress(input.deliveryId))?.attemptCount ?? 0;
+    },
+    async changeWebhookState(input: WebhookStateChange & { webhookId: string }) {
+      return changeWebhookState(stateDeps, input);
+    },
+    async releaseHeldDeliveries(input: { webhookId: string }) {
+      return releaseHeldDeliveries(stateDeps, input);
     },
   };
 }

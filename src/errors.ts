@@ -69,3 +69,9 @@ export class ValidationError extends AppError {
     super(message, problems);
   }
 }
+
+/** A dependency (Temporal) cannot be reached right now; the request may be retried. */
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503;
+  readonly code = 'service_unavailable';
+}

@@ -1,1 +1,2 @@
 export { deliveryWorkflow } from './delivery-workflow';
+export { webhookControllerWorkflow } from './webhook-controller-workflow';

@@ -3,6 +3,7 @@ import Koa from 'koa';
 import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secret-box';
 import type { Logger } from '../logger';
+import type { ControlPlane } from '../services/control-plane';
 import { authenticate, type KeyResolver } from './middleware/authenticate';
 import { errorHandler } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
@@ -13,10 +14,14 @@ import { webhooksRoutes } from './routes/webhooks-routes';
 
 export interface ApiDeps {
   pool: Pool;
+  /** How the API reaches workflows (webhook controllers, deliveries). */
+  control: ControlPlane;
   secretBox: SecretBox;
   resolveKey: KeyResolver;
   temporalHealth: HealthCheck;
   maxBodyBytes: number;
+  /** After a secret rotation the old secret also signs for this long. */
+  secretRotationGraceMs: number;
   log: Logger;
 }
 

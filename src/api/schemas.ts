@@ -136,3 +136,5 @@ export const publishEventBody = z.strictObject({
   idempotency_key: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional(),
 });
 export type PublishEventBody = z.infer<typeof publishEventBody>;
+
+export const recoverBody = z.strictObject({ since: isoDate, until: isoDate.optional() });

@@ -18,13 +18,24 @@ export interface SignedHeaders {
   'webhook-signature': string;
 }
 
-export function signPayload(secret: string, messageId: string, timestampSeconds: number, body: string): SignedHeaders {
-  if (!secret.startsWith(SECRET_PREFIX)) throw new Error('Webhook secret must start with whsec_');
-  const key = Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64');
-  const signature = createHmac('sha256', key).update(`${messageId}.${timestampSeconds}.${body}`).digest('base64');
+/**
+ * Signs with one secret, or with several (newest first) during a secret
+ * rotation: each gives its own `v1,<sig>`, space-separated as Standard
+ * Webhooks allows, so a receiver holding any one of them verifies.
+ */
+export function signPayload(secret: string | string[], messageId: string, timestampSeconds: number, body: string): SignedHeaders {
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  if (secrets.length === 0) throw new Error('At least one webhook secret is required');
+  const content = `${messageId}.${timestampSeconds}.${body}`;
   return {
     'webhook-id': messageId,
     'webhook-timestamp': String(timestampSeconds),
-    'webhook-signature': `v1,${signature}`,
+    'webhook-signature': secrets.map((s) => `v1,${hmac(s, content)}`).join(' '),
   };
+}
+
+function hmac(secret: string, content: string): string {
+  if (!secret.startsWith(SECRET_PREFIX)) throw new Error('Webhook secret must start with whsec_');
+  const key = Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64');
+  return createHmac('sha256', key).update(content).digest('base64');
 }

@@ -1,11 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { setMaxListeners } from 'node:events';
 import { Client as PgClient, type Pool } from 'pg';
-import type { DeliveryWorkflowInput } from '../../workflows/delivery-workflow';
-import type { DeliveryRetrySchedule } from '../../workflows/retry-policy';
-import { DeliveryStatusAttribute, EventTypeAttribute, WebhookIdAttribute } from '../../workflows/search-attributes';
+import type { Config } from '../config';
 import { withTransaction } from '../db/pool';
-import { DeliveryStatus } from '../domain/statuses';
+import { dispatchDelivery, ensureControllerWorkflow, type DeliverySettings } from '../temporal/workflow-starters';
 import type { Logger } from '../logger';
 import { DeliveriesRepository, OUTBOX_CHANNEL, type PendingDispatch } from '../repositories/deliveries-repository';
 
@@ -15,9 +13,9 @@ export interface DispatcherOptions {
   databaseUrl: string;
   /** Resolves to a connected client, or rejects quickly while Temporal is unreachable. */
   temporal: () => Promise<Client>;
-  taskQueue: string;
-  retry: DeliveryRetrySchedule;
-  requestTimeoutMs: number;
+  settings: DeliverySettings;
+  /** For starting webhook controllers. */
+  controllers: Pick<Config, 'autoDisable' | 'temporal'>;
   batchSize: number;
   concurrency: number;
   /** Fallback poll when no notification arrives (and the retry pace while Temporal is away). */
@@ -78,7 +76,10 @@ export class OutboxDispatcher {
     return withTransaction(this.opts.pool, async (tx) => {
       const repo = new DeliveriesRepository(tx);
       const rows = await repo.lockUndispatched(this.opts.batchSize);
-      if (rows.length === 0) return { dispatched: 0, failed: 0 };
+      const controllersDue = await tx.query(
+        'SELECT 1 FROM webhooks WHERE controller_started_at IS NULL AND deleted_at IS NULL LIMIT 1',
+      );
+      if (rows.length === 0 && controllersDue.rowCount === 0) return { dispatched: 0, failed: 0 };
       let client: Client;
       try {
         client = await this.opts.temporal();
@@ -93,43 +94,51 @@ export class OutboxDispatcher {
           await this.startWorkflow(client, row);
           started.push(row.id);
         } catch (err) {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) started.push(row.id);
-          else {
+          {
             failed += 1;
             if (failed === 1) this.opts.log.warn('could not start delivery workflow', { workflowId: row.workflowId, err });
           }
         }
       });
       await repo.markDispatched(started);
+      if (controllersDue.rowCount) await this.startControllers(client);
       return { dispatched: started.length, failed };
     });
   }
 
-  private async startWorkflow(client: Client, row: PendingDispatch): Promise<void> {
-    const input: DeliveryWorkflowInput = {
-      deliveryId: row.id,
-      webhookId: row.webhookId,
-      eventId: row.eventId,
-      eventType: row.eventType,
-      retry: this.opts.retry,
-      requestTimeoutMs: this.opts.requestTimeoutMs,
-    };
+  private startWorkflow(client: Client, row: PendingDispatch): Promise<void> {
     const { connection } = client;
-    await connection.withAbortSignal(this.abort.signal, () =>
-      connection.withDeadline(Date.now() + START_TIMEOUT_MS, () => client.workflow.start('deliveryWorkflow', {
-      taskQueue: this.opts.taskQueue,
-      workflowId: row.workflowId,
-      args: [input],
-      // A finished delivery must never run again under the same id.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: WebhookIdAttribute, value: row.webhookId },
-        { key: EventTypeAttribute, value: row.eventType },
-        { key: DeliveryStatusAttribute, value: DeliveryStatus.Pending },
-      ],
-      staticSummary: `Deliver ${row.eventType} (event ${row.eventId}) to webhook ${row.webhookId}`,
-    })),
+    return connection.withAbortSignal(this.abort.signal, () =>
+      connection.withDeadline(Date.now() + START_TIMEOUT_MS, () => dispatchDelivery(client, this.opts.settings, row)),
     );
+  }
+
+  /** Starts the controller workflow of each webhook that has none yet (the same outbox pattern, on webhooks). */
+  async startControllers(client: Client): Promise<number> {
+    return withTransaction(this.opts.pool, async (tx) => {
+      const { rows } = await tx.query<{ id: string }>(
+        `SELECT id FROM webhooks WHERE controller_started_at IS NULL AND deleted_at IS NULL
+         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.opts.batchSize],
+      );
+      const started: string[] = [];
+      await forEachConcurrently(rows, this.opts.concurrency, async ({ id }) => {
+        try {
+          await client.connection.withAbortSignal(this.abort.signal, () =>
+            client.connection.withDeadline(Date.now() + START_TIMEOUT_MS, () =>
+              ensureControllerWorkflow(client, id, this.opts.controllers),
+            ),
+          );
+          started.push(id);
+        } catch (err) {
+          this.opts.log.warn('could not start webhook controller', { webhookId: id, err: (err as Error).message });
+        }
+      });
+      if (started.length > 0) {
+        await tx.query('UPDATE webhooks SET controller_started_at = now() WHERE id = ANY($1::uuid[])', [started]);
+      }
+      return started.length;
+    });
   }
 
   private async run(): Promise<void> {

@@ -15,6 +15,9 @@ export interface Webhook {
   headers: Record<string, string>;
   status: WebhookStatus;
   failureCount: number;
+  /** Why and when it was disabled, by an operator or automatically. */
+  disabledReason: string | null;
+  disabledAt: Date | null;
   lastTriggeredAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -38,6 +41,8 @@ export interface Delivery {
   eventType: string;
   status: DeliveryStatus;
   attemptCount: number;
+  /** Times an operator sent it again after it had finished. */
+  redeliveries: number;
   lastStatusCode: number | null;
   lastError: string | null;
   dispatchedAt: Date | null;

@@ -12,6 +12,7 @@ interface DeliveryRow {
   event_type: string;
   status: DeliveryStatus;
   attempt_count: number;
+  redeliveries: number;
   last_status_code: number | null;
   last_error: string | null;
   dispatched_at: Date | null;
@@ -21,7 +22,7 @@ interface DeliveryRow {
 }
 
 const COLUMNS = `d.id, d.tenant_id, d.event_id, d.webhook_id, d.workflow_id, e.type AS event_type, d.status,
-  d.attempt_count, d.last_status_code, d.last_error, d.dispatched_at, d.completed_at, d.created_at, d.updated_at`;
+  d.attempt_count, d.redeliveries, d.last_status_code, d.last_error, d.dispatched_at, d.completed_at, d.created_at, d.updated_at`;
 const FROM = 'deliveries d JOIN events e ON e.id = d.event_id';
 
 const toDelivery = (r: DeliveryRow): Delivery => ({
@@ -33,6 +34,7 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   eventType: r.event_type,
   status: r.status,
   attemptCount: r.attempt_count,
+  redeliveries: r.redeliveries,
   lastStatusCode: r.last_status_code,
   lastError: r.last_error,
   dispatchedAt: r.dispatched_at,
@@ -59,7 +61,24 @@ export interface PendingDispatch {
   webhookId: string;
   eventId: string;
   eventType: string;
+  firstAttemptNumber: number;
 }
+
+const toPendingDispatch = (r: {
+  id: string;
+  workflow_id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  first_attempt_number: number;
+}): PendingDispatch => ({
+  id: r.id,
+  workflowId: r.workflow_id,
+  webhookId: r.webhook_id,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  firstAttemptNumber: r.first_attempt_number,
+});
 
 export type NewAttempt = Attempt & { deliveryId: string };
 
@@ -79,6 +98,11 @@ export class DeliveriesRepository {
        SELECT id, $1, $2, webhook_id, workflow_id FROM unnest($3::uuid[], $4::uuid[], $5::text[]) AS t(id, webhook_id, workflow_id)`,
       [tenantId, eventId, ids, webhookIds, workflowIds],
     );
+    await this.notifyOutbox();
+  }
+
+  /** Wakes dispatchers (delivered on commit when inside a transaction). */
+  async notifyOutbox(): Promise<void> {
     await this.db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   }
 
@@ -134,27 +158,45 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Locks up to `limit` undispatched deliveries, oldest first. Other
-   * dispatchers skip the locked rows, so each is started by one of them.
-   * Call inside a transaction and mark them dispatched before committing.
+   * Locks up to `limit` undispatched deliveries of active webhooks, oldest
+   * first. Other dispatchers skip the locked rows, so each is started by one
+   * of them; the webhook rows are share-locked so a pause cannot slip between
+   * this read and the commit. Deliveries of a paused webhook wait here: they
+   * are held in Postgres until it is resumed. Call inside a transaction and
+   * mark them dispatched before committing.
    */
   async lockUndispatched(limit: number): Promise<PendingDispatch[]> {
     const { rows } = await this.db.query(
-      `SELECT d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type
-       FROM deliveries d JOIN events e ON e.id = d.event_id
-       WHERE d.dispatched_at IS NULL
+      `SELECT d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number
+       FROM deliveries d
+       JOIN events e ON e.id = d.event_id
+       JOIN webhooks w ON w.id = d.webhook_id
+       WHERE d.dispatched_at IS NULL AND d.status = 'pending' AND w.status = 'active' AND NOT w.releasing
        ORDER BY d.created_at, d.id
        LIMIT $1
-       FOR UPDATE OF d SKIP LOCKED`,
+       FOR UPDATE OF d SKIP LOCKED
+       FOR SHARE OF w`,
       [limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      workflowId: r.workflow_id,
-      webhookId: r.webhook_id,
-      eventId: r.event_id,
-      eventType: r.event_type,
-    }));
+    return rows.map(toPendingDispatch);
+  }
+
+  /** A webhook's pending deliveries in the order their events were created, dispatched or not. */
+  async listPendingForWebhook(webhookId: string): Promise<Array<PendingDispatch & { dispatched: boolean; attemptCount: number }>> {
+    const { rows } = await this.db.query(
+      `SELECT d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
+              d.dispatched_at IS NOT NULL AS dispatched, d.attempt_count
+       FROM deliveries d JOIN events e ON e.id = d.event_id
+       WHERE d.webhook_id = $1 AND d.status = 'pending'
+       ORDER BY e.created_at, d.created_at, d.id`,
+      [webhookId],
+    );
+    return rows.map((r) => ({ ...toPendingDispatch(r), dispatched: r.dispatched, attemptCount: r.attempt_count }));
+  }
+
+  async progress(id: string): Promise<{ status: DeliveryStatus; attemptCount: number } | undefined> {
+    const { rows } = await this.db.query('SELECT status, attempt_count FROM deliveries WHERE id = $1', [id]);
+    return rows[0] && { status: rows[0].status, attemptCount: rows[0].attempt_count };
   }
 
   async markDispatched(ids: string[]): Promise<void> {
@@ -164,7 +206,7 @@ export class DeliveriesRepository {
 
   async countUndispatched(): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(
-      'SELECT count(*) AS n FROM deliveries WHERE dispatched_at IS NULL',
+      "SELECT count(*) AS n FROM deliveries WHERE dispatched_at IS NULL AND status = 'pending'",
     );
     return rows[0]!.n;
   }
@@ -203,6 +245,31 @@ export class DeliveriesRepository {
       [id, status, error ?? null],
     );
     return rowCount === 1;
+  }
+
+  /**
+   * Sends finished deliveries again: each goes back to the outbox as pending
+   * with a fresh attempt series under a new workflow id
+   * (`<workflow id>-redelivery-<n>`); its attempt numbering continues and its
+   * event, hence its `webhook-id`, stays the same. Returns what was requeued.
+   */
+  async redeliver(tenantId: string, filter: { ids: string[] } | { webhookId: string; status: DeliveryStatus; from: Date; to?: Date }): Promise<string[]> {
+    const params: unknown[] = [tenantId];
+    const where =
+      'ids' in filter
+        ? `id = ANY($${params.push(filter.ids)}::uuid[]) AND status <> 'pending'`
+        : `webhook_id = $${params.push(filter.webhookId)} AND status = $${params.push(filter.status)}
+           AND created_at >= $${params.push(filter.from)}${filter.to ? ` AND created_at < $${params.push(filter.to)}` : ''}`;
+    const { rows } = await this.db.query<{ id: string }>(
+      `UPDATE deliveries SET status = 'pending', completed_at = NULL, last_error = NULL, dispatched_at = NULL,
+              redeliveries = redeliveries + 1, first_attempt_number = attempt_count + 1, updated_at = now(),
+              workflow_id = 'delivery-' || event_id || '-' || webhook_id || '-redelivery-' || (redeliveries + 1)
+       WHERE tenant_id = $1 AND ${where}
+       RETURNING id`,
+      params,
+    );
+    if (rows.length > 0) await this.notifyOutbox();
+    return rows.map((r) => r.id);
   }
 
   async findForDelivery(id: string): Promise<(Delivery & { data: Record<string, unknown>; eventCreatedAt: Date }) | undefined> {

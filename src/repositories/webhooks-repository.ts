@@ -11,12 +11,14 @@ interface WebhookRow {
   headers: Record<string, string>;
   status: WebhookStatus;
   failure_count: number;
+  disabled_reason: string | null;
+  disabled_at: Date | null;
   last_triggered_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = `id, tenant_id, name, url, events, headers, status, failure_count, last_triggered_at, created_at, updated_at`;
+const COLUMNS = `id, tenant_id, name, url, events, headers, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
 
 const toWebhook = (r: WebhookRow): Webhook => ({
   id: r.id,
@@ -27,6 +29,8 @@ const toWebhook = (r: WebhookRow): Webhook => ({
   headers: r.headers,
   status: r.status,
   failureCount: r.failure_count,
+  disabledReason: r.disabled_reason,
+  disabledAt: r.disabled_at,
   lastTriggeredAt: r.last_triggered_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -49,9 +53,11 @@ export type NewWebhook = Pick<Webhook, 'id' | 'tenantId' | 'name' | 'url' | 'eve
 
 export type WebhookChanges = Partial<Pick<Webhook, 'name' | 'url' | 'events' | 'headers'>>;
 
-/** What the delivery activity needs: the webhook plus its sealed secret. */
+/** What the delivery activity needs: the webhook plus its sealed secret(s). */
 export interface WebhookForDelivery extends Webhook {
   secretEncrypted: string;
+  /** The secret in use before the last rotation, while its grace period lasts; otherwise null. */
+  previousSecretEncrypted: string | null;
   clientId: string;
   deleted: boolean;
 }
@@ -122,28 +128,61 @@ export class WebhooksRepository {
     return rowCount === 1;
   }
 
-  /** Active webhooks subscribed to `eventType` directly or through `*`. */
+  /**
+   * Webhooks subscribed to `eventType` directly or through `*` that take new
+   * events: active ones, and paused ones, which hold them until resumed.
+   */
   async findSubscribedIds(tenantId: string, eventType: string): Promise<string[]> {
     const { rows } = await this.db.query<{ id: string }>(
       `SELECT id FROM webhooks
-       WHERE tenant_id = $1 AND deleted_at IS NULL AND status = $2 AND events && ARRAY[$3, '*']::text[]
+       WHERE tenant_id = $1 AND deleted_at IS NULL AND status = ANY($2::text[]) AND events && ARRAY[$3, '*']::text[]
        ORDER BY id`,
-      [tenantId, WebhookStatus.Active, eventType],
+      [tenantId, [WebhookStatus.Active, WebhookStatus.Paused], eventType],
     );
     return rows.map((r) => r.id);
   }
 
   async findForDelivery(id: string): Promise<WebhookForDelivery | undefined> {
     const { rows } = await this.db.query<
-      WebhookRow & { secret_encrypted: string; client_id: string; deleted: boolean }
+      WebhookRow & { secret_encrypted: string; previous_secret_encrypted: string | null; client_id: string; deleted: boolean }
     >(
+      // The database clock decides whether the previous secret still signs, as it set the expiry.
       `SELECT ${COLUMNS.split(', ').map((c) => `w.${c}`).join(', ')},
-              w.secret_encrypted, t.client_id, w.deleted_at IS NOT NULL AS deleted
+              w.secret_encrypted,
+              CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret_encrypted END AS previous_secret_encrypted,
+              t.client_id, w.deleted_at IS NOT NULL AS deleted
        FROM webhooks w JOIN tenants t ON t.id = w.tenant_id WHERE w.id = $1`,
       [id],
     );
     const r = rows[0];
-    return r && { ...toWebhook(r), secretEncrypted: r.secret_encrypted, clientId: r.client_id, deleted: r.deleted };
+    return (
+      r && {
+        ...toWebhook(r),
+        secretEncrypted: r.secret_encrypted,
+        previousSecretEncrypted: r.previous_secret_encrypted,
+        clientId: r.client_id,
+        deleted: r.deleted,
+      }
+    );
+  }
+
+  /**
+   * Makes `newSealed` the signing secret. The one it replaces keeps signing
+   * for `graceMs` as the only previous secret (an older previous one is
+   * dropped). Returns when that grace ends, or undefined for an unknown webhook.
+   */
+  async rotateSecret(tenantId: string, id: string, newSealed: string, graceMs: number): Promise<Date | undefined> {
+    const { rows } = await this.db.query<{ previous_secret_expires_at: Date }>(
+      `UPDATE webhooks
+       SET previous_secret_encrypted = secret_encrypted,
+           previous_secret_expires_at = now() + make_interval(secs => $4::double precision / 1000),
+           secret_encrypted = $3,
+           updated_at = now()
+       WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
+       RETURNING previous_secret_expires_at`,
+      [tenantId, id, newSealed, graceMs],
+    );
+    return rows[0]?.previous_secret_expires_at;
   }
 
   /** Folds a finished delivery into the webhook's run of consecutive failures. */

@@ -13,6 +13,7 @@ import type { Tenant } from '../domain/models';
 import type { Logger } from '../logger';
 import { TenantsRepository } from '../repositories/tenants-repository';
 import { TemporalGateway } from '../temporal/connection';
+import { deliverySettings } from '../temporal/workflow-starters';
 
 /** Everything the API process runs, wired but not yet listening. */
 export interface ApiComponents {
@@ -40,9 +41,8 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
         pool,
         databaseUrl: config.database.url,
         temporal: () => temporal.client(),
-        taskQueue: config.temporal.taskQueue,
-        retry: config.delivery.retry,
-        requestTimeoutMs: config.delivery.timeoutMs,
+        settings: deliverySettings(config),
+        controllers: config,
         batchSize: config.dispatcher.batchSize,
         concurrency: config.dispatcher.concurrency,
         pollIntervalMs: config.dispatcher.pollIntervalMs,
@@ -53,10 +53,12 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
 
   const app = createApp({
     pool,
+    control: { temporal: () => temporal.client(), config },
     secretBox: new SecretBox(config.secretEncryptionKey),
     resolveKey: staticKeyResolver(config.apiKey, async () => defaultTenant),
     temporalHealth: () => temporal.check(),
     maxBodyBytes: config.http.maxBodyBytes,
+    secretRotationGraceMs: config.secretRotationGraceMs,
     log,
   });
 

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import { migrate } from '../db/migrate';
@@ -22,8 +23,11 @@ export async function startWorkerProcess(
   const pool = createPool(config.database.url, config.database.poolMax);
   await migrate(pool);
   const connection = await connectWithRetry(config.temporal.address, log);
-  const worker = await createDeliveryWorker({ config, pool, connection, workflowBundle: opts.workflowBundle });
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const worker = await createDeliveryWorker({ config, pool, connection, client, workflowBundle: opts.workflowBundle });
   const done = worker.run().finally(async () => {
+    await clientConnection.close().catch(() => undefined);
     await connection.close().catch(() => undefined);
     await pool.end();
   });

@@ -6,6 +6,9 @@ import type { Tenant, Webhook } from '../domain/models';
 import { NotFoundError } from '../errors';
 import { WebhooksRepository, type WebhookListQuery } from '../repositories/webhooks-repository';
 import { uuidv7 } from '../util/uuid';
+import { controllerWorkflowId, webhookDeletedSignal } from '../../workflows/definitions';
+import { withTransaction } from '../db/pool';
+import type { ControlPlane } from './control-plane';
 
 export interface WebhookDeps {
   pool: Pool;
@@ -43,7 +46,24 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool'>, tenant: Ten
   return webhook;
 }
 
-/** Deletes a webhook. Its deliveries keep their history; those still pending end as cancelled. */
-export async function deleteWebhook(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, id: string): Promise<void> {
-  if (!(await new WebhooksRepository(deps.pool).softDelete(tenant.id, id))) throw new NotFoundError('Webhook', id);
+/**
+ * Deletes a webhook. Its deliveries keep their history; those still pending
+ * end as cancelled at once, and its controller workflow is told to finish.
+ */
+export async function deleteWebhook(deps: Pick<WebhookDeps, 'pool'> & { control?: ControlPlane }, tenant: Tenant, id: string) {
+  await withTransaction(deps.pool, async (tx) => {
+    if (!(await new WebhooksRepository(tx).softDelete(tenant.id, id))) throw new NotFoundError('Webhook', id);
+    await tx.query(
+      `UPDATE deliveries SET status = 'cancelled', completed_at = now(), updated_at = now(), last_error = 'webhook was deleted'
+       WHERE webhook_id = $1 AND status = 'pending'`,
+      [id],
+    );
+  });
+  // Best effort: a controller left running is idle and harmless; it finds the webhook gone if ever signalled.
+  if (deps.control) {
+    await deps.control
+      .temporal()
+      .then((client) => client.workflow.getHandle(controllerWorkflowId(id)).signal(webhookDeletedSignal))
+      .catch(() => undefined);
+  }
 }

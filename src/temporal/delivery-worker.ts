@@ -1,13 +1,16 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import type { HttpSender } from '../../activities/http-sender';
 import type { Config } from '../config';
 
 export interface DeliveryWorkerOptions {
-  config: Pick<Config, 'temporal' | 'delivery' | 'secretEncryptionKey' | 'worker'>;
+  config: Pick<Config, 'temporal' | 'delivery' | 'secretEncryptionKey' | 'worker' | 'autoDisable'>;
   pool: Pool;
   connection: NativeConnection;
+  /** A client for the activities that signal workflows. */
+  client: Client;
   /** A prebuilt workflow bundle (tests build one and share it); otherwise the worker bundles `workflows/`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   send?: HttpSender;
@@ -24,7 +27,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): Promise<Worke
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.temporal.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-    activities: createActivities({ pool: opts.pool, config: opts.config, send: opts.send }),
+    activities: createActivities({ pool: opts.pool, config: opts.config, send: opts.send, temporal: async () => opts.client }),
     maxConcurrentActivityTaskExecutions: opts.config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: opts.config.worker.maxConcurrentWorkflowTasks,
   });

@@ -35,6 +35,8 @@ describe('loadConfig', () => {
         userAgent: 'Hookline-Webhooks/0.1 (+https://github.com/hookline/hookline)',
         retry: { initialIntervalMs: 10_000, backoffCoefficient: 2, maximumAttempts: 5, retryAfterMaxMs: 3_600_000 },
       },
+      autoDisable: { failureThreshold: 5, windowMs: 10_000 },
+      secretRotationGraceMs: 86_400_000,
       dispatcher: { enabled: true, batchSize: 200, concurrency: 32, pollIntervalMs: 1_000 },
       worker: { maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 100 },
     });

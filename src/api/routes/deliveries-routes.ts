@@ -4,9 +4,11 @@ import type { Pool } from 'pg';
 import { getDeliveryWithAttempts, listDeliveries } from '../../services/inspect-deliveries';
 import { attemptView, deliveryView, pageView } from '../../services/webhook-views';
 import { listDeliveriesQuery } from '../schemas';
+import type { ControlPlane } from '../../services/control-plane';
+import { cancelDelivery, nextAttemptAt, redeliver, retryNow } from '../../services/operate-deliveries';
 import { cursorParam, uuidParam, validate } from '../validate';
 
-export function deliveriesRoutes(deps: { pool: Pool }) {
+export function deliveriesRoutes(deps: { pool: Pool; control: ControlPlane }) {
   const router = new Router<DefaultState>();
 
   router.get('/deliveries', async (ctx) => {
@@ -23,7 +25,24 @@ export function deliveriesRoutes(deps: { pool: Pool }) {
 
   router.get('/deliveries/:id', async (ctx) => {
     const { delivery, attempts } = await getDeliveryWithAttempts(deps.pool, ctx.state.tenant, uuidParam(ctx.params.id));
-    ctx.body = { ...deliveryView(delivery), attempts: attempts.map(attemptView) };
+    const next = await nextAttemptAt(deps, delivery);
+    ctx.body = { ...deliveryView(delivery), next_attempt_at: next?.toISOString() ?? null, attempts: attempts.map(attemptView) };
+  });
+
+  /** Redeliver a finished delivery with a fresh attempt series (same `webhook-id`). */
+  router.post('/deliveries/:id/retry', async (ctx) => {
+    ctx.status = 202;
+    ctx.body = deliveryView(await redeliver(deps, ctx.state.tenant, uuidParam(ctx.params.id)));
+  });
+
+  /** A delivery waiting in backoff attempts now, keeping the rest of its schedule. */
+  router.post('/deliveries/:id/retry-now', async (ctx) => {
+    ctx.status = 202;
+    ctx.body = deliveryView(await retryNow(deps, ctx.state.tenant, uuidParam(ctx.params.id)));
+  });
+
+  router.post('/deliveries/:id/cancel', async (ctx) => {
+    ctx.body = deliveryView(await cancelDelivery(deps, ctx.state.tenant, uuidParam(ctx.params.id)));
   });
 
   return router;

@@ -3,12 +3,17 @@ import type { DefaultState } from 'koa';
 import type { Pool } from 'pg';
 import type { SecretBox } from '../../crypto/secret-box';
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, updateWebhook } from '../../services/manage-webhooks';
+import { rotateWebhookSecret } from '../../services/rotate-webhook-secret';
 import { sendTestEvent } from '../../services/send-test-event';
 import { eventView, pageView, webhookCreatedView, webhookView } from '../../services/webhook-views';
-import { createWebhookBody, listWebhooksQuery, updateWebhookBody } from '../schemas';
+import { createWebhookBody, listWebhooksQuery, recoverBody, updateWebhookBody } from '../schemas';
+import { WEBHOOK_ACTIONS } from '../../../workflows/definitions';
+import { changeWebhookState } from '../../services/change-webhook-state';
+import type { ControlPlane } from '../../services/control-plane';
+import { recoverFailedDeliveries } from '../../services/operate-deliveries';
 import { cursorParam, uuidParam, validate } from '../validate';
 
-export function webhooksRoutes(deps: { pool: Pool; secretBox: SecretBox }) {
+export function webhooksRoutes(deps: { pool: Pool; control: ControlPlane; secretBox: SecretBox; secretRotationGraceMs: number }) {
   const router = new Router<DefaultState>();
 
   router.post('/webhooks', async (ctx) => {
@@ -46,10 +51,31 @@ export function webhooksRoutes(deps: { pool: Pool; secretBox: SecretBox }) {
     ctx.status = 204;
   });
 
+  for (const action of WEBHOOK_ACTIONS) {
+    /** The same change as the `${action}` signal on the webhook's controller workflow. */
+    router.post(`/webhooks/:id/${action}`, async (ctx) => {
+      ctx.body = webhookView(await changeWebhookState(deps, ctx.state.tenant, uuidParam(ctx.params.id), action));
+    });
+  }
+
+  router.post('/webhooks/:id/recover', async (ctx) => {
+    const id = uuidParam(ctx.params.id);
+    const body = validate(recoverBody, ctx.request.body ?? {}, 'body');
+    const ids = await recoverFailedDeliveries(deps, ctx.state.tenant, id, new Date(body.since), body.until ? new Date(body.until) : undefined);
+    ctx.status = 202;
+    ctx.body = { recovered: ids.length, delivery_ids: ids };
+  });
+
   router.post('/webhooks/:id/test', async (ctx) => {
     const published = await sendTestEvent(deps.pool, ctx.state.tenant, uuidParam(ctx.params.id));
     ctx.status = 202;
     ctx.body = eventView(published.event, published.deliveries);
+  });
+
+  // No body. The new secret appears in this response only; the replaced one keeps signing for the grace period.
+  router.post('/webhooks/:id/secret/rotate', async (ctx) => {
+    const rotated = await rotateWebhookSecret(deps, ctx.state.tenant, uuidParam(ctx.params.id));
+    ctx.body = { secret: rotated.secret, previous_secret_expires_at: rotated.previousSecretExpiresAt.toISOString() };
   });
 
   return router;

@@ -1,0 +1,101 @@
+import { heartbeat } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { WebhookStateChange, WebhookStateResult } from '../workflows/definitions';
+import { withTransaction } from '../src/db/pool';
+import { DeliveryStatus } from '../src/domain/statuses';
+import { DeliveriesRepository } from '../src/repositories/deliveries-repository';
+import { applyWebhookAction } from '../src/repositories/webhook-state-repository';
+import { dispatchDelivery, signalDelivery, type DeliverySettings } from '../src/temporal/workflow-starters';
+
+export interface WebhookStateDeps {
+  pool: Pool;
+  temporal: () => Promise<Client>;
+  settings: DeliverySettings;
+  /** How often the release loop looks for a released delivery's first attempt. @default 50 */
+  pollMs?: number;
+}
+
+/** Signals sent to deliveries at once: enough to be quick, few enough not to flood the frontend. */
+const SIGNAL_CONCURRENCY = 16;
+
+/**
+ * Applies a pause, resume, disable or enable to Postgres, then tells the
+ * webhook's running deliveries to look again: paused ones stop in their
+ * backoff and hold, disabled ones end as cancelled.
+ */
+export async function changeWebhookState(
+  deps: WebhookStateDeps,
+  input: WebhookStateChange & { webhookId: string },
+): Promise<WebhookStateResult> {
+  const { affected, ...result } = await withTransaction(deps.pool, (tx) =>
+    applyWebhookAction(tx, input.webhookId, input.action, input.reason),
+  );
+  if (affected.length > 0) {
+    const client = await deps.temporal();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(SIGNAL_CONCURRENCY, affected.length) }, async () => {
+        while (next < affected.length) await signalDelivery(client, affected[next++]!.workflowId, 'recheck');
+      }),
+    );
+  }
+  return result;
+}
+
+/**
+ * After a resume or enable, releases the webhook's held deliveries one by one
+ * in the order their events were created: each is started (or woken) and its
+ * first attempt awaited before the next, so the receiver sees them in order.
+ * The dispatcher leaves the webhook alone until this is done. Safe to retry.
+ */
+export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { webhookId: string }): Promise<number> {
+  const repo = new DeliveriesRepository(deps.pool);
+  const client = await deps.temporal();
+  const waitLimitMs = deps.settings.requestTimeoutMs + 5_000;
+  let released = 0;
+  for (;;) {
+    if (!(await isActive(deps.pool, input.webhookId))) return released;
+    const held = await repo.listPendingForWebhook(input.webhookId);
+    for (const row of held) {
+      heartbeat({ released });
+      if (!(await isActive(deps.pool, input.webhookId))) return released;
+      if (row.dispatched) await signalDelivery(client, row.workflowId, 'recheck');
+      else {
+        await dispatchDelivery(client, deps.settings, row);
+        await repo.markDispatched([row.id]);
+      }
+      await waitForAttempt(repo, row.id, row.attemptCount, waitLimitMs, deps.pollMs ?? 50);
+      released++;
+    }
+    // Done only when no undispatched delivery arrived meanwhile; then the dispatcher takes over again.
+    const { rowCount } = await deps.pool.query(
+      `UPDATE webhooks SET releasing = false WHERE id = $1 AND NOT EXISTS (
+         SELECT 1 FROM deliveries WHERE webhook_id = $1 AND status = 'pending' AND dispatched_at IS NULL)`,
+      [input.webhookId],
+    );
+    if (rowCount === 1 || held.length === 0) {
+      if (rowCount !== 1) await deps.pool.query('UPDATE webhooks SET releasing = false WHERE id = $1', [input.webhookId]);
+      await repo.notifyOutbox();
+      return released;
+    }
+  }
+}
+
+async function isActive(pool: Pool, webhookId: string): Promise<boolean> {
+  const { rows } = await pool.query(`SELECT status = 'active' AND deleted_at IS NULL AS active FROM webhooks WHERE id = $1`, [
+    webhookId,
+  ]);
+  return rows[0]?.active === true;
+}
+
+/** Waits until the delivery has made one more attempt or finished; gives up after `limitMs` (the worker may be busy). */
+async function waitForAttempt(repo: DeliveriesRepository, id: string, before: number, limitMs: number, pollMs: number) {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    const p = await repo.progress(id);
+    if (!p || p.status !== DeliveryStatus.Pending || p.attemptCount > before) return;
+    heartbeat();
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

@@ -1,0 +1,83 @@
+import type { PoolClient } from 'pg';
+import type { WebhookAction, WebhookStateResult } from '../../workflows/definitions';
+import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
+
+/** A pending delivery whose workflow must look at the webhook again. */
+export interface AffectedDelivery {
+  workflowId: string;
+}
+
+/**
+ * Applies one state change to a webhook, inside the caller's transaction.
+ * Transitions: pause active→paused; resume paused→active; disable any→disabled
+ * (pending deliveries end as cancelled); enable paused|disabled→active
+ * (failures forgotten). Repeating a change is a no-op; pausing or resuming a
+ * disabled webhook is refused.
+ */
+export async function applyWebhookAction(
+  tx: PoolClient,
+  webhookId: string,
+  action: WebhookAction,
+  reason?: string,
+): Promise<WebhookStateResult & { affected: AffectedDelivery[] }> {
+  const { rows } = await tx.query<{ status: WebhookStatus; deleted: boolean }>(
+    'SELECT status, deleted_at IS NOT NULL AS deleted FROM webhooks WHERE id = $1 FOR UPDATE',
+    [webhookId],
+  );
+  const current = rows[0];
+  if (!current || current.deleted) return { ok: false, error: 'webhook does not exist', affected: [] };
+  const refuse = (error: string) => ({ ok: false, status: current.status, error, affected: [] });
+
+  switch (action) {
+    case 'pause':
+      if (current.status === WebhookStatus.Disabled) return refuse('webhook is disabled; enable it instead');
+      await setStatus(tx, webhookId, WebhookStatus.Paused);
+      return { ok: true, status: WebhookStatus.Paused, affected: await dispatchedPending(tx, webhookId) };
+    case 'resume':
+      if (current.status === WebhookStatus.Disabled) return refuse('webhook is disabled; enable it instead');
+      await setStatus(tx, webhookId, WebhookStatus.Active, { releasing: current.status === WebhookStatus.Paused });
+      return { ok: true, status: WebhookStatus.Active, affected: [] };
+    case 'enable':
+      await tx.query(
+        `UPDATE webhooks SET status = 'active', disabled_reason = NULL, disabled_at = NULL, failure_count = 0,
+                releasing = releasing OR $2, updated_at = now() WHERE id = $1`,
+        [webhookId, current.status !== WebhookStatus.Active],
+      );
+      return { ok: true, status: WebhookStatus.Active, affected: [] };
+    case 'disable': {
+      if (current.status !== WebhookStatus.Disabled) {
+        await tx.query(
+          `UPDATE webhooks SET status = 'disabled', disabled_reason = $2, disabled_at = now(), releasing = false,
+                  updated_at = now() WHERE id = $1`,
+          [webhookId, reason ?? 'disabled by an operator'],
+        );
+      }
+      const cancelled = await tx.query<{ workflow_id: string; dispatched: boolean }>(
+        `UPDATE deliveries SET status = $2, completed_at = now(), updated_at = now(), last_error = 'webhook is disabled'
+         WHERE webhook_id = $1 AND status = 'pending' RETURNING workflow_id, dispatched_at IS NOT NULL AS dispatched`,
+        [webhookId, DeliveryStatus.Cancelled],
+      );
+      return {
+        ok: true,
+        status: WebhookStatus.Disabled,
+        affected: cancelled.rows.filter((r) => r.dispatched).map((r) => ({ workflowId: r.workflow_id })),
+      };
+    }
+  }
+}
+
+async function setStatus(tx: PoolClient, webhookId: string, status: WebhookStatus, opts: { releasing?: boolean } = {}) {
+  await tx.query(
+    `UPDATE webhooks SET status = $2, releasing = releasing OR $3, updated_at = now() WHERE id = $1`,
+    [webhookId, status, opts.releasing ?? false],
+  );
+}
+
+async function dispatchedPending(tx: PoolClient, webhookId: string): Promise<AffectedDelivery[]> {
+  const { rows } = await tx.query<{ workflow_id: string }>(
+    `SELECT workflow_id FROM deliveries WHERE webhook_id = $1 AND status = 'pending' AND dispatched_at IS NOT NULL
+     ORDER BY created_at, id`,
+    [webhookId],
+  );
+  return rows.map((r) => ({ workflowId: r.workflow_id }));
+}

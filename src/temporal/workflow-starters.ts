@@ -1,0 +1,131 @@
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
+import { controllerWorkflowId, type WebhookStateChange, type WebhookStateResult, changeStateUpdate } from '../../workflows/definitions';
+import type { DeliveryWorkflowInput } from '../../workflows/delivery-workflow';
+import { DeliveryStatusAttribute, EventTypeAttribute, WebhookIdAttribute } from '../../workflows/search-attributes';
+import type { WebhookControllerInput } from '../../workflows/webhook-controller-workflow';
+import type { Config } from '../config';
+import { DeliveryStatus } from '../domain/statuses';
+import type { PendingDispatch } from '../repositories/deliveries-repository';
+
+export interface DeliverySettings {
+  taskQueue: string;
+  retry: DeliveryWorkflowInput['retry'];
+  requestTimeoutMs: number;
+}
+
+export function deliverySettings(config: Pick<Config, 'temporal' | 'delivery'>): DeliverySettings {
+  const { initialIntervalMs, backoffCoefficient, maximumAttempts } = config.delivery.retry;
+  return {
+    taskQueue: config.temporal.taskQueue,
+    retry: { initialIntervalMs, backoffCoefficient, maximumAttempts },
+    requestTimeoutMs: config.delivery.timeoutMs,
+  };
+}
+
+/** Starts the workflow of an outbox row. */
+export function dispatchDelivery(client: Client, settings: DeliverySettings, row: PendingDispatch): Promise<void> {
+  return startDeliveryWorkflow(client, settings.taskQueue, row.workflowId, {
+    deliveryId: row.id,
+    webhookId: row.webhookId,
+    eventId: row.eventId,
+    eventType: row.eventType,
+    retry: settings.retry,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    firstAttemptNumber: row.firstAttemptNumber,
+  });
+}
+
+/** The one way any process starts a delivery workflow. Starting one that already ran is a no-op. */
+export async function startDeliveryWorkflow(
+  client: Client,
+  taskQueue: string,
+  workflowId: string,
+  input: DeliveryWorkflowInput,
+): Promise<void> {
+  try {
+    await client.workflow.start('deliveryWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [input],
+      // A finished delivery must never run again under the same id.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: WebhookIdAttribute, value: input.webhookId },
+        { key: EventTypeAttribute, value: input.eventType },
+        { key: DeliveryStatusAttribute, value: DeliveryStatus.Pending },
+      ],
+      staticSummary: `Deliver ${input.eventType} (event ${input.eventId}) to webhook ${input.webhookId}`,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+export function controllerInput(webhookId: string, config: Pick<Config, 'autoDisable'>): WebhookControllerInput {
+  return { webhookId, autoDisable: { ...config.autoDisable } };
+}
+
+function controllerStartOptions(webhookId: string, config: Pick<Config, 'autoDisable' | 'temporal'>) {
+  return {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: controllerWorkflowId(webhookId),
+    args: [controllerInput(webhookId, config)] as [WebhookControllerInput],
+    typedSearchAttributes: [{ key: WebhookIdAttribute, value: webhookId }],
+    staticSummary: `Controller of webhook ${webhookId}: signal pause, resume, disable or enable`,
+  };
+}
+
+/** Starts the webhook's controller if it is not running. */
+export async function ensureControllerWorkflow(client: Client, webhookId: string, config: Pick<Config, 'autoDisable' | 'temporal'>) {
+  try {
+    await client.workflow.start('webhookControllerWorkflow', controllerStartOptions(webhookId, config));
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/** Signals the controller, starting it first if needed. */
+export async function signalController(
+  client: Client,
+  webhookId: string,
+  config: Pick<Config, 'autoDisable' | 'temporal'>,
+  signal: string,
+  args: unknown[] = [],
+): Promise<void> {
+  await client.workflow.signalWithStart('webhookControllerWorkflow', {
+    ...controllerStartOptions(webhookId, config),
+    signal,
+    signalArgs: args,
+  });
+}
+
+/** Runs a state change through the controller (starting it if needed) and answers once Postgres holds it. */
+export async function changeStateThroughController(
+  client: Client,
+  webhookId: string,
+  config: Pick<Config, 'autoDisable' | 'temporal'>,
+  change: WebhookStateChange,
+): Promise<WebhookStateResult> {
+  return client.workflow.executeUpdateWithStart(changeStateUpdate, {
+    args: [change],
+    startWorkflowOperation: new WithStartWorkflowOperation('webhookControllerWorkflow', {
+      ...controllerStartOptions(webhookId, config),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }),
+  });
+}
+
+/** Signals a delivery workflow; one that has already finished needs nothing. */
+export async function signalDelivery(client: Client, workflowId: string, signal: 'recheck' | 'retryNow'): Promise<void> {
+  try {
+    await client.workflow.getHandle(workflowId).signal(signal);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError) && !/already completed|not found/i.test((err as Error).message)) throw err;
+  }
+}
