@@ -49,7 +49,10 @@ export interface WebhookStateResult {
 export const changeStateUpdate = defineUpdate<WebhookStateResult, [WebhookStateChange]>('changeState');
 
 export interface ControllerState {
+  /** Failed attempts inside the auto-disable window. */
   recentFailures: number;
+  /** Failed attempts reported to this run of the controller. */
+  failuresSeen: number;
   changesApplied: number;
 }
 export const controllerStateQuery = defineQuery<ControllerState>('state');

@@ -48,6 +48,7 @@ export async function webhookControllerWorkflow(input: WebhookControllerInput): 
 
   let recentFailures = [...(input.recentFailures ?? [])];
   let changesApplied = 0;
+  let failuresSeen = 0;
   let deleted = false;
   // Changes run strictly one after another, in the order they arrived.
   let queue: Promise<unknown> = Promise.resolve();
@@ -79,9 +80,10 @@ export async function webhookControllerWorkflow(input: WebhookControllerInput): 
   setHandler(enableSignal, () => void apply({ action: 'enable' }));
   setHandler(changeStateUpdate, (change) => apply(change));
   setHandler(webhookDeletedSignal, () => void (deleted = true));
-  setHandler(controllerStateQuery, () => ({ recentFailures: recentFailures.length, changesApplied }));
+  setHandler(controllerStateQuery, () => ({ recentFailures: recentFailures.length, failuresSeen, changesApplied }));
 
   setHandler(attemptFailedSignal, ({ at, statusCode }) => {
+    failuresSeen++;
     if (statusCode === 410) {
       void apply({ action: 'disable', reason: 'the receiver answered 410 Gone' });
       return;
