@@ -41,6 +41,8 @@ export interface WebhookStateChange {
 export interface WebhookStateResult {
   ok: boolean;
   status?: WebhookStatus;
+  /** False when the webhook was already in that state. */
+  changed?: boolean;
   /** Why a change was refused, e.g. pausing a disabled webhook. */
   error?: string;
 }

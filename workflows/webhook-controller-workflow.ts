@@ -27,10 +27,12 @@ export interface WebhookControllerInput {
   autoDisable: { failureThreshold: number; windowMs: number };
   /** Carried across continue-as-new: epoch ms of recent failed attempts. */
   recentFailures?: number[];
+  /** State changes per run before continue-as-new. @default CHANGES_PER_RUN */
+  changesPerRun?: number;
 }
 
 /** Continue-as-new after this many changes, so history stays bounded however long the webhook lives. */
-const CHANGES_PER_RUN = 500;
+export const CHANGES_PER_RUN = 500;
 
 /**
  * The one place a webhook's state changes. Signals (from the Temporal UI or
@@ -64,7 +66,7 @@ export async function webhookControllerWorkflow(input: WebhookControllerInput): 
         [{ webhookId: input.webhookId, ...change }],
       );
       changesApplied++;
-      if (result.ok && result.status === 'active') {
+      if (result.ok && result.changed && result.status === 'active') {
         recentFailures = [];
         await releaseHeldDeliveries({ webhookId: input.webhookId });
       }
@@ -100,7 +102,7 @@ export async function webhookControllerWorkflow(input: WebhookControllerInput): 
     }
   });
 
-  await condition(() => deleted || changesApplied >= CHANGES_PER_RUN || workflowInfo().continueAsNewSuggested);
+  await condition(() => deleted || changesApplied >= (input.changesPerRun ?? CHANGES_PER_RUN) || workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
   await queue;
   if (deleted) return;

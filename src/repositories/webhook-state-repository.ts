@@ -31,19 +31,22 @@ export async function applyWebhookAction(
   switch (action) {
     case 'pause':
       if (current.status === WebhookStatus.Disabled) return refuse('webhook is disabled; enable it instead');
+      if (current.status === WebhookStatus.Paused) return { ok: true, status: current.status, changed: false, affected: [] };
       await setStatus(tx, webhookId, WebhookStatus.Paused);
-      return { ok: true, status: WebhookStatus.Paused, affected: await dispatchedPending(tx, webhookId) };
+      return { ok: true, status: WebhookStatus.Paused, changed: true, affected: await dispatchedPending(tx, webhookId) };
     case 'resume':
       if (current.status === WebhookStatus.Disabled) return refuse('webhook is disabled; enable it instead');
-      await setStatus(tx, webhookId, WebhookStatus.Active, { releasing: current.status === WebhookStatus.Paused });
-      return { ok: true, status: WebhookStatus.Active, affected: [] };
+      if (current.status === WebhookStatus.Active) return { ok: true, status: current.status, changed: false, affected: [] };
+      await setStatus(tx, webhookId, WebhookStatus.Active, { releasing: true });
+      return { ok: true, status: WebhookStatus.Active, changed: true, affected: [] };
     case 'enable':
+      if (current.status === WebhookStatus.Active) return { ok: true, status: current.status, changed: false, affected: [] };
       await tx.query(
         `UPDATE webhooks SET status = 'active', disabled_reason = NULL, disabled_at = NULL, failure_count = 0,
-                releasing = releasing OR $2, updated_at = now() WHERE id = $1`,
-        [webhookId, current.status !== WebhookStatus.Active],
+                releasing = true, updated_at = now() WHERE id = $1`,
+        [webhookId],
       );
-      return { ok: true, status: WebhookStatus.Active, affected: [] };
+      return { ok: true, status: WebhookStatus.Active, changed: true, affected: [] };
     case 'disable': {
       if (current.status !== WebhookStatus.Disabled) {
         await tx.query(
@@ -60,6 +63,7 @@ export async function applyWebhookAction(
       return {
         ok: true,
         status: WebhookStatus.Disabled,
+        changed: current.status !== WebhookStatus.Disabled,
         affected: cancelled.rows.filter((r) => r.dispatched).map((r) => ({ workflowId: r.workflow_id })),
       };
     }
@@ -67,10 +71,11 @@ export async function applyWebhookAction(
 }
 
 async function setStatus(tx: PoolClient, webhookId: string, status: WebhookStatus, opts: { releasing?: boolean } = {}) {
-  await tx.query(
-    `UPDATE webhooks SET status = $2, releasing = releasing OR $3, updated_at = now() WHERE id = $1`,
-    [webhookId, status, opts.releasing ?? false],
-  );
+  await tx.query(`UPDATE webhooks SET status = $2, releasing = releasing OR $3, updated_at = now() WHERE id = $1`, [
+    webhookId,
+    status,
+    opts.releasing ?? false,
+  ]);
 }
 
 async function dispatchedPending(tx: PoolClient, webhookId: string): Promise<AffectedDelivery[]> {

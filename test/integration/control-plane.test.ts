@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { controllerWorkflowId, deliveryProgressQuery } from '../../workflows/definitions';
+import { controllerStateQuery, controllerWorkflowId, deliveryProgressQuery } from '../../workflows/definitions';
 import { findTemporalCli } from '../../src/temporal/temporal-cli';
 import { createWebhook, getDelivery, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
@@ -124,6 +124,29 @@ describe('disable and enable', () => {
     expect(enabled.body).toMatchObject({ status: 'active', disabled_reason: null, disabled_at: null, failure_count: 0 });
     expect((await publishEvent(slow, { type: 'disable.me', data: {} })).deliveries).toHaveLength(1);
     await r.waitForRequests(2);
+  });
+});
+
+describe('the controller workflow', () => {
+  it('continues as new after its quota of changes, keeping the state', async () => {
+    const hook = await createWebhook(quick, { url: 'https://example.com/can', events: ['can.test'] });
+    const workflowId = controllerWorkflowId(hook.id);
+    // A controller with a quota of 2 changes a run, in place of the one the dispatcher may have started.
+    await quick.temporal.workflow.start('webhookControllerWorkflow', {
+      workflowId,
+      taskQueue: quick.config.temporal.taskQueue,
+      args: [{ webhookId: hook.id, autoDisable: { failureThreshold: -1, windowMs: 10_000 }, changesPerRun: 2 }],
+      workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+    });
+    const handle = quick.temporal.workflow.getHandle(workflowId);
+    const firstRun = (await handle.describe()).runId;
+
+    for (const name of ['pause', 'resume', 'pause']) await action(quick, hook.id, name).expect(200);
+    expect((await webhookOf(quick, hook.id)).status).toBe('paused');
+    const latest = await handle.describe();
+    expect(latest.runId).not.toBe(firstRun);
+    expect(latest.status.name).toBe('RUNNING');
+    expect(await handle.query(controllerStateQuery)).toMatchObject({ changesApplied: 1 });
   });
 });
 
