@@ -54,7 +54,12 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   }
   if (webhook.status === WebhookStatus.Paused) return { status: 'held', attemptsMade: delivery.attemptCount };
 
-  const body = buildPayload({ type: delivery.eventType, createdAt: delivery.eventCreatedAt, data: delivery.data });
+  const body = buildPayload({
+    type: delivery.eventType,
+    createdAt: delivery.eventCreatedAt,
+    data: delivery.data,
+    format: delivery.payloadFormat,
+  });
   const startedAt = now();
   const signed = signPayload(
     [deps.secretBox.open(webhook.secretEncrypted), ...(webhook.previousSecretEncrypted ? [deps.secretBox.open(webhook.previousSecretEncrypted)] : [])],
@@ -88,6 +93,10 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     error,
     startedAt,
   });
+  if (verdict.kind === 'reject' && (await deps.deliveries.complete(delivery.id, DeliveryStatus.Failed, verdict.reason))) {
+    // Final before anyone hears of it: a 410 disables the webhook, which must not turn this failure into a cancellation.
+    await deps.webhooks.recordOutcome(webhook.id, false);
+  }
   if (verdict.kind !== 'delivered') {
     await deps.reportFailedAttempt(webhook.id, { at: startedAt.getTime(), statusCode: statusCodeOf(result) });
   }

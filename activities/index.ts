@@ -12,6 +12,10 @@ import { failDelivery } from './complete-delivery';
 import { deliverAttempt, type DeliveryActivityDeps } from './deliver-attempt';
 import { createHttpSender, type HttpSender } from './http-sender';
 import { changeWebhookState, releaseHeldDeliveries, type WebhookStateDeps } from './webhook-state';
+import { beginSync, endSync, reportSyncOutcome, runConnector, type AccountSyncDeps } from './account-sync';
+import type { AccountConnector } from './connectors/connector';
+import { createDemoConnector } from './connectors/demo-connector';
+import type { SyncOutcome } from '../src/domain/account-sync';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -19,10 +23,12 @@ export interface ActivityDeps {
   /** For signalling workflows from activities (controllers, deliveries). */
   temporal: () => Promise<Client>;
   send?: HttpSender;
+  /** Provider connectors for account syncs; the demo connector is always there. */
+  connectors?: AccountConnector[];
 }
 
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
-export function createActivities({ pool, config, temporal, send = createHttpSender() }: ActivityDeps) {
+export function createActivities({ pool, config, temporal, send = createHttpSender(), connectors = [] }: ActivityDeps) {
   const deliveries = new DeliveriesRepository(pool);
   const deps: DeliveryActivityDeps = {
     deliveries,
@@ -44,6 +50,10 @@ export function createActivities({ pool, config, temporal, send = createHttpSend
     },
   };
   const stateDeps: WebhookStateDeps = { pool, temporal, settings: deliverySettings(config) };
+  const syncDeps: AccountSyncDeps = {
+    pool,
+    connectors: new Map([createDemoConnector(pool), ...connectors].map((c) => [c.provider, c])),
+  };
   return {
     async deliverAttempt(input: { deliveryId: string; attemptNumberBase: number }) {
       return deliverAttempt(deps, { deliveryId: input.deliveryId, attempt: input.attemptNumberBase + Context.current().info.attempt });
@@ -60,6 +70,18 @@ export function createActivities({ pool, config, temporal, send = createHttpSend
     },
     async releaseHeldDeliveries(input: { webhookId: string }) {
       return releaseHeldDeliveries(stateDeps, input);
+    },
+    async beginSync(input: { accountId: string; workflowId: string }) {
+      return beginSync(syncDeps, input);
+    },
+    async endSync(input: { accountId: string; workflowId: string }) {
+      return endSync(syncDeps, input);
+    },
+    async runConnector(input: { accountId: string }) {
+      return runConnector(syncDeps, input);
+    },
+    async reportSyncOutcome(input: { accountId: string; outcome: SyncOutcome; key: string }) {
+      return reportSyncOutcome(syncDeps, input);
     },
   };
 }

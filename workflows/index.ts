@@ -1,2 +1,3 @@
+export { accountSyncWorkflow } from './account-sync-workflow';
 export { deliveryWorkflow } from './delivery-workflow';
 export { webhookControllerWorkflow } from './webhook-controller-workflow';

@@ -23,11 +23,15 @@ export interface Webhook {
   updatedAt: Date;
 }
 
+/** `envelope`: `{type, timestamp, data}`; `bare`: `data` itself is the body (the engine's SyncAccount/SyncError). */
+export type PayloadFormat = 'envelope' | 'bare';
+
 export interface WebhookEvent {
   id: string;
   tenantId: string;
   type: string;
   data: Record<string, unknown>;
+  payloadFormat: PayloadFormat;
   idempotencyKey: string | null;
   createdAt: Date;
 }

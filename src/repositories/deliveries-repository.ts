@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/pool';
-import type { Attempt, Delivery } from '../domain/models';
+import type { Attempt, Delivery, PayloadFormat } from '../domain/models';
 import { DeliveryStatus } from '../domain/statuses';
 import { uuidv7 } from '../util/uuid';
 
@@ -272,12 +272,13 @@ export class DeliveriesRepository {
     return rows.map((r) => r.id);
   }
 
-  async findForDelivery(id: string): Promise<(Delivery & { data: Record<string, unknown>; eventCreatedAt: Date }) | undefined> {
-    const { rows } = await this.db.query<DeliveryRow & { data: Record<string, unknown>; event_created_at: Date }>(
-      `SELECT ${COLUMNS}, e.data, e.created_at AS event_created_at FROM ${FROM} WHERE d.id = $1`,
-      [id],
-    );
+  async findForDelivery(
+    id: string,
+  ): Promise<(Delivery & { data: Record<string, unknown>; payloadFormat: PayloadFormat; eventCreatedAt: Date }) | undefined> {
+    const { rows } = await this.db.query<
+      DeliveryRow & { data: Record<string, unknown>; payload_format: PayloadFormat; event_created_at: Date }
+    >(`SELECT ${COLUMNS}, e.data, e.payload_format, e.created_at AS event_created_at FROM ${FROM} WHERE d.id = $1`, [id]);
     const r = rows[0];
-    return r && { ...toDelivery(r), data: r.data, eventCreatedAt: r.event_created_at };
+    return r && { ...toDelivery(r), data: r.data, payloadFormat: r.payload_format, eventCreatedAt: r.event_created_at };
   }
 }

@@ -1,23 +1,25 @@
 import type { Queryable } from '../db/pool';
-import type { WebhookEvent } from '../domain/models';
+import type { PayloadFormat, WebhookEvent } from '../domain/models';
 
 interface EventRow {
   id: string;
   tenant_id: string;
   type: string;
   data: Record<string, unknown>;
+  payload_format: PayloadFormat;
   idempotency_key: string | null;
   request_hash: string;
   created_at: Date;
 }
 
-const COLUMNS = 'id, tenant_id, type, data, idempotency_key, request_hash, created_at';
+const COLUMNS = 'id, tenant_id, type, data, payload_format, idempotency_key, request_hash, created_at';
 
 const toEvent = (r: EventRow): WebhookEvent & { requestHash: string } => ({
   id: r.id,
   tenantId: r.tenant_id,
   type: r.type,
   data: r.data,
+  payloadFormat: r.payload_format,
   idempotencyKey: r.idempotency_key,
   createdAt: r.created_at,
   requestHash: r.request_hash,
@@ -28,6 +30,7 @@ export interface NewEvent {
   tenantId: string;
   type: string;
   data: Record<string, unknown>;
+  payloadFormat: PayloadFormat;
   idempotencyKey: string | null;
   requestHash: string;
 }
@@ -41,10 +44,10 @@ export class EventsRepository {
    */
   async insert(e: NewEvent): Promise<WebhookEvent | undefined> {
     const { rows } = await this.db.query<EventRow>(
-      `INSERT INTO events (id, tenant_id, type, data, idempotency_key, request_hash)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO events (id, tenant_id, type, data, payload_format, idempotency_key, request_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
-      [e.id, e.tenantId, e.type, JSON.stringify(e.data), e.idempotencyKey, e.requestHash],
+      [e.id, e.tenantId, e.type, JSON.stringify(e.data), e.payloadFormat, e.idempotencyKey, e.requestHash],
     );
     return rows[0] && toEvent(rows[0]);
   }

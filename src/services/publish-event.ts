@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '../db/pool';
-import type { Delivery, Tenant, WebhookEvent } from '../domain/models';
+import type { Delivery, PayloadFormat, Tenant, WebhookEvent } from '../domain/models';
 import { ConflictError } from '../errors';
 import { DeliveriesRepository } from '../repositories/deliveries-repository';
 import { EventsRepository } from '../repositories/events-repository';
@@ -13,6 +13,8 @@ export interface PublishEventInput {
   type: string;
   data: Record<string, unknown>;
   idempotencyKey?: string;
+  /** @default 'envelope' */
+  payloadFormat?: PayloadFormat;
   /** Deliver to exactly these webhooks instead of every subscriber (the test endpoint). */
   onlyWebhookIds?: string[];
 }
@@ -30,31 +32,35 @@ export interface PublishedEvent {
  * dispatcher starts their workflows after commit. Once this returns, a crash
  * anywhere cannot lose a delivery, and Temporal being down delays them only.
  */
-export async function publishEvent(pool: Pool, tenant: Tenant, input: PublishEventInput): Promise<PublishedEvent> {
+export function publishEvent(pool: Pool, tenant: Tenant, input: PublishEventInput): Promise<PublishedEvent> {
+  return withTransaction(pool, (tx) => publishEventInTransaction(tx, tenant, input));
+}
+
+/** publishEvent inside the caller's transaction, for use cases that change other rows with it. */
+export async function publishEventInTransaction(tx: PoolClient, tenant: Pick<Tenant, 'id'>, input: PublishEventInput): Promise<PublishedEvent> {
   const requestHash = createHash('sha256').update(`${input.type}\n${stableStringify(input.data)}`).digest('hex');
-  return withTransaction(pool, async (tx) => {
-    const events = new EventsRepository(tx);
-    const deliveries = new DeliveriesRepository(tx);
-    const event = await events.insert({
-      id: uuidv7(),
-      tenantId: tenant.id,
-      type: input.type,
-      data: input.data,
-      idempotencyKey: input.idempotencyKey ?? null,
-      requestHash,
-    });
-    if (!event) {
-      const first = (await events.findByIdempotencyKey(tenant.id, input.idempotencyKey!))!;
-      if (first.requestHash !== requestHash) {
-        throw new ConflictError(
-          `idempotency_key "${input.idempotencyKey}" was already used for a different event`,
-          'idempotency_key_reused',
-        );
-      }
-      return { event: first, deliveries: await deliveries.listForEvent(first.id), replayed: true };
-    }
-    const targets = input.onlyWebhookIds ?? (await new WebhooksRepository(tx).findSubscribedIds(tenant.id, input.type));
-    await deliveries.insertForEvent(tenant.id, event.id, targets);
-    return { event, deliveries: await deliveries.listForEvent(event.id), replayed: false };
+  const events = new EventsRepository(tx);
+  const deliveries = new DeliveriesRepository(tx);
+  const event = await events.insert({
+    id: uuidv7(),
+    tenantId: tenant.id,
+    type: input.type,
+    data: input.data,
+    payloadFormat: input.payloadFormat ?? 'envelope',
+    idempotencyKey: input.idempotencyKey ?? null,
+    requestHash,
   });
+  if (!event) {
+    const first = (await events.findByIdempotencyKey(tenant.id, input.idempotencyKey!))!;
+    if (first.requestHash !== requestHash) {
+      throw new ConflictError(
+        `idempotency_key "${input.idempotencyKey}" was already used for a different event`,
+        'idempotency_key_reused',
+      );
+    }
+    return { event: first, deliveries: await deliveries.listForEvent(first.id), replayed: true };
+  }
+  const targets = input.onlyWebhookIds ?? (await new WebhooksRepository(tx).findSubscribedIds(tenant.id, input.type));
+  await deliveries.insertForEvent(tenant.id, event.id, targets);
+  return { event, deliveries: await deliveries.listForEvent(event.id), replayed: false };
 }

@@ -1,0 +1,61 @@
+import { log, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import type { DeliveryActivities } from '../activities';
+import type { SyncOutcome } from '../src/domain/account-sync';
+
+export interface AccountSyncInput {
+  accountId: string;
+  trigger: 'schedule' | 'manual';
+  /** After a TemporaryFailureError the sync runs again this much later, at most `maxRetries` times. */
+  temporaryFailureRetry: { delayMs: number; maxRetries: number };
+}
+
+export type AccountSyncResult =
+  | { status: 'skipped'; reason: string }
+  | { status: 'synced' }
+  | { status: 'failed'; error: string };
+
+const BOOKKEEPING = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+} as const;
+
+/**
+ * One account sync (seed 001): run the provider's connector and report the
+ * outcome as a SyncAccount or SyncError hook. A TemporaryFailureError is
+ * reported and the sync runs again later; LoginFailedError and
+ * SecurityQuestionError leave the account needing a reconnect.
+ */
+export async function accountSyncWorkflow(input: AccountSyncInput): Promise<AccountSyncResult> {
+  const { beginSync, endSync, reportSyncOutcome } = proxyActivities<DeliveryActivities>(BOOKKEEPING);
+  // A connector call is not retried by Temporal: its failure is the sync's outcome, reported as a hook.
+  const { runConnector } = proxyActivities<DeliveryActivities>({ startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 1 } });
+  const { workflowId, runId } = workflowInfo();
+
+  const begun = await beginSync({ accountId: input.accountId, workflowId });
+  if (!begun.started) {
+    log.info('sync skipped', { accountId: input.accountId, reason: begun.reason });
+    return { status: 'skipped', reason: begun.reason };
+  }
+  try {
+    for (let run = 1; ; run++) {
+      let outcome: SyncOutcome;
+      try {
+        outcome = await runConnector.executeWithOptions(
+          { startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 1 }, summary: `connector run ${run}` },
+          [{ accountId: input.accountId }],
+        );
+      } catch {
+        // The activity itself died (timeout, lost worker): that too is an unknown connector failure.
+        outcome = { ok: false, error: 'UnknownConnectorError' };
+      }
+      await reportSyncOutcome({ accountId: input.accountId, outcome, key: `${runId}-${run}` });
+      if (outcome.ok) return { status: 'synced' };
+      if (outcome.error !== 'TemporaryFailureError' || run > input.temporaryFailureRetry.maxRetries) {
+        return { status: 'failed', error: outcome.error };
+      }
+      await sleep(input.temporaryFailureRetry.delayMs);
+    }
+  } finally {
+    await endSync({ accountId: input.accountId, workflowId });
+  }
+}
