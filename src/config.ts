@@ -39,6 +39,9 @@ const envSchema = z.object({
     .default(5),
   AUTO_DISABLE_WINDOW_MS: int(1).default(10_000),
   SECRET_ROTATION_GRACE_MS: int(0).default(24 * 60 * 60 * 1000),
+  SYNC_INTERVAL_MS: int(1_000).default(24 * 60 * 60 * 1000),
+  SYNC_RETRY_DELAY_MS: int(0).default(5 * 60 * 1000),
+  SYNC_MAX_RETRIES: int(0, 100).default(3),
   DISPATCHER_ENABLED: boolean.default(true),
   DISPATCH_BATCH_SIZE: int(1, 1000).default(200),
   DISPATCH_CONCURRENCY: int(1, 500).default(32),
@@ -84,6 +87,14 @@ export interface Config {
   readonly autoDisable: { readonly failureThreshold: number; readonly windowMs: number };
   /** After a rotation the old secret also signs for this long. @default 86_400_000 (24 h) */
   readonly secretRotationGraceMs: number;
+  readonly accountSync: {
+    /** How often each account's Temporal Schedule syncs it. @default 86_400_000 (daily, seed 001) */
+    readonly intervalMs: number;
+    /** After a TemporaryFailureError the sync runs again this much later... @default 300_000 */
+    readonly retryDelayMs: number;
+    /** ...at most this many times. @default 3 */
+    readonly maxRetries: number;
+  };
   readonly dispatcher: {
     readonly enabled: boolean;
     readonly batchSize: number;
@@ -149,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     autoDisable: { failureThreshold: e.AUTO_DISABLE_FAILURE_THRESHOLD, windowMs: e.AUTO_DISABLE_WINDOW_MS },
     secretRotationGraceMs: e.SECRET_ROTATION_GRACE_MS,
+    accountSync: { intervalMs: e.SYNC_INTERVAL_MS, retryDelayMs: e.SYNC_RETRY_DELAY_MS, maxRetries: e.SYNC_MAX_RETRIES },
     dispatcher: {
       enabled: e.DISPATCHER_ENABLED,
       batchSize: e.DISPATCH_BATCH_SIZE,

@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { ApiClient } from './load';
 import type { ResourceSampler, PhaseUsage } from './proc';
 import type { Receiver } from './receiver';
@@ -50,6 +51,8 @@ export interface Ctx {
   api: ApiClient;
   receiver: Receiver;
   sampler: ResourceSampler;
+  /** The benchmark's own small pool on the bench database. */
+  db: Pool;
   /** (Re)starts the engine with this scenario's settings; `fresh` restarts even if they are unchanged. */
   useEngine(env: Record<string, string>, opts?: { fresh?: boolean; label?: string }): Promise<void>;
   /** Waits until no delivery is pending, then VACUUM ANALYZE. */

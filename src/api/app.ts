@@ -7,6 +7,7 @@ import type { ControlPlane } from '../services/control-plane';
 import { authenticate, type KeyResolver } from './middleware/authenticate';
 import { errorHandler } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
+import { accountsRoutes } from './routes/accounts-routes';
 import { deliveriesRoutes } from './routes/deliveries-routes';
 import { eventsRoutes } from './routes/events-routes';
 import { healthRoutes, type HealthCheck } from './routes/health-routes';
@@ -36,7 +37,8 @@ export function createApp(deps: ApiDeps): Koa {
 
   const v1 = new Router({ prefix: '/v1' });
   v1.use(authenticate(deps.resolveKey), jsonBody(deps.maxBodyBytes));
-  for (const routes of [webhooksRoutes(deps), eventsRoutes(deps), deliveriesRoutes(deps)]) {
+  const accounts = accountsRoutes({ pool: deps.pool, temporal: deps.control.temporal, config: deps.control.config });
+  for (const routes of [webhooksRoutes(deps), eventsRoutes(deps), deliveriesRoutes(deps), accounts]) {
     v1.use(routes.routes(), routes.allowedMethods({ throw: true }));
   }
   app.use(v1.routes());

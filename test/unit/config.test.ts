@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       },
       autoDisable: { failureThreshold: 5, windowMs: 10_000 },
       secretRotationGraceMs: 86_400_000,
+      accountSync: { intervalMs: 86_400_000, retryDelayMs: 300_000, maxRetries: 3 },
       dispatcher: { enabled: true, batchSize: 200, concurrency: 32, pollIntervalMs: 1_000 },
       worker: { maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 100 },
     });

@@ -1,0 +1,278 @@
+/**
+ * `npm run bench`: measures the engine against its limits. See bench/README.md.
+ *
+ *   npm run bench                       # the full run (~8 minutes on 2 cores)
+ *   npm run bench -- --smoke            # every scenario, tiny (CI)
+ *   npm run bench -- --scenarios e2e --duration 30 --warmup 5
+ */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Pool } from 'pg';
+import type { Ctx, Options, ScenarioResult } from './lib/context';
+import { ApiClient } from './lib/load';
+import { machineInfo } from './lib/machine';
+import { ResourceSampler } from './lib/proc';
+import { progress } from './lib/progress';
+import { Receiver } from './lib/receiver';
+import { writeReport } from './lib/write-report';
+import { Engine, PgBackends, startPostgres, startTemporal, vacuum } from './lib/stack';
+import { sleep, waitUntil } from './lib/stats';
+import { e2eScenario } from './scenarios/e2e';
+import { failingScenario } from './scenarios/failing';
+import { ingestScenario } from './scenarios/ingest';
+import { limitsScenario } from './scenarios/limits';
+import { memoryScenario } from './scenarios/memory';
+
+const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
+  ingest: ingestScenario,
+  e2e: e2eScenario,
+  failing: failingScenario,
+  limits: limitsScenario,
+  memory: memoryScenario,
+};
+
+const USAGE = `Usage: npm run bench -- [options]
+  --smoke                 every scenario, a few seconds each (CI); exits 1 on a lost delivery or a crash
+  --scenarios LIST        comma-separated, in this order by default: ${Object.keys(SCENARIOS).join(',')}
+  --duration S            measured seconds per step (default 15; smoke 2)
+  --warmup S              warm-up seconds before each measured step (default 5; smoke 1)
+  --ingest-rates LIST     first ingest rates, events/s (default 100,250,500); then doubling
+  --ingest-max N          highest ingest rate tried (default 8000)
+  --e2e-light N           deliveries/s of the light phase (default 10)
+  --e2e-rate1 N           events/s with fan-out 1 (default 200)
+  --e2e-rate10 N          events/s with fan-out 10 (default 30)
+  --drain-timeout S       longest wait for a backlog to drain (default 300)
+  --fail-rate N           events/s in the failing-receiver scenario (default 10)
+  --outage S              how long the receiver is down (default 30; smoke 3)
+  --memory-pending N      deliveries pending in backoff for the memory scenario (default 10000; smoke 200)
+  --memory-timeout S      longest wait for them to have had their first attempt (default 420)
+  --temporal-runs N       no-op workflows for the Temporal limit (default 1500; smoke 60)
+  --temporal-concurrency N  in flight at once (default 30)
+  --http-concurrency N    concurrency of the HTTP limit (default 200 = WORKER_MAX_CONCURRENT_ACTIVITIES)
+  --out DIR               where reports go (default bench/results)`;
+
+function parseArgs(argv: string[]): Options {
+  const smoke = argv.includes('--smoke');
+  const o: Options = {
+    smoke,
+    durationS: smoke ? 2 : 15,
+    warmupS: smoke ? 1 : 5,
+    scenarios: Object.keys(SCENARIOS),
+    ingestRates: smoke ? [50, 100] : [100, 250, 500],
+    ingestMaxRate: smoke ? 100 : 8000,
+    e2eLightRate: smoke ? 5 : 10,
+    e2eRate1: smoke ? 20 : 200,
+    e2eRate10: smoke ? 3 : 30,
+    drainTimeoutS: smoke ? 60 : 300,
+    failRate: smoke ? 5 : 10,
+    outageS: smoke ? 3 : 30,
+    memoryPending: smoke ? 200 : 10_000,
+    memoryTimeoutS: smoke ? 60 : 420,
+    temporalRuns: smoke ? 60 : 1500,
+    temporalConcurrency: 30,
+    httpConcurrency: 200,
+    outDir: path.resolve(__dirname, 'results'),
+  };
+  const num = (v: string | undefined, flag: string) => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const val = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--smoke':
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
+      case '--scenarios': {
+        const list = (val() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        for (const s of list) if (!SCENARIOS[s]) throw new Error(`unknown scenario "${s}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
+        o.scenarios = Object.keys(SCENARIOS).filter((s) => list.includes(s));
+        break;
+      }
+      case '--duration': o.durationS = num(val(), flag); break;
+      case '--warmup': o.warmupS = Number(val()); break;
+      case '--ingest-rates': o.ingestRates = (val() ?? '').split(',').map((v) => num(v, flag)); break;
+      case '--ingest-max': o.ingestMaxRate = num(val(), flag); break;
+      case '--e2e-light': o.e2eLightRate = num(val(), flag); break;
+      case '--e2e-rate1': o.e2eRate1 = num(val(), flag); break;
+      case '--e2e-rate10': o.e2eRate10 = num(val(), flag); break;
+      case '--drain-timeout': o.drainTimeoutS = num(val(), flag); break;
+      case '--fail-rate': o.failRate = num(val(), flag); break;
+      case '--outage': o.outageS = num(val(), flag); break;
+      case '--memory-pending': o.memoryPending = Math.round(num(val(), flag)); break;
+      case '--memory-timeout': o.memoryTimeoutS = num(val(), flag); break;
+      case '--temporal-runs': o.temporalRuns = Math.round(num(val(), flag)); break;
+      case '--temporal-concurrency': o.temporalConcurrency = Math.round(num(val(), flag)); break;
+      case '--http-concurrency': o.httpConcurrency = Math.round(num(val(), flag)); break;
+      case '--out': o.outDir = path.resolve(val() ?? ''); break;
+      default:
+        throw new Error(`unknown option ${a}\n${USAGE}`);
+    }
+  }
+  if (!Number.isFinite(o.warmupS) || o.warmupS < 0) throw new Error('--warmup needs a number >= 0');
+  return o;
+}
+
+async function main(): Promise<number> {
+  const opts = parseArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '_').toLowerCase();
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'hookline-bench-'));
+  const logDir = path.join(workDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  mkdirSync(opts.outDir, { recursive: true });
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+  progress.line(`hookline bench${opts.smoke ? ' (smoke)' : ''}: scenarios ${opts.scenarios.join(', ')}; logs in ${logDir}`);
+
+  const stops: Array<() => Promise<unknown>> = [];
+  const cleanup = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => progress.line(`cleanup: ${(err as Error).message}`));
+  };
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    progress.line('interrupted: stopping everything (again to exit at once)');
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const results: ScenarioResult[] = [];
+  const failures: string[] = [];
+  let ctx: Ctx | undefined;
+  try {
+    progress.line('starting Postgres and Temporal...');
+    const [pg, temporal] = await Promise.all([startPostgres(workDir, stamp), startTemporal(workDir)]);
+    stops.push(() => temporal.stop());
+    stops.push(() => pg.stop());
+    progress.line(`Postgres ${pg.version}: ${pg.which}`);
+    progress.line(`Temporal ${temporal.version}: ${temporal.which}`);
+
+    const sampler = new ResourceSampler(500, ['api', 'worker']);
+    const engine = new Engine({ databaseUrl: pg.url, temporalAddress: temporal.address, logDir, stamp });
+    stops.push(() => engine.stop());
+    sampler.track('api', () => (engine.api?.alive ? [engine.api.pid] : []));
+    sampler.track('worker', () => (engine.worker?.alive ? [engine.worker.pid] : []));
+    if (temporal.pid) sampler.track('temporal', () => [temporal.pid!]);
+    sampler.track('bench', () => [process.pid]);
+    if (pg.local) {
+      const backends = new PgBackends(pg.url, pg.database);
+      await backends.start();
+      stops.push(() => backends.stop());
+      sampler.track('postgres', () => backends.pids);
+    }
+    sampler.start();
+    stops.push(async () => sampler.stop());
+
+    const receiver = new Receiver();
+    await receiver.start();
+    stops.push(() => receiver.stop());
+    const db = new Pool({ connectionString: pg.url, max: 2 });
+    db.on('error', () => undefined);
+    stops.push(() => db.end());
+
+    let currentEnv: string | undefined;
+    let api: ApiClient | undefined;
+    ctx = {
+      opts,
+      stamp,
+      pg,
+      temporal,
+      engine,
+      get api() {
+        return api!;
+      },
+      receiver,
+      sampler,
+      db,
+      charts: [],
+      async useEngine(env, o = {}) {
+        const key = JSON.stringify(env);
+        if (currentEnv === key && !o.fresh && engine.api?.alive && engine.worker?.alive) return;
+        if (currentEnv !== undefined) {
+          progress.line('stopping the engine...');
+          await api?.close();
+          await engine.stop();
+        }
+        progress.line(`starting the engine (API + worker)${Object.keys(env).length ? ` with ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}...`);
+        const t = Date.now();
+        await engine.start(env, o.label);
+        api = new ApiClient(engine.apiUrl, engine.apiKey);
+        currentEnv = key;
+        progress.line(`engine ready in ${((Date.now() - t) / 1000).toFixed(1)} s (API pid ${engine.api.pid}, worker pid ${engine.worker.pid})`);
+      },
+      async settle(label, timeoutMs = opts.smoke ? 30_000 : 120_000) {
+        const pending = async () =>
+          Number((await db.query("SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending'")).rows[0].n);
+        const ok = await waitUntil(async () => (await pending()) === 0, timeoutMs, 250);
+        if (!ok) progress.line(`${label}: ${await pending()} deliveries still pending after ${timeoutMs / 1000} s; going on`);
+        const ms = await vacuum(pg.url);
+        progress.line(`${label}: settled; VACUUM ANALYZE took ${ms} ms`);
+      },
+    };
+    stops.push(async () => api?.close());
+
+    for (const name of opts.scenarios) {
+      if (interrupted) break;
+      progress.line(`=== scenario ${name} ===`);
+      try {
+        const result = await SCENARIOS[name]!(ctx);
+        results.push(result);
+        for (const f of result.failures) failures.push(`${name}: ${f}`);
+        progress.line(`=== ${name} done in ${Math.round(result.durationS)} s${result.failures.length ? `: FAILED (${result.failures.join('; ')})` : ''} ===`);
+      } catch (err) {
+        const msg = `${name}: crashed: ${(err as Error).stack ?? String(err)}`;
+        failures.push(msg);
+        progress.line(msg);
+        results.push({
+          name,
+          title: name,
+          data: { crashed: (err as Error).message },
+          markdown: `**Crashed:** \`${(err as Error).message.split('\n')[0]}\``,
+          failures: [msg],
+          notes: [],
+          usage: [],
+          engineEnv: {},
+          durationS: 0,
+        });
+        // A crashed engine is restarted for the next scenario.
+        await engine.stop().catch(() => undefined);
+        await ctx.useEngine({}, { fresh: true }).catch((e) => progress.line(`could not restart the engine: ${(e as Error).message}`));
+      }
+    }
+    await sleep(10);
+    const machine = await machineInfo(pg, temporal);
+    const written = writeReport({ opts, stamp, startedAt, machine, results, failures, charts: ctx.charts, engineBaseEnv: engine.baseEnv(), rssTimeline: sampler.timeline });
+    progress.line(`report: ${written.md}`);
+  } catch (err) {
+    failures.push(`bench crashed: ${(err as Error).stack ?? String(err)}`);
+    progress.line(`bench crashed: ${(err as Error).stack ?? String(err)}`);
+  } finally {
+    await cleanup();
+    if (failures.length === 0) rmSync(workDir, { recursive: true, force: true });
+  }
+  const seconds = Math.round(progress.elapsedS());
+  if (failures.length) {
+    progress.line(`FAILED after ${seconds} s:\n  - ${failures.join('\n  - ')}\n(engine logs kept in ${logDir})`);
+    return 1;
+  }
+  progress.line(`done in ${seconds} s`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

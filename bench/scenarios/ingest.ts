@@ -1,0 +1,4 @@
+import type { Ctx, ScenarioResult } from '../lib/context';
+export async function ingestScenario(_ctx: Ctx): Promise<ScenarioResult> {
+  throw new Error('not yet');
+}
