@@ -12,11 +12,15 @@ export type AttemptVerdict =
 
 export type AttemptOutcome =
   | { kind: 'response'; statusCode: number; retryAfter?: string | null }
+  /** The target is not allowed (a non-public address, or http where https is required): nothing was sent. */
+  | { kind: 'blocked'; reason: string }
   | { kind: 'timeout'; timeoutMs: number }
   | { kind: 'connection_error'; message: string };
 
 export function classifyAttempt(outcome: AttemptOutcome, retryAfterMaxMs: number, now: Date = new Date()): AttemptVerdict {
   switch (outcome.kind) {
+    case 'blocked':
+      return { kind: 'reject', reason: `target refused: ${outcome.reason}` };
     case 'timeout':
       return { kind: 'retry', reason: `no response within ${outcome.timeoutMs} ms` };
     case 'connection_error':

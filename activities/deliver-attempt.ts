@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SecretBox } from '../src/crypto/secret-box';
-import { signPayload } from '../src/crypto/webhook-signature';
+import { signatureHeaders, type ActiveSigningKey } from '../src/crypto/signature-schemes';
 import { AttemptStatus, DeliveryStatus, WebhookStatus } from '../src/domain/statuses';
 import type { DeliveriesRepository } from '../src/repositories/deliveries-repository';
 import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
@@ -12,6 +12,8 @@ export interface DeliveryActivityDeps {
   deliveries: DeliveriesRepository;
   webhooks: WebhooksRepository;
   secretBox: SecretBox;
+  /** The engine's active Ed25519 key, for webhooks on the `ed25519` scheme (cached briefly). */
+  signingKeys: { active(): Promise<ActiveSigningKey> };
   send: HttpSender;
   delivery: { timeoutMs: number; userAgent: string; retryAfterMaxMs: number };
   /** Tells the webhook's controller about a failed attempt (auto-disable, 410). Best effort. */
@@ -65,12 +67,13 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     format: delivery.payloadFormat,
   });
   const startedAt = now();
-  const signed = signPayload(
-    [deps.secretBox.open(webhook.secretEncrypted), ...(webhook.previousSecretEncrypted ? [deps.secretBox.open(webhook.previousSecretEncrypted)] : [])],
-    delivery.eventId,
-    Math.floor(startedAt.getTime() / 1000),
+  const signed = signatureHeaders(webhook.signatureScheme, {
+    secrets: [deps.secretBox.open(webhook.secretEncrypted), ...(webhook.previousSecretEncrypted ? [deps.secretBox.open(webhook.previousSecretEncrypted)] : [])],
+    messageId: delivery.eventId,
+    timestampSeconds: Math.floor(startedAt.getTime() / 1000),
     body,
-  );
+    signingKey: webhook.signatureScheme === 'ed25519' ? await deps.signingKeys.active() : undefined,
+  });
   const result = await deps.send({
     url: webhook.url,
     body,

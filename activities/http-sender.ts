@@ -1,4 +1,5 @@
-import { request } from 'undici';
+import { Agent, request } from 'undici';
+import { UnsafeTargetError, type TargetPolicy } from '../src/security/target-policy';
 import type { AttemptOutcome } from './classify-response';
 
 export interface OutgoingRequest {
@@ -16,14 +17,20 @@ export type HttpSender = (req: OutgoingRequest) => Promise<SendResult>;
 /** Response bodies are kept for inspection, but only this much of them. */
 export const RESPONSE_BODY_LIMIT = 4096;
 
-export function createHttpSender(): HttpSender {
+/**
+ * Sends with keep-alive connections. Every socket's address comes from the
+ * policy's lookup, so the address checked is the address connected to.
+ */
+export function createHttpSender(policy: TargetPolicy): HttpSender {
+  const dispatcher = new Agent({ connect: { lookup: policy.lookup }, keepAliveTimeout: 30_000 });
   return async ({ url, headers, body, timeoutMs }) => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const signal = AbortSignal.timeout(timeoutMs);
     try {
+      policy.checkUrlSyntax(url);
       // undici's request() never follows redirects: a 3xx comes back as it is.
-      const res = await request(url, { method: 'POST', headers, body, signal });
+      const res = await request(url, { method: 'POST', headers, body, signal, dispatcher });
       const responseBody = await readLimited(res.body, RESPONSE_BODY_LIMIT);
       const retryAfter = res.headers['retry-after'];
       return {
@@ -34,6 +41,8 @@ export function createHttpSender(): HttpSender {
         responseBody,
       };
     } catch (err) {
+      const unsafe = unsafeTarget(err);
+      if (unsafe) return { kind: 'blocked', reason: unsafe, durationMs: elapsed(), responseBody: null };
       if (signal.aborted) return { kind: 'timeout', timeoutMs, durationMs: elapsed(), responseBody: null };
       return { kind: 'connection_error', message: describeError(err), durationMs: elapsed(), responseBody: null };
     }
@@ -61,4 +70,12 @@ function describeError(err: unknown): string {
   const code = e.code ?? e.cause?.code;
   const message = e.cause?.message ?? e.message ?? String(err);
   return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+/** The policy's refusal, wherever undici wrapped it. */
+function unsafeTarget(err: unknown): string | undefined {
+  for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e instanceof UnsafeTargetError || e.code === 'ERR_UNSAFE_TARGET') return e.message;
+  }
+  return undefined;
 }

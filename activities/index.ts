@@ -5,12 +5,15 @@ import { attemptFailedSignal } from '../workflows/definitions';
 import type { WebhookStateChange } from '../workflows/definitions';
 import type { Config } from '../src/config';
 import { SecretBox } from '../src/crypto/secret-box';
+import { cacheActiveKey } from '../src/crypto/signing-keys';
+import { SigningKeysRepository } from '../src/repositories/signing-keys-repository';
 import { DeliveriesRepository } from '../src/repositories/deliveries-repository';
 import { WebhooksRepository } from '../src/repositories/webhooks-repository';
 import { deliverySettings, signalController } from '../src/temporal/workflow-starters';
 import { failDelivery } from './complete-delivery';
 import { deliverAttempt, type DeliveryActivityDeps } from './deliver-attempt';
 import { createHttpSender, type HttpSender } from './http-sender';
+import { TargetPolicy } from '../src/security/target-policy';
 import { changeWebhookState, releaseHeldDeliveries, type WebhookStateDeps } from './webhook-state';
 import { beginSync, endSync, reportSyncOutcome, runConnector, type AccountSyncDeps } from './account-sync';
 import type { AccountConnector } from './connectors/connector';
@@ -19,7 +22,7 @@ import type { SyncOutcome } from '../src/domain/account-sync';
 
 export interface ActivityDeps {
   pool: Pool;
-  config: Pick<Config, 'delivery' | 'secretEncryptionKey' | 'temporal' | 'autoDisable'>;
+  config: Pick<Config, 'delivery' | 'secretEncryptionKey' | 'temporal' | 'autoDisable' | 'targets'>;
   /** For signalling workflows from activities (controllers, deliveries). */
   temporal: () => Promise<Client>;
   send?: HttpSender;
@@ -28,12 +31,16 @@ export interface ActivityDeps {
 }
 
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
-export function createActivities({ pool, config, temporal, send = createHttpSender(), connectors = [] }: ActivityDeps) {
+export function createActivities({ pool, config, temporal, send, connectors = [] }: ActivityDeps) {
+  send ??= createHttpSender(new TargetPolicy(config.targets));
   const deliveries = new DeliveriesRepository(pool);
+  const secretBox = new SecretBox(config.secretEncryptionKey);
+  const signingKeys = new SigningKeysRepository(pool, secretBox);
   const deps: DeliveryActivityDeps = {
     deliveries,
     webhooks: new WebhooksRepository(pool),
-    secretBox: new SecretBox(config.secretEncryptionKey),
+    secretBox,
+    signingKeys: cacheActiveKey(() => signingKeys.active()),
     send,
     delivery: {
       timeoutMs: config.delivery.timeoutMs,

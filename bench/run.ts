@@ -73,7 +73,8 @@ function parseArgs(argv: string[]): Options {
     temporalRuns: smoke ? 60 : 1500,
     temporalConcurrency: 30,
     httpConcurrency: 200,
-    outDir: path.resolve(__dirname, 'results'),
+    // A smoke run's report goes where git ignores it (bench/results/*.tmp) and leaves latest.md alone.
+    outDir: path.resolve(__dirname, 'results', smoke ? 'smoke.tmp' : ''),
   };
   const num = (v: string | undefined, flag: string) => {
     const n = Number(v);
@@ -169,6 +170,7 @@ async function main(): Promise<number> {
       await backends.start();
       stops.push(() => backends.stop());
       sampler.track('postgres', () => backends.pids);
+      sampler.pgStates = backends;
     }
     sampler.start();
     stops.push(async () => sampler.stop());
@@ -195,6 +197,7 @@ async function main(): Promise<number> {
       sampler,
       db,
       charts: [],
+      results,
       async useEngine(env, o = {}) {
         const key = JSON.stringify(env);
         if (currentEnv === key && !o.fresh && engine.api?.alive && engine.worker?.alive) return;
@@ -227,6 +230,7 @@ async function main(): Promise<number> {
       try {
         const result = await SCENARIOS[name]!(ctx);
         results.push(result);
+        ctx.engine.assertAlive();
         for (const f of result.failures) failures.push(`${name}: ${f}`);
         progress.line(`=== ${name} done in ${Math.round(result.durationS)} s${result.failures.length ? `: FAILED (${result.failures.join('; ')})` : ''} ===`);
       } catch (err) {

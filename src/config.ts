@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidCidr } from './security/target-policy';
 
 /**
  * Configuration is read once at start-up from defaults and the environment,
@@ -17,6 +18,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: int(0, 65535).default(3000),
   API_KEY: z.string().min(16, 'API_KEY must be at least 16 characters').optional(),
+  ADMIN_API_KEY: z.string().min(16, 'ADMIN_API_KEY must be at least 16 characters').optional(),
   DEFAULT_CLIENT_ID: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'DEFAULT_CLIENT_ID may hold letters, digits, ".", "_" and "-" (1-64)')
@@ -39,6 +41,13 @@ const envSchema = z.object({
     .default(5),
   AUTO_DISABLE_WINDOW_MS: int(1).default(10_000),
   SECRET_ROTATION_GRACE_MS: int(0).default(24 * 60 * 60 * 1000),
+  ALLOW_PRIVATE_TARGETS: z
+    .string()
+    .refine((v) => v.split(',').every((c) => c.trim() === '' || isValidCidr(c)), 'must be a comma-separated list of CIDR blocks, e.g. 127.0.0.0/8,::1/128')
+    .optional(),
+  HTTPS_ONLY: boolean.optional(),
+  EVENTS_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(1000),
+  EVENTS_RATE_LIMIT_BURST: int(1).default(2000),
   SYNC_INTERVAL_MS: int(1_000).default(24 * 60 * 60 * 1000),
   SYNC_RETRY_DELAY_MS: int(0).default(5 * 60 * 1000),
   SYNC_MAX_RETRIES: int(0, 100).default(3),
@@ -70,6 +79,8 @@ export interface Config {
   /** The key of the default tenant. Required; `npm start` generates one in development. */
   readonly apiKey: string;
   readonly defaultClientId: string;
+  /** Opens the admin API (creating tenants). Unset: closed. */
+  readonly adminApiKey?: string;
   readonly database: { readonly url: string; readonly poolMax: number };
   /** 32 bytes; encrypts webhook secrets at rest (AES-256-GCM). */
   readonly secretEncryptionKey: Buffer;
@@ -85,6 +96,15 @@ export interface Config {
    * frame"); -1 never disables. A 410 Gone disables at once either way.
    */
   readonly autoDisable: { readonly failureThreshold: number; readonly windowMs: number };
+  /** Where webhooks may point (see src/security/target-policy.ts). */
+  readonly targets: {
+    /** Non-public CIDRs that may still be reached. @default none */
+    readonly allowPrivate: readonly string[];
+    /** Refuse http: URLs. @default true in production, false otherwise */
+    readonly httpsOnly: boolean;
+  };
+  /** Per tenant, per API process, on `POST /v1/events`; a rate of 0 turns it off. */
+  readonly eventsRateLimit: { readonly perSecond: number; readonly burst: number };
   /** After a rotation the old secret also signs for this long. @default 86_400_000 (24 h) */
   readonly secretRotationGraceMs: number;
   readonly accountSync: {
@@ -144,6 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     env: e.NODE_ENV,
     http: { host: e.HOST, port: e.PORT, maxBodyBytes: e.MAX_BODY_BYTES },
     apiKey: e.API_KEY!,
+    adminApiKey: e.ADMIN_API_KEY,
     defaultClientId: e.DEFAULT_CLIENT_ID,
     database: { url: e.DATABASE_URL!, poolMax: e.DATABASE_POOL_MAX },
     secretEncryptionKey: key!,
@@ -160,6 +181,11 @@ export function loadConfig(env: Env = process.env): Config {
     },
     autoDisable: { failureThreshold: e.AUTO_DISABLE_FAILURE_THRESHOLD, windowMs: e.AUTO_DISABLE_WINDOW_MS },
     secretRotationGraceMs: e.SECRET_ROTATION_GRACE_MS,
+    targets: {
+      allowPrivate: (e.ALLOW_PRIVATE_TARGETS ?? '').split(',').map((c) => c.trim()).filter(Boolean),
+      httpsOnly: e.HTTPS_ONLY ?? e.NODE_ENV === 'production',
+    },
+    eventsRateLimit: { perSecond: e.EVENTS_RATE_LIMIT_PER_SECOND, burst: e.EVENTS_RATE_LIMIT_BURST },
     accountSync: { intervalMs: e.SYNC_INTERVAL_MS, retryDelayMs: e.SYNC_RETRY_DELAY_MS, maxRetries: e.SYNC_MAX_RETRIES },
     dispatcher: {
       enabled: e.DISPATCHER_ENABLED,

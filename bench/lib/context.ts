@@ -57,6 +57,8 @@ export interface Ctx {
   useEngine(env: Record<string, string>, opts?: { fresh?: boolean; label?: string }): Promise<void>;
   /** Waits until no delivery is pending, then VACUUM ANALYZE. */
   settle(label: string, timeoutMs?: number): Promise<void>;
+  /** Results of the scenarios run so far (limits uses e2e's). */
+  results: ScenarioResult[];
   /** Data for the SVG charts. */
   charts: Array<{ title: string; file: string; svg: string }>;
 }

@@ -81,6 +81,14 @@ export interface PhaseUsage {
   otherCores: number;
   /** Largest sampled resident set per group during the phase, MB. */
   rssMaxMb: Record<string, number>;
+  /** Average number of bench-database backends in each state (active on CPU, waiting on a lock, on I/O...). */
+  pgStates?: Record<string, number>;
+}
+
+/** Counters sampled elsewhere (Postgres backend states), diffed per phase. */
+export interface StateCounters {
+  readonly waits: Record<string, number>;
+  readonly samples: number;
 }
 
 interface Phase {
@@ -89,6 +97,7 @@ interface Phase {
   cpu: Record<string, number>;
   rssMaxKb: Record<string, number>;
   machineStart: { busy: number; total: number };
+  pgStart?: { waits: Record<string, number>; samples: number };
 }
 
 /**
@@ -101,6 +110,7 @@ export class ResourceSampler {
   private readonly lastCpu = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private phases = new Set<Phase>();
+  pgStates?: StateCounters;
   /** RSS over time (MB) of the groups named in `timelineGroups`. */
   readonly timeline: Array<{ t: number; rssMb: Record<string, number> }> = [];
 
@@ -129,7 +139,14 @@ export class ResourceSampler {
 
   begin(name: string): Phase {
     this.sample();
-    const phase: Phase = { name, start: Date.now(), cpu: {}, rssMaxKb: {}, machineStart: readMachineCpu() };
+    const phase: Phase = {
+      name,
+      start: Date.now(),
+      cpu: {},
+      rssMaxKb: {},
+      machineStart: readMachineCpu(),
+      pgStart: this.pgStates && { waits: { ...this.pgStates.waits }, samples: this.pgStates.samples },
+    };
     this.phases.add(phase);
     return phase;
   }
@@ -146,7 +163,19 @@ export class ResourceSampler {
       cpuCores[k] = v / seconds;
       ours += v / seconds;
     }
+    let pgStates: Record<string, number> | undefined;
+    if (this.pgStates && phase.pgStart) {
+      const n = this.pgStates.samples - phase.pgStart.samples;
+      if (n > 0) {
+        pgStates = {};
+        for (const [k, v] of Object.entries(this.pgStates.waits)) {
+          const d = v - (phase.pgStart.waits[k] ?? 0);
+          if (d > 0) pgStates[k] = Math.round((d / n) * 100) / 100;
+        }
+      }
+    }
     return {
+      pgStates,
       name: phase.name,
       seconds,
       cpuCores,

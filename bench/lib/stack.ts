@@ -113,6 +113,9 @@ export async function vacuum(url: string): Promise<number> {
 /** Pids of the Postgres backends serving the bench database (for CPU sampling). */
 export class PgBackends {
   pids: number[] = [];
+  /** Backends seen in each state (`Lock:transactionid`, `IO:WalSync`, `CPU` when active and not waiting), summed over samples. */
+  readonly waits: Record<string, number> = {};
+  samples = 0;
   private timer?: NodeJS.Timeout;
   private client?: Client;
 
@@ -127,8 +130,23 @@ export class PgBackends {
     await this.client.connect();
     const refresh = async () => {
       try {
-        const { rows } = await this.client!.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [this.database]);
+        const { rows } = await this.client!.query(
+          'SELECT pid, state, wait_event_type, wait_event FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [this.database],
+        );
         this.pids = rows.map((r) => Number(r.pid));
+        this.samples++;
+        for (const r of rows) {
+          const key =
+            r.state === 'active'
+              ? r.wait_event_type
+                ? `${r.wait_event_type}:${r.wait_event}`
+                : 'active (CPU)'
+              : r.state === 'idle in transaction'
+                ? 'idle in transaction'
+                : undefined;
+          if (key) this.waits[key] = (this.waits[key] ?? 0) + 1;
+        }
       } catch {
         // keep the last list
       }
@@ -286,6 +304,11 @@ export class Engine {
   baseEnv(): Record<string, string> {
     return {
       NODE_ENV: 'production',
+      // The receivers are local, plain-http servers: let webhooks point at them.
+      HTTPS_ONLY: 'false',
+      ALLOW_PRIVATE_TARGETS: '127.0.0.0/8',
+      // Ingest is measured to its limit, not to the per-tenant policy (default 1000/s).
+      EVENTS_RATE_LIMIT_PER_SECOND: '0',
       API_KEY: this.apiKey,
       SECRET_ENCRYPTION_KEY: this.encryptionKey,
       DATABASE_URL: this.base.databaseUrl,

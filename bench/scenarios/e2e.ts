@@ -22,6 +22,8 @@ export interface FanoutRun {
     deliveriesPerS: number;
     latencyMs: Summary;
     drainS: number;
+    /** Deliveries/s from the end of the load to the last delivery: the pipeline without ingest beside it. */
+    drainDeliveriesPerS: number;
     ingest: OpenLoopResult;
     /** Deliveries/s in each second of the load and drain, for the chart. */
     timeline: number[];
@@ -127,6 +129,7 @@ export async function e2eScenario(ctx: Ctx): Promise<ScenarioResult> {
         deliveriesPerS: round(tracker.deliveredIn(load.measureFrom, load.measureTo) / opts.durationS),
         latencyMs: roundSummary(loadLat.summary),
         drainS: round(Math.max(0, last - loadEnd) / 1000),
+        drainDeliveriesPerS: last - loadEnd > 2000 ? round(tracker.deliveredIn(loadEnd, last + 1) / ((last - loadEnd) / 1000)) : NaN,
         ingest: load,
         timeline,
       },
@@ -182,6 +185,7 @@ export async function e2eScenario(ctx: Ctx): Promise<ScenarioResult> {
         ['**Deliveries/s sustained**', ...runs.map((r) => `**${fmtRate(r.load.deliveriesPerS)}**`)],
         ['Load: e2e p50 / p95 / p99 / max', ...runs.map((r) => msRow(r.load.latencyMs))],
         ['Drain time after the load stopped', ...runs.map((r) => `${r.load.drainS} s`)],
+        ['Deliveries/s while draining (no ingest beside)', ...runs.map((r) => fmtRate(r.load.drainDeliveriesPerS))],
         ['Deliveries expected / delivered', ...runs.map((r) => `${r.expected} / ${r.delivered}`)],
         ['**Lost / duplicated**', ...runs.map((r) => `**${r.lost} / ${r.duplicated}**`)],
       ],

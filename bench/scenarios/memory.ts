@@ -1,4 +1,149 @@
+/**
+ * Memory: peak RSS of the API and the worker, idle and with N deliveries
+ * (10,000 by default) pending in backoff. The engine is restarted fresh for
+ * this scenario (so VmHWM is this scenario's), with the default retry
+ * schedule (10 s, doubling, 5 attempts) and auto-disable off; one webhook
+ * points to a receiver that answers 500 to everything. Once every delivery has
+ * had its first attempt, RSS is sampled for a few seconds.
+ */
 import type { Ctx, ScenarioResult } from '../lib/context';
-export async function memoryScenario(_ctx: Ctx): Promise<ScenarioResult> {
-  throw new Error('not yet');
+import { runOpenLoop } from '../lib/load';
+import { readMem } from '../lib/proc';
+import { progress } from '../lib/progress';
+import { fmtMb, table } from '../lib/report';
+import { round, sleep, waitUntil } from '../lib/stats';
+import { timelineChart } from '../lib/svg';
+import { compactIngest } from './e2e';
+
+export const MEMORY_ENV = { AUTO_DISABLE_FAILURE_THRESHOLD: '-1' };
+
+export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
+  const started = Date.now();
+  const { opts } = ctx;
+  const notes: string[] = [];
+  await ctx.useEngine(MEMORY_ENV, { fresh: true, label: 'memory' });
+  const t0 = Date.now();
+  await sleep(opts.smoke ? 1000 : 3000);
+  const mem = () => ({ api: readMem(ctx.engine.api.pid), worker: readMem(ctx.engine.worker.pid) });
+  const atStart = mem();
+
+  const route = '/memory/fail';
+  const type = 'bench.memory';
+  const stats = ctx.receiver.stats(route);
+  ctx.receiver.parseBodies = false;
+  const previous = ctx.receiver;
+  previous.setBehaviour((r) => (r === route ? 500 : 200));
+  await ctx.api.createWebhook('memory', ctx.receiver.url(route), [type]);
+  await sleep(300);
+
+  const n = opts.memoryPending;
+  const rate = Math.min(500, n);
+  progress.line(`memory: publishing ${n} events at ${rate}/s to a webhook whose receiver answers 500`);
+  const uFill = ctx.sampler.begin('memory fill');
+  let published = 0;
+  const load = await runOpenLoop({
+    label: 'memory publish',
+    rate,
+    warmupMs: 0,
+    durationMs: (n / rate) * 1000,
+    fire: async (seq) => {
+      const r = await ctx.api.publish(type, { sent_at: Date.now(), seq }, false);
+      if (r.ok) published++;
+      return r;
+    },
+    status: () => `first attempts ${stats.seen.size}`,
+  });
+  if (published < n) notes.push(`${n - published} of ${n} events were not accepted (${JSON.stringify(load.errorsByKind)})`);
+  const ticker = progress.every(5000, () => `memory: ${stats.seen.size}/${published} deliveries have had their first attempt (${stats.requests} attempts in all)`);
+  const reached = await waitUntil(() => stats.seen.size >= published, opts.memoryTimeoutS * 1000, 250);
+  ticker.stop();
+  const fillS = (Date.now() - t0) / 1000;
+  if (!reached) notes.push(`only ${stats.seen.size} of ${published} deliveries had had their first attempt after ${opts.memoryTimeoutS} s (--memory-timeout); sampled then`);
+  const usageFill = ctx.sampler.end(uFill);
+
+  // Hold: everything pending, sampled every 500 ms.
+  const uHold = ctx.sampler.begin('memory hold');
+  await sleep(opts.smoke ? 1500 : 5000);
+  const pending = await ctx.db.query(
+    `SELECT count(*) FILTER (WHERE d.status = 'pending')::int AS pending,
+            count(*) FILTER (WHERE d.status = 'pending' AND d.attempt_count >= 1)::int AS in_backoff,
+            count(*)::int AS total
+     FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.type = $1`,
+    [type],
+  );
+  const usageHold = ctx.sampler.end(uHold);
+  const atEnd = mem();
+  previous.setBehaviour(() => 200);
+  ctx.receiver.parseBodies = true;
+  const p = pending.rows[0] as { pending: number; in_backoff: number; total: number };
+  progress.line(`memory: ${p.in_backoff} deliveries pending after their first attempt; worker RSS ${fmtMb(usageHold.rssMaxMb.worker)}, API ${fmtMb(usageHold.rssMaxMb.api)}`);
+
+  const tl = ctx.sampler.timeline.filter((s) => s.t >= t0);
+  ctx.charts.push({
+    title: 'RSS of the API and the worker during the memory scenario',
+    file: 'memory-rss',
+    svg: timelineChart(
+      `RSS while ${n} deliveries fill up and wait in backoff`,
+      ['api', 'worker'].map((g) => ({ name: `${g} RSS (MB)`, values: everySecond(tl, g) })),
+      { xLabel: 'seconds since the engine started', yLabel: 'MB', marks: [{ x: Math.round(fillS), label: 'all first attempts made' }] },
+    ),
+  });
+
+  const kb = (v: number | undefined) => (v === undefined ? NaN : v / 1024);
+  const md = [
+    table(
+      ['', 'API', 'Worker'],
+      [
+        ['RSS idle, after start-up', fmtMb(kb(atStart.api?.rssKb)), fmtMb(kb(atStart.worker?.rssKb))],
+        ['VmHWM after start-up (the worker bundles its workflows at start)', fmtMb(kb(atStart.api?.hwmKb)), fmtMb(kb(atStart.worker?.hwmKb))],
+        ['Peak RSS while publishing and making the first attempts', fmtMb(usageFill.rssMaxMb.api), fmtMb(usageFill.rssMaxMb.worker)],
+        [`**Peak RSS with ${p.in_backoff} deliveries pending in backoff**`, `**${fmtMb(usageHold.rssMaxMb.api)}**`, `**${fmtMb(usageHold.rssMaxMb.worker)}**`],
+        ['VmHWM at the end (peak of the whole process life)', fmtMb(kb(atEnd.api?.hwmKb)), fmtMb(kb(atEnd.worker?.hwmKb))],
+      ],
+    ),
+    '',
+    `${published} events published at ${rate}/s to one webhook whose receiver answers 500; default retry schedule (10 s, doubling, 5 attempts), ` +
+      `\`AUTO_DISABLE_FAILURE_THRESHOLD=-1\`. All had had their first attempt ${round(fillS)} s after the engine started${reached ? '' : ' (not all: see notes)'}; ` +
+      `then ${p.pending} were pending (${p.in_backoff} after at least one attempt). The engine was started fresh for this scenario. ` +
+      `Peak RSS across the earlier scenarios is in each scenario's resource table.`,
+  ];
+  return {
+    name: 'memory',
+    title: `Memory (${n} deliveries pending in backoff)`,
+    data: {
+      pendingTarget: n,
+      published,
+      pending: p.pending,
+      pendingInBackoff: p.in_backoff,
+      fillSeconds: round(fillS),
+      firstAttemptsReached: reached,
+      attemptsReceived: stats.requests,
+      rssMb: {
+        idle: { api: round(kb(atStart.api?.rssKb)), worker: round(kb(atStart.worker?.rssKb)) },
+        startupHwm: { api: round(kb(atStart.api?.hwmKb)), worker: round(kb(atStart.worker?.hwmKb)) },
+        fillPeak: { api: round(usageFill.rssMaxMb.api ?? NaN), worker: round(usageFill.rssMaxMb.worker ?? NaN) },
+        pendingPeak: { api: round(usageHold.rssMaxMb.api ?? NaN), worker: round(usageHold.rssMaxMb.worker ?? NaN) },
+        hwmAtEnd: { api: round(kb(atEnd.api?.hwmKb)), worker: round(kb(atEnd.worker?.hwmKb)) },
+      },
+      ingest: compactIngest(load),
+    },
+    markdown: md.join('\n'),
+    failures: [],
+    notes,
+    usage: [usageFill, usageHold],
+    engineEnv: MEMORY_ENV,
+    durationS: (Date.now() - started) / 1000,
+  };
+}
+
+function everySecond(tl: Array<{ t: number; rssMb: Record<string, number> }>, g: string): number[] {
+  if (tl.length === 0) return [];
+  const t0 = tl[0]!.t;
+  const out: number[] = [];
+  for (const s of tl) {
+    const i = Math.floor((s.t - t0) / 1000);
+    out[i] = Math.max(out[i] ?? 0, s.rssMb[g] ?? 0);
+  }
+  for (let i = 0; i < out.length; i++) out[i] ??= out[i - 1] ?? 0;
+  return out;
 }

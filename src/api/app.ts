@@ -2,25 +2,36 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secret-box';
+import { SigningKeysRepository } from '../repositories/signing-keys-repository';
 import type { Logger } from '../logger';
 import type { ControlPlane } from '../services/control-plane';
+import type { TargetPolicy } from '../security/target-policy';
 import { authenticate, type KeyResolver } from './middleware/authenticate';
 import { errorHandler } from './middleware/error-handler';
-import { jsonBody } from './middleware/json-body';
+import { jsonBody, jsonBodyFor } from './middleware/json-body';
+import { apiKeysRoutes, tenantsRoutes } from './routes/tenants-routes';
 import { accountsRoutes } from './routes/accounts-routes';
 import { deliveriesRoutes } from './routes/deliveries-routes';
 import { eventsRoutes } from './routes/events-routes';
 import { healthRoutes, type HealthCheck } from './routes/health-routes';
+import { jwksRoutes } from './routes/jwks-routes';
+import { signingKeysRoutes } from './routes/signing-keys-routes';
 import { webhooksRoutes } from './routes/webhooks-routes';
 
 export interface ApiDeps {
   pool: Pool;
+  /** Per-tenant limit on publishing events. */
+  eventsRateLimit: { perSecond: number; burst: number };
+  /** Where webhooks may point. */
+  targets: TargetPolicy;
   /** How the API reaches workflows (webhook controllers, deliveries). */
   control: ControlPlane;
   secretBox: SecretBox;
   resolveKey: KeyResolver;
   temporalHealth: HealthCheck;
   maxBodyBytes: number;
+  /** Opens `POST /v1/tenants`; without it the admin API is closed. */
+  adminApiKey?: string;
   /** After a secret rotation the old secret also signs for this long. */
   secretRotationGraceMs: number;
   log: Logger;
@@ -34,11 +45,22 @@ export function createApp(deps: ApiDeps): Koa {
 
   const health = healthRoutes({ pool: deps.pool, temporal: deps.temporalHealth });
   app.use(health.routes());
+  // Public keys of the ed25519 signature scheme: no auth, like /healthz.
+  const signingKeys = new SigningKeysRepository(deps.pool, deps.secretBox);
+  app.use(jwksRoutes({ signingKeys }).routes());
+
+  // Admin routes first, with their own key; the tenant API below never sees them.
+  const tenants = tenantsRoutes({ pool: deps.pool, adminApiKey: deps.adminApiKey });
+  app.use(jsonBodyFor('/v1/tenants', deps.maxBodyBytes));
+  app.use(tenants.routes());
+  app.use(tenants.allowedMethods({ throw: true }));
+  const rotation = signingKeysRoutes({ signingKeys, secretRotationGraceMs: deps.secretRotationGraceMs, adminApiKey: deps.adminApiKey });
+  app.use(rotation.routes());
 
   const v1 = new Router({ prefix: '/v1' });
   v1.use(authenticate(deps.resolveKey), jsonBody(deps.maxBodyBytes));
   const accounts = accountsRoutes({ pool: deps.pool, temporal: deps.control.temporal, config: deps.control.config });
-  for (const routes of [webhooksRoutes(deps), eventsRoutes(deps), deliveriesRoutes(deps), accounts]) {
+  for (const routes of [webhooksRoutes(deps), eventsRoutes(deps), deliveriesRoutes(deps), accounts, apiKeysRoutes(deps)]) {
     v1.use(routes.routes(), routes.allowedMethods({ throw: true }));
   }
   app.use(v1.routes());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SIGNATURE_SCHEMES } from '../crypto/signature-schemes';
 import { DELIVERY_STATUSES } from '../domain/statuses';
 import { DEMO_OUTCOMES, PROVIDERS } from '../domain/account-sync';
 import { WEBHOOK_ORDERINGS } from '../repositories/webhooks-repository';
@@ -47,6 +48,8 @@ export const RESERVED_HEADERS = [
   'webhook-id',
   'webhook-timestamp',
   'webhook-signature',
+  'webhook-key-id',
+  'x-webhook-signature',
   'connection',
   'transfer-encoding',
   'te',
@@ -91,7 +94,10 @@ const webhookFields = {
   headers,
 };
 
-export const createWebhookBody = z.strictObject({ ...webhookFields, headers: headers.optional() });
+/** How a webhook's requests are signed; `standard` unless chosen. */
+const signatureScheme = z.enum(SIGNATURE_SCHEMES, { error: `must be one of ${SIGNATURE_SCHEMES.join(', ')}` });
+
+export const createWebhookBody = z.strictObject({ ...webhookFields, headers: headers.optional(), signature: signatureScheme.optional() });
 export type CreateWebhookBody = z.infer<typeof createWebhookBody>;
 
 export const updateWebhookBody = z
@@ -100,8 +106,9 @@ export const updateWebhookBody = z
     url: webhookFields.url.optional(),
     events: webhookFields.events.optional(),
     headers: webhookFields.headers.optional(),
+    signature: signatureScheme.optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'must change at least one of name, url, events, headers');
+  .refine((b) => Object.keys(b).length > 0, 'must change at least one of name, url, events, headers, signature');
 export type UpdateWebhookBody = z.infer<typeof updateWebhookBody>;
 
 const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
@@ -158,3 +165,15 @@ export const createAccountBody = z.strictObject({
 });
 
 export const listAccountsQuery = z.strictObject({ user_id: uuid.optional(), limit, cursor: z.string().optional() });
+
+export const createTenantBody = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  client_id: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+    .optional(),
+});
+
+export const createApiKeyBody = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+});

@@ -1,3 +1,4 @@
+import type { SignatureScheme } from '../crypto/signature-schemes';
 import type { AttemptStatus, DeliveryStatus, WebhookStatus } from './statuses';
 
 export interface Tenant {
@@ -13,6 +14,8 @@ export interface Webhook {
   url: string;
   events: string[];
   headers: Record<string, string>;
+  /** How its requests are signed. */
+  signatureScheme: SignatureScheme;
   status: WebhookStatus;
   failureCount: number;
   /** Why and when it was disabled, by an operator or automatically. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 export interface DevSecrets {
   apiKey: string;
+  adminApiKey: string;
   secretEncryptionKey: string;
 }
 
@@ -14,11 +15,13 @@ export interface DevSecrets {
  */
 export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
   const file = path.join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  const existing: Partial<DevSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const secrets: DevSecrets = {
-    apiKey: `hk_dev_${randomBytes(24).toString('base64url')}`,
-    secretEncryptionKey: randomBytes(32).toString('base64'),
+    apiKey: existing.apiKey ?? `dev_${randomBytes(24).toString('base64url')}`,
+    adminApiKey: existing.adminApiKey ?? `admin_${randomBytes(24).toString('base64url')}`,
+    secretEncryptionKey: existing.secretEncryptionKey ?? randomBytes(32).toString('base64'),
   };
+  if (existing.apiKey && existing.adminApiKey && existing.secretEncryptionKey) return secrets;
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

@@ -41,6 +41,9 @@ async function main() {
   env.SECRET_ENCRYPTION_KEY ??= secrets.secretEncryptionKey;
   // A development stack with generated keys listens on this machine only, unless told otherwise.
   env.HOST ??= '127.0.0.1';
+  // Development receivers usually run on this machine, which the engine otherwise refuses to reach (SSRF).
+  env.ALLOW_PRIVATE_TARGETS ??= '127.0.0.0/8,::1/128';
+  env.ADMIN_API_KEY ??= secrets.adminApiKey;
 
   if (!env.DATABASE_URL) {
     say(`Starting embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PG_PORT} (data in ${path.join(DATA_DIR, 'postgres')})...`);
@@ -83,8 +86,12 @@ async function main() {
   say('Hookline is running.');
   say(`  API:          ${api.url}  (try: curl -H "Authorization: Bearer ${config.apiKey}" ${api.url}/v1/webhooks)`);
   say(`  API key:      ${config.apiKey}${process.env.API_KEY ? '' : `  (generated; kept in ${path.join(DATA_DIR, 'dev-secrets.json')})`}`);
+  say(`  Admin key:    ${config.adminApiKey ?? '(none)'}  (creates tenants: POST /v1/tenants)`);
   say(`  Temporal:     ${config.temporal.address}`);
   if (temporalUi) say(`  Temporal UI:  ${temporalUi}`);
+  if (config.targets.allowPrivate.length > 0) {
+    say(`  Note: webhooks may point at ${config.targets.allowPrivate.join(', ')} (ALLOW_PRIVATE_TARGETS), for local receivers.`);
+  }
   say('Press Ctrl-C to stop.');
 }
 

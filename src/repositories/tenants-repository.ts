@@ -13,6 +13,16 @@ const toTenant = (r: TenantRow): Tenant => ({ id: r.id, name: r.name, clientId: 
 export class TenantsRepository {
   constructor(private readonly db: Queryable) {}
 
+  /** Creates a tenant; undefined when the client id is taken. */
+  async insert(t: { id: string; name: string; clientId: string }): Promise<Tenant | undefined> {
+    const { rows } = await this.db.query<TenantRow>(
+      `INSERT INTO tenants (id, name, client_id) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING
+       RETURNING id, name, client_id`,
+      [t.id, t.name, t.clientId],
+    );
+    return rows[0] && toTenant(rows[0]);
+  }
+
   /** Returns the tenant with this client id, creating it on first use. */
   async ensure(clientId: string, name: string): Promise<Tenant> {
     await this.db.query(

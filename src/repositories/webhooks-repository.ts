@@ -1,3 +1,4 @@
+import type { SignatureScheme } from '../crypto/signature-schemes';
 import type { Queryable } from '../db/pool';
 import type { Webhook } from '../domain/models';
 import { WebhookStatus } from '../domain/statuses';
@@ -9,6 +10,7 @@ interface WebhookRow {
   url: string;
   events: string[];
   headers: Record<string, string>;
+  signature_scheme: SignatureScheme;
   status: WebhookStatus;
   failure_count: number;
   disabled_reason: string | null;
@@ -18,7 +20,7 @@ interface WebhookRow {
   updated_at: Date;
 }
 
-const COLUMNS = `id, tenant_id, name, url, events, headers, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
+const COLUMNS = `id, tenant_id, name, url, events, headers, signature_scheme, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
 
 const toWebhook = (r: WebhookRow): Webhook => ({
   id: r.id,
@@ -27,6 +29,7 @@ const toWebhook = (r: WebhookRow): Webhook => ({
   url: r.url,
   events: r.events,
   headers: r.headers,
+  signatureScheme: r.signature_scheme,
   status: r.status,
   failureCount: r.failure_count,
   disabledReason: r.disabled_reason,
@@ -49,9 +52,9 @@ export interface WebhookListQuery {
   toCreatedAt?: Date;
 }
 
-export type NewWebhook = Pick<Webhook, 'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers'> & { secretEncrypted: string };
+export type NewWebhook = Pick<Webhook, 'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers' | 'signatureScheme'> & { secretEncrypted: string };
 
-export type WebhookChanges = Partial<Pick<Webhook, 'name' | 'url' | 'events' | 'headers'>>;
+export type WebhookChanges = Partial<Pick<Webhook, 'name' | 'url' | 'events' | 'headers' | 'signatureScheme'>>;
 
 /** What the delivery activity needs: the webhook plus its sealed secret(s). */
 export interface WebhookForDelivery extends Webhook {
@@ -67,9 +70,9 @@ export class WebhooksRepository {
 
   async insert(w: NewWebhook): Promise<Webhook> {
     const { rows } = await this.db.query<WebhookRow>(
-      `INSERT INTO webhooks (id, tenant_id, name, url, events, headers, secret_encrypted)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [w.id, w.tenantId, w.name, w.url, w.events, JSON.stringify(w.headers), w.secretEncrypted],
+      `INSERT INTO webhooks (id, tenant_id, name, url, events, headers, secret_encrypted, signature_scheme)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+      [w.id, w.tenantId, w.name, w.url, w.events, JSON.stringify(w.headers), w.secretEncrypted, w.signatureScheme],
     );
     return toWebhook(rows[0]!);
   }
@@ -111,6 +114,7 @@ export class WebhooksRepository {
     if (changes.url !== undefined) sets.push(`url = $${params.push(changes.url)}`);
     if (changes.events !== undefined) sets.push(`events = $${params.push(changes.events)}`);
     if (changes.headers !== undefined) sets.push(`headers = $${params.push(JSON.stringify(changes.headers))}`);
+    if (changes.signatureScheme !== undefined) sets.push(`signature_scheme = $${params.push(changes.signatureScheme)}`);
     const { rows } = await this.db.query<WebhookRow>(
       `UPDATE webhooks SET ${[...sets, 'updated_at = now()'].join(', ')}
        WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import type { Pool } from 'pg';
 import { createApp } from '../api/app';
-import { staticKeyResolver } from '../api/middleware/authenticate';
 import type { Config } from '../config';
 import { SecretBox } from '../crypto/secret-box';
 import { migrate } from '../db/migrate';
@@ -12,6 +11,8 @@ import { OutboxDispatcher } from '../dispatcher/outbox-dispatcher';
 import type { Tenant } from '../domain/models';
 import type { Logger } from '../logger';
 import { TenantsRepository } from '../repositories/tenants-repository';
+import { createKeyResolver } from '../services/resolve-api-key';
+import { TargetPolicy } from '../security/target-policy';
 import { TemporalGateway } from '../temporal/connection';
 import { deliverySettings } from '../temporal/workflow-starters';
 
@@ -54,8 +55,11 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
   const app = createApp({
     pool,
     control: { temporal: () => temporal.client(), config },
+    targets: new TargetPolicy(config.targets),
+    eventsRateLimit: config.eventsRateLimit,
     secretBox: new SecretBox(config.secretEncryptionKey),
-    resolveKey: staticKeyResolver(config.apiKey, async () => defaultTenant),
+    resolveKey: createKeyResolver({ pool, defaultApiKey: config.apiKey, defaultTenant }),
+    adminApiKey: config.adminApiKey,
     temporalHealth: () => temporal.check(),
     maxBodyBytes: config.http.maxBodyBytes,
     secretRotationGraceMs: config.secretRotationGraceMs,

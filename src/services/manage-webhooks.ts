@@ -1,9 +1,11 @@
 import type { Pool } from 'pg';
 import type { CreateWebhookBody, UpdateWebhookBody } from '../api/schemas';
 import type { SecretBox } from '../crypto/secret-box';
+import { DEFAULT_SIGNATURE_SCHEME } from '../crypto/signature-schemes';
 import { generateWebhookSecret } from '../crypto/webhook-signature';
 import type { Tenant, Webhook } from '../domain/models';
-import { NotFoundError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
+import { UnsafeTargetError, type TargetPolicy } from '../security/target-policy';
 import { WebhooksRepository, type WebhookListQuery } from '../repositories/webhooks-repository';
 import { uuidv7 } from '../util/uuid';
 import { controllerWorkflowId, webhookDeletedSignal } from '../../workflows/definitions';
@@ -13,10 +15,23 @@ import type { ControlPlane } from './control-plane';
 export interface WebhookDeps {
   pool: Pool;
   secretBox: SecretBox;
+  /** Refuses URLs that point into private networks (SSRF). */
+  targets: TargetPolicy;
+}
+
+/** The URL must point somewhere the engine may send to: checked when it is set, and again at every delivery. */
+async function checkTarget(targets: TargetPolicy, url: string): Promise<void> {
+  try {
+    await targets.checkUrl(url);
+  } catch (err) {
+    if (!(err instanceof UnsafeTargetError)) throw err;
+    throw new ValidationError(`body.url: ${err.message}`, [{ path: 'body.url', message: err.message }]);
+  }
 }
 
 /** Registers a webhook with a fresh signing secret, returned to the caller this once. */
 export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: CreateWebhookBody) {
+  await checkTarget(deps.targets, input.url);
   const secret = generateWebhookSecret();
   const webhook = await new WebhooksRepository(deps.pool).insert({
     id: uuidv7(),
@@ -25,6 +40,7 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Cr
     url: input.url,
     events: input.events,
     headers: input.headers ?? {},
+    signatureScheme: input.signature ?? DEFAULT_SIGNATURE_SCHEME,
     secretEncrypted: deps.secretBox.seal(secret),
   });
   return { webhook, secret };
@@ -40,8 +56,10 @@ export function listWebhooks(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, qu
   return new WebhooksRepository(deps.pool).list(tenant.id, query);
 }
 
-export async function updateWebhook(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, id: string, changes: UpdateWebhookBody) {
-  const webhook = await new WebhooksRepository(deps.pool).update(tenant.id, id, changes);
+export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets'>, tenant: Tenant, id: string, changes: UpdateWebhookBody) {
+  if (changes.url !== undefined) await checkTarget(deps.targets, changes.url);
+  const { signature, ...fields } = changes;
+  const webhook = await new WebhooksRepository(deps.pool).update(tenant.id, id, { ...fields, signatureScheme: signature });
   if (!webhook) throw new NotFoundError('Webhook', id);
   return webhook;
 }

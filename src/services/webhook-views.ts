@@ -9,6 +9,7 @@ export function webhookView(w: Webhook) {
     url: w.url,
     events: w.events,
     headers: w.headers,
+    signature: w.signatureScheme,
     status: w.status,
     failure_count: w.failureCount,
     disabled_reason: w.disabledReason,

@@ -6,7 +6,7 @@ import type { HttpSender } from '../../activities/http-sender';
 import type { Config } from '../config';
 
 export interface DeliveryWorkerOptions {
-  config: Pick<Config, 'temporal' | 'delivery' | 'secretEncryptionKey' | 'worker' | 'autoDisable'>;
+  config: Pick<Config, 'temporal' | 'delivery' | 'secretEncryptionKey' | 'worker' | 'autoDisable' | 'targets'>;
   pool: Pool;
   connection: NativeConnection;
   /** A client for the activities that signal workflows. */

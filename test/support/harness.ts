@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { loadConfig, type Config, type Env } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { createApiComponents, type ApiComponents } from '../../src/server/api-server';
 import { startWorkerProcess, type RunningWorker } from '../../src/server/worker-process';
 import { testEnv } from './test-env';
@@ -38,6 +38,8 @@ export function testConfigEnv(overrides: Env = {}): Env {
     TEMPORAL_ADDRESS: testEnv('temporalAddress'),
     TEMPORAL_TASK_QUEUE: `test-${process.pid}-${randomBytes(4).toString('hex')}`,
     DATABASE_POOL_MAX: '5',
+    // Receivers in tests listen on loopback, which the engine otherwise refuses to reach.
+    ALLOW_PRIVATE_TARGETS: '127.0.0.0/8',
     RETRY_INITIAL_INTERVAL_MS: '300',
     RETRY_BACKOFF_COEFFICIENT: '2',
     RETRY_MAXIMUM_ATTEMPTS: '3',
@@ -74,11 +76,11 @@ function quietTemporalRuntime(): void {
   }
 }
 
-export async function startStack(opts: { env?: Env; worker?: boolean; databaseUrl?: string } = {}): Promise<Stack> {
+export async function startStack(opts: { env?: Env; worker?: boolean; databaseUrl?: string; log?: Logger } = {}): Promise<Stack> {
   quietTemporalRuntime();
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig(testConfigEnv({ DATABASE_URL: databaseUrl, ...opts.env }));
-  const log = createLogger('test', 'error');
+  const log = opts.log ?? createLogger('test', 'error');
   const api = await createApiComponents(config, log);
   const worker =
     opts.worker === false

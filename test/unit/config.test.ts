@@ -38,6 +38,8 @@ describe('loadConfig', () => {
       autoDisable: { failureThreshold: 5, windowMs: 10_000 },
       secretRotationGraceMs: 86_400_000,
       accountSync: { intervalMs: 86_400_000, retryDelayMs: 300_000, maxRetries: 3 },
+      targets: { allowPrivate: [], httpsOnly: false },
+      eventsRateLimit: { perSecond: 1000, burst: 2000 },
       dispatcher: { enabled: true, batchSize: 200, concurrency: 32, pollIntervalMs: 1_000 },
       worker: { maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 100 },
     });

@@ -12,23 +12,32 @@ declare module 'koa' {
 /** Resolves a presented API key to its tenant, or undefined. */
 export type KeyResolver = (key: string) => Promise<Tenant | undefined>;
 
-/** The configured `API_KEY` belongs to the default tenant. Compared in constant time. */
-export function staticKeyResolver(apiKey: string, tenant: () => Promise<Tenant>): KeyResolver {
-  const expected = digest(apiKey);
-  return async (key) => (timingSafeEqual(digest(key), expected) ? tenant() : undefined);
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+function bearerToken(header: string, setChallenge: (value: string) => void): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) {
+    setChallenge('Bearer');
+    throw new UnauthorizedError(header ? 'Authorization header must be "Bearer <api key>"' : 'Missing Authorization: Bearer <api key>');
+  }
+  return match[1]!;
 }
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
+/** Admin routes: only `ADMIN_API_KEY`, compared in constant time; without one configured they are closed. */
+export function authenticateAdmin(adminKey: string | undefined): Middleware {
+  const expected = adminKey ? digest(adminKey) : undefined;
+  return async (ctx, next) => {
+    const token = bearerToken(ctx.get('authorization'), (v) => ctx.set('WWW-Authenticate', v));
+    if (!expected) throw new UnauthorizedError('The admin API is off: set ADMIN_API_KEY to use it');
+    if (!timingSafeEqual(digest(token), expected)) throw new UnauthorizedError('Invalid admin API key');
+    return next();
+  };
+}
 
 export function authenticate(resolve: KeyResolver): Middleware {
   return async (ctx, next) => {
-    const header = ctx.get('authorization');
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) {
-      ctx.set('WWW-Authenticate', 'Bearer');
-      throw new UnauthorizedError(header ? 'Authorization header must be "Bearer <api key>"' : 'Missing Authorization: Bearer <api key>');
-    }
-    const tenant = await resolve(match[1]!);
+    const token = bearerToken(ctx.get('authorization'), (v) => ctx.set('WWW-Authenticate', v));
+    const tenant = await resolve(token);
     if (!tenant) {
       ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw new UnauthorizedError('Invalid API key');

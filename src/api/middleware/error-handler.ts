@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { AppError } from '../../errors';
+import { AppError, RateLimitedError } from '../../errors';
 import type { Logger } from '../../logger';
 
 const CODES_BY_STATUS: Record<number, string> = {
@@ -30,6 +30,7 @@ export function errorHandler(log: Logger): Middleware {
     } catch (err) {
       if (err instanceof AppError) {
         ctx.status = err.status;
+        if (err instanceof RateLimitedError) ctx.set('Retry-After', String(err.retryAfterSeconds));
         ctx.body = { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
         return;
       }

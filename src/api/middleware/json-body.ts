@@ -25,13 +25,39 @@ export function jsonBody(limit: number): Middleware {
     }
     if (declared !== undefined && declared > limit) throw tooLarge(limit);
     const raw = await readBody(ctx.req, limit);
+    // PostgreSQL text cannot hold NUL, so it is refused here rather than failing deep inside.
+    if (raw.includes('\u0000') || raw.includes('\\u0000')) {
+      throw new BadRequestError('Request body must not contain NUL characters (\\u0000)', 'invalid_json');
+    }
+    let parsed: unknown;
     try {
-      ctx.request.body = JSON.parse(raw);
+      parsed = JSON.parse(raw);
     } catch (err) {
       throw new BadRequestError(`Request body is not valid JSON: ${(err as Error).message}`, 'invalid_json');
     }
+    if (nestingDepth(parsed) > MAX_DEPTH) {
+      throw new BadRequestError(`Request body is nested more than ${MAX_DEPTH} levels deep`, 'invalid_json');
+    }
+    ctx.request.body = parsed;
     return next();
   };
+}
+
+/** Deeper JSON is refused: nothing here needs it, and recursive code downstream must not overflow. */
+export const MAX_DEPTH = 32;
+
+/** Depth of a parsed JSON value, measured without recursion. */
+function nestingDepth(value: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    max = Math.max(max, depth + 1);
+    if (max > MAX_DEPTH) return max;
+    for (const child of Object.values(v as object)) stack.push([child, depth + 1]);
+  }
+  return max;
 }
 
 const tooLarge = (limit: number) => new PayloadTooLargeError(`Request body exceeds the limit of ${limit} bytes`);
@@ -51,4 +77,10 @@ async function readBody(stream: NodeJS.ReadableStream, limit: number): Promise<s
   } catch {
     throw new BadRequestError('Request body is not valid UTF-8', 'invalid_json');
   }
+}
+
+/** jsonBody for requests under `prefix` only. */
+export function jsonBodyFor(prefix: string, limit: number): Middleware {
+  const parse = jsonBody(limit);
+  return (ctx, next) => (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`) ? parse(ctx, next) : next());
 }

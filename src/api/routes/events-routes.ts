@@ -5,13 +5,14 @@ import { getEvent } from '../../services/inspect-deliveries';
 import { publishEvent } from '../../services/publish-event';
 import { eventView } from '../../services/webhook-views';
 import { publishEventBody } from '../schemas';
+import { rateLimitPerTenant } from '../middleware/rate-limit';
 import { uuidParam, validate } from '../validate';
 
-export function eventsRoutes(deps: { pool: Pool }) {
+export function eventsRoutes(deps: { pool: Pool; eventsRateLimit: { perSecond: number; burst: number } }) {
   const router = new Router<DefaultState>();
 
   /** 202: stored with its deliveries; they go out as soon as the dispatcher starts them. */
-  router.post('/events', async (ctx) => {
+  router.post('/events', rateLimitPerTenant(deps.eventsRateLimit), async (ctx) => {
     const body = validate(publishEventBody, ctx.request.body, 'body');
     const published = await publishEvent(deps.pool, ctx.state.tenant, {
       type: body.type,

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { DefaultState } from 'koa';
 import type { Pool } from 'pg';
 import type { SecretBox } from '../../crypto/secret-box';
+import type { TargetPolicy } from '../../security/target-policy';
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, updateWebhook } from '../../services/manage-webhooks';
 import { rotateWebhookSecret } from '../../services/rotate-webhook-secret';
 import { sendTestEvent } from '../../services/send-test-event';
@@ -13,7 +14,7 @@ import type { ControlPlane } from '../../services/control-plane';
 import { recoverFailedDeliveries } from '../../services/operate-deliveries';
 import { cursorParam, uuidParam, validate } from '../validate';
 
-export function webhooksRoutes(deps: { pool: Pool; control: ControlPlane; secretBox: SecretBox; secretRotationGraceMs: number }) {
+export function webhooksRoutes(deps: { pool: Pool; control: ControlPlane; targets: TargetPolicy; secretBox: SecretBox; secretRotationGraceMs: number }) {
   const router = new Router<DefaultState>();
 
   router.post('/webhooks', async (ctx) => {

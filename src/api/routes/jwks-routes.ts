@@ -1,0 +1,18 @@
+import Router from '@koa/router';
+import type { SigningKeysRepository } from '../../repositories/signing-keys-repository';
+
+/**
+ * `GET /.well-known/jwks.json`, without auth: the public Ed25519 keys of the
+ * `ed25519` signature scheme, the active one and those retired within their
+ * grace period. Receivers pick the key named by `webhook-key-id`.
+ */
+export function jwksRoutes(deps: { signingKeys: Pick<SigningKeysRepository, 'publicKeys'> }) {
+  const router = new Router();
+  router.get('/.well-known/jwks.json', async (ctx) => {
+    const keys = await deps.signingKeys.publicKeys();
+    // Short enough that a receiver meets a rotated-in key soon; on an unknown kid it should refetch anyway.
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.body = { keys };
+  });
+  return router;
+}

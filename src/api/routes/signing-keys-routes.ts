@@ -1,0 +1,29 @@
+import Router from '@koa/router';
+import type { DefaultState } from 'koa';
+import type { SigningKeysRepository } from '../../repositories/signing-keys-repository';
+import { authenticateAdmin } from '../middleware/authenticate';
+
+/**
+ * The engine-wide Ed25519 signing keys (scheme `ed25519`). They sign for
+ * every tenant, so only the admin key may rotate them.
+ */
+export function signingKeysRoutes(deps: {
+  signingKeys: Pick<SigningKeysRepository, 'rotate'>;
+  secretRotationGraceMs: number;
+  adminApiKey?: string;
+}) {
+  const router = new Router<DefaultState>({ prefix: '/v1' });
+  router.use(authenticateAdmin(deps.adminApiKey));
+
+  // No body. The replaced key stops signing now and stays in the JWKS until previous_expires_at.
+  router.post('/signing-keys/rotate', async (ctx) => {
+    const rotated = await deps.signingKeys.rotate(deps.secretRotationGraceMs);
+    ctx.body = {
+      kid: rotated.kid,
+      previous_kid: rotated.previousKid,
+      previous_expires_at: rotated.previousExpiresAt?.toISOString() ?? null,
+    };
+  });
+
+  return router;
+}

@@ -1,0 +1,52 @@
+import Router from '@koa/router';
+import type { Pool } from 'pg';
+import type { ApiKeyRecord } from '../../repositories/api-keys-repository';
+import { createApiKey, createTenant, listApiKeys, revokeApiKey } from '../../services/manage-tenants';
+import { authenticateAdmin } from '../middleware/authenticate';
+import { createApiKeyBody, createTenantBody } from '../schemas';
+import { uuidParam, validate } from '../validate';
+import type { DefaultState } from 'koa';
+
+export const apiKeyView = (k: ApiKeyRecord) => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  created_at: k.createdAt.toISOString(),
+  last_used_at: k.lastUsedAt?.toISOString() ?? null,
+  revoked_at: k.revokedAt?.toISOString() ?? null,
+});
+
+/** `POST /v1/tenants`: the admin key creates a tenant and its first API key. Mounted before the tenant API. */
+export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string }) {
+  const router = new Router({ prefix: '/v1/tenants' });
+  router.use(authenticateAdmin(deps.adminApiKey));
+  router.post('/', async (ctx) => {
+    const body = validate(createTenantBody, ctx.request.body, 'body');
+    const { tenant, apiKey, key } = await createTenant(deps.pool, { name: body.name, clientId: body.client_id });
+    ctx.status = 201;
+    ctx.body = {
+      tenant: { id: tenant.id, name: tenant.name, client_id: tenant.clientId },
+      api_key: { ...apiKeyView(apiKey), key },
+    };
+  });
+  return router;
+}
+
+/** A tenant's own API keys: the key itself is shown only by `POST`. */
+export function apiKeysRoutes(deps: { pool: Pool }) {
+  const router = new Router<DefaultState>();
+  router.post('/api-keys', async (ctx) => {
+    const body = validate(createApiKeyBody, ctx.request.body ?? {}, 'body');
+    const { record, key } = await createApiKey(deps.pool, ctx.state.tenant, body.name ?? null);
+    ctx.status = 201;
+    ctx.body = { ...apiKeyView(record), key };
+  });
+  router.get('/api-keys', async (ctx) => {
+    ctx.body = { results: (await listApiKeys(deps.pool, ctx.state.tenant)).map(apiKeyView) };
+  });
+  router.delete('/api-keys/:id', async (ctx) => {
+    await revokeApiKey(deps.pool, ctx.state.tenant, uuidParam(ctx.params.id));
+    ctx.status = 204;
+  });
+  return router;
+}

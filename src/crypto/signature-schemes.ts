@@ -1,0 +1,81 @@
+import { createHmac, sign, type KeyObject } from 'node:crypto';
+import { signPayload } from './webhook-signature';
+
+/**
+ * How a webhook's requests are signed, chosen per webhook (`signature`):
+ *
+ * - `standard`: Standard Webhooks, `webhook-signature: v1,<base64 HMAC-SHA256>` over
+ *   `"<webhook-id>.<webhook-timestamp>.<body>"`, keyed with the base64-decoded part of the secret.
+ * - `hmac-sha256`: `x-webhook-signature: sha256=<hex HMAC-SHA256 of the body>` (seed 003).
+ * - `hmac-sha512`: `x-webhook-signature: <hex HMAC-SHA512 of the body>` (seed 004, Argyle).
+ *   Both HMAC schemes use the whole secret string, `whsec_` included, as the key (its UTF-8 bytes).
+ * - `ed25519`: Standard Webhooks' asymmetric form, `webhook-signature: v1a,<base64 Ed25519>` over
+ *   `"<webhook-id>.<webhook-timestamp>.<body>"` with the engine's active signing key, named by
+ *   `webhook-key-id`; receivers verify with the public key from `/.well-known/jwks.json`.
+ *
+ * Every scheme sends `webhook-id` and `webhook-timestamp`; only `standard` and `ed25519` sign them.
+ */
+export const SIGNATURE_SCHEMES = ['standard', 'hmac-sha256', 'hmac-sha512', 'ed25519'] as const;
+export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
+export const DEFAULT_SIGNATURE_SCHEME: SignatureScheme = 'standard';
+
+/** The header the two HMAC schemes sign in (sent lowercase; HTTP header names are case-insensitive). */
+export const HMAC_SIGNATURE_HEADER = 'x-webhook-signature';
+/** The header naming the Ed25519 key (its JWKS `kid`). */
+export const KEY_ID_HEADER = 'webhook-key-id';
+
+/** The engine's Ed25519 key that signs now. */
+export interface ActiveSigningKey {
+  kid: string;
+  privateKey: KeyObject;
+}
+
+export interface SignatureInput {
+  /** The webhook's secrets, newest first: two during a secret rotation's grace period. Unused by `ed25519`. */
+  secrets: string[];
+  messageId: string;
+  timestampSeconds: number;
+  body: string;
+  /** Required for `ed25519`. */
+  signingKey?: ActiveSigningKey;
+}
+
+/** The headers that identify and sign one request under `scheme`. */
+export function signatureHeaders(scheme: SignatureScheme, input: SignatureInput): Record<string, string> {
+  const { secrets, messageId, timestampSeconds, body } = input;
+  switch (scheme) {
+    case 'standard':
+      return { ...signPayload(secrets, messageId, timestampSeconds, body) };
+    case 'hmac-sha256':
+      return {
+        ...identity(messageId, timestampSeconds),
+        [HMAC_SIGNATURE_HEADER]: hmacHexes('sha256', secrets, body).map((hex) => `sha256=${hex}`).join(','),
+      };
+    case 'hmac-sha512':
+      return { ...identity(messageId, timestampSeconds), [HMAC_SIGNATURE_HEADER]: hmacHexes('sha512', secrets, body).join(',') };
+    case 'ed25519': {
+      const key = input.signingKey;
+      if (!key) throw new Error('The ed25519 scheme needs the active signing key');
+      const signature = sign(null, Buffer.from(`${messageId}.${timestampSeconds}.${body}`, 'utf8'), key.privateKey);
+      return {
+        ...identity(messageId, timestampSeconds),
+        'webhook-signature': `v1a,${signature.toString('base64')}`,
+        [KEY_ID_HEADER]: key.kid,
+      };
+    }
+    default: {
+      const unknown: never = scheme;
+      throw new Error(`Unknown signature scheme: ${String(unknown)}`);
+    }
+  }
+}
+
+function identity(messageId: string, timestampSeconds: number) {
+  return { 'webhook-id': messageId, 'webhook-timestamp': String(timestampSeconds) };
+}
+
+/** One hex digest per secret, newest first; the key is the secret string itself. */
+function hmacHexes(algorithm: 'sha256' | 'sha512', secrets: string[], body: string): string[] {
+  if (secrets.length === 0) throw new Error('At least one webhook secret is required');
+  return secrets.map((secret) => createHmac(algorithm, Buffer.from(secret, 'utf8')).update(body, 'utf8').digest('hex'));
+}
