@@ -30,3 +30,10 @@ export function fmtMb(n: number | undefined): string {
 export function pct(n: number): string {
   return `${round(n * 100)}%`;
 }
+
+/** A ratio with two significant digits ("0.0043×", "1.2×"), or n/a. */
+export function fmtRatio(n: number | undefined, d: number | undefined): string {
+  if (n === undefined || d === undefined || !Number.isFinite(n) || !Number.isFinite(d) || d <= 0) return 'n/a';
+  const r = n / d;
+  return `${r === 0 ? 0 : Number(r.toPrecision(2))}×`;
+}

@@ -204,7 +204,7 @@ export async function startTemporal(workDir: string): Promise<TemporalInfo> {
   } finally {
     await connection.close();
   }
-  if (cliVersion) version += ` (${cliVersion})`;
+  if (cliVersion) version += ` (\`temporal --version\`: ${cliVersion.replace(/^temporal version /, '')})`;
   return { address, which, version, pid, stop: async () => server?.stop() };
 }
 

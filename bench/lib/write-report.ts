@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Options, ScenarioResult } from './context';
 import type { MachineInfo } from './machine';
 import type { PhaseUsage } from './proc';
-import { fmtMb, fmtMs, fmtRate, table } from './report';
+import { fmtMb, fmtMs, fmtRate, fmtRatio, table } from './report';
 import { round } from './stats';
 
 interface ReportInput {
@@ -46,7 +46,6 @@ export function writeReport(input: ReportInput): { md: string; json: string } {
   const usage = results.flatMap((r) => r.usage);
   const disturbed = usage.filter((u) => u.otherCores > DISTURBED_CORES);
   const wallS = (Date.now() - input.startedAt.getTime()) / 1000;
-  const ratio = (n?: number, d?: number) => (n !== undefined && d ? `${round(n / d)}×` : 'n/a');
 
   const headline: Array<[string, string, string]> = [];
   if (ingest) {
@@ -82,7 +81,7 @@ export function writeReport(input: ReportInput): { md: string; json: string } {
     for (const r of [f1, f10].filter(Boolean)) {
       headline.push([
         `Fan-out ${r.fanout} sustained as a ratio of the HTTP / Temporal limits`,
-        `${ratio(r.load.deliveriesPerS, limits.http.perS)} / ${ratio(r.load.deliveriesPerS, limits.temporal.perS)}`,
+        `${fmtRatio(r.load.deliveriesPerS, limits.http.perS)} / ${fmtRatio(r.load.deliveriesPerS, limits.temporal.perS)}`,
         r.fanout === 10 ? '≥ 1.2× Temporal' : '',
       ]);
     }
