@@ -7,7 +7,8 @@ export type Db = Pool;
 export type Queryable = Pool | PoolClient;
 
 export function createPool(url: string, max: number): Pool {
-  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+  // A request waits at most this long for a connection: with Postgres down, callers fail fast instead of hanging.
+  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;
@@ -27,4 +28,14 @@ export async function withTransaction<T>(pool: Pool, work: (tx: PoolClient) => P
   } finally {
     client.release();
   }
+}
+
+/** Errors that mean "Postgres is unreachable or restarting", not "this query is wrong". */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  if (!e) return false;
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300'].includes(e.code)) {
+    return true;
+  }
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
 }

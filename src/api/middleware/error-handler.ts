@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { AppError, RateLimitedError } from '../../errors';
 import type { Logger } from '../../logger';
+import { isDatabaseUnavailable } from '../../db/pool';
 
 const CODES_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -41,6 +42,13 @@ export function errorHandler(log: Logger): Middleware {
         ctx.body = {
           error: { code: CODES_BY_STATUS[httpError.status] ?? 'client_error', message: httpError.message ?? 'Bad request' },
         };
+        return;
+      }
+      if (isDatabaseUnavailable(err)) {
+        log.warn('database unavailable', { method: ctx.method, path: ctx.path, err: (err as Error).message });
+        ctx.status = 503;
+        ctx.set('Retry-After', '5');
+        ctx.body = { error: { code: 'service_unavailable', message: 'The database is unavailable; try again shortly' } };
         return;
       }
       log.error('unhandled error', { method: ctx.method, path: ctx.path, err });
