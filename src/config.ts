@@ -57,6 +57,7 @@ export const envSchema = z.object({
   DISPATCH_POLL_INTERVAL_MS: int(10, 60_000).default(1_000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(1, 10_000).default(200),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(1, 10_000).default(100),
+  WORKER_SHUTDOWN_GRACE_MS: int(0).default(30_000),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -121,7 +122,12 @@ export interface Config {
     readonly concurrency: number;
     readonly pollIntervalMs: number;
   };
-  readonly worker: { readonly maxConcurrentActivities: number; readonly maxConcurrentWorkflowTasks: number };
+  readonly worker: {
+    readonly maxConcurrentActivities: number;
+    readonly maxConcurrentWorkflowTasks: number;
+    /** On SIGTERM, attempts in flight get this long to finish before they are cancelled. @default 30_000 */
+    readonly shutdownGraceMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -196,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
     worker: {
       maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
     },
   });
 }

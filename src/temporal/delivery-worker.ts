@@ -30,5 +30,6 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): Promise<Worke
     activities: createActivities({ pool: opts.pool, config: opts.config, send: opts.send, temporal: async () => opts.client }),
     maxConcurrentActivityTaskExecutions: opts.config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: opts.config.worker.maxConcurrentWorkflowTasks,
+    shutdownGraceTime: opts.config.worker.shutdownGraceMs,
   });
 }
