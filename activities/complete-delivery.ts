@@ -5,6 +5,7 @@ import type { WebhooksRepository } from '../src/repositories/webhooks-repository
 export interface CompleteDeliveryDeps {
   deliveries: DeliveriesRepository;
   webhooks: WebhooksRepository;
+  observe?: { finished(status: DeliveryStatus): void };
 }
 
 export interface FailDeliveryInput {
@@ -19,5 +20,6 @@ export interface FailDeliveryInput {
 export async function failDelivery(deps: CompleteDeliveryDeps, input: FailDeliveryInput): Promise<void> {
   if (await deps.deliveries.complete(input.deliveryId, DeliveryStatus.Failed, input.error, input.workflowId)) {
     await deps.webhooks.recordOutcome(input.webhookId, false);
+    deps.observe?.finished(DeliveryStatus.Failed);
   }
 }

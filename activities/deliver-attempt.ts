@@ -5,6 +5,7 @@ import { AttemptStatus, DeliveryStatus, WebhookStatus } from '../src/domain/stat
 import type { DeliveriesRepository } from '../src/repositories/deliveries-repository';
 import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
 import { classifyAttempt } from './classify-response';
+import { attemptClass, type AttemptClass } from '../src/observability/metrics';
 import type { HttpSender, SendResult } from './http-sender';
 import { buildPayload } from './payload';
 
@@ -19,6 +20,13 @@ export interface DeliveryActivityDeps {
   /** Tells the webhook's controller about a failed attempt (auto-disable, 410). Best effort. */
   reportFailedAttempt: (webhookId: string, failure: { at: number; statusCode: number | null }) => Promise<void>;
   now?: () => Date;
+  /** Metrics hooks; optional so tests can leave them out. */
+  observe?: DeliveryObserver;
+}
+
+export interface DeliveryObserver {
+  attempted(cls: AttemptClass, durationMs: number): void;
+  finished(status: DeliveryStatus, latencyMs?: number): void;
 }
 
 export interface AttemptInput {
@@ -55,7 +63,9 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   const webhook = await deps.webhooks.findForDelivery(delivery.webhookId);
   if (!webhook || webhook.deleted || webhook.status === WebhookStatus.Disabled) {
     const reason = webhook?.status === WebhookStatus.Disabled && !webhook.deleted ? 'webhook is disabled' : 'webhook was deleted';
-    await deps.deliveries.complete(delivery.id, DeliveryStatus.Cancelled, reason, input.workflowId);
+    if (await deps.deliveries.complete(delivery.id, DeliveryStatus.Cancelled, reason, input.workflowId)) {
+      deps.observe?.finished(DeliveryStatus.Cancelled);
+    }
     return { status: DeliveryStatus.Cancelled, reason };
   }
   if (webhook.status === WebhookStatus.Paused) return { status: 'held', attemptsMade: delivery.attemptCount };
@@ -88,6 +98,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     },
   });
 
+  deps.observe?.attempted(attemptClass({ kind: result.kind, statusCode: statusCodeOf(result) ?? undefined }), result.durationMs);
   const verdict = classifyAttempt(result, deps.delivery.retryAfterMaxMs, now());
   const error = verdict.kind === 'delivered' ? null : verdict.reason;
   await deps.deliveries.recordAttempt({
@@ -106,6 +117,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   ) {
     // Final before anyone hears of it: a 410 disables the webhook, which must not turn this failure into a cancellation.
     await deps.webhooks.recordOutcome(webhook.id, false);
+    deps.observe?.finished(DeliveryStatus.Failed);
   }
   if (verdict.kind !== 'delivered') {
     await deps.reportFailedAttempt(webhook.id, { at: startedAt.getTime(), statusCode: statusCodeOf(result) });
@@ -115,6 +127,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     case 'delivered':
       if (await deps.deliveries.complete(delivery.id, DeliveryStatus.Succeeded, undefined, input.workflowId)) {
         await deps.webhooks.recordOutcome(webhook.id, true);
+        deps.observe?.finished(DeliveryStatus.Succeeded, now().getTime() - delivery.eventCreatedAt.getTime());
       }
       return { status: DeliveryStatus.Succeeded, statusCode: statusCodeOf(result)! };
     case 'retry':

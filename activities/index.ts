@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { attemptFailedSignal } from '../workflows/definitions';
 import type { WebhookStateChange } from '../workflows/definitions';
 import type { Config } from '../src/config';
+import type { Metrics } from '../src/observability/metrics';
 import { SecretBox } from '../src/crypto/secret-box';
 import { cacheActiveKey } from '../src/crypto/signing-keys';
 import { SigningKeysRepository } from '../src/repositories/signing-keys-repository';
@@ -26,12 +27,14 @@ export interface ActivityDeps {
   /** For signalling workflows from activities (controllers, deliveries). */
   temporal: () => Promise<Client>;
   send?: HttpSender;
+  /** Prometheus metrics of this worker. */
+  metrics?: Metrics;
   /** Provider connectors for account syncs; the demo connector is always there. */
   connectors?: AccountConnector[];
 }
 
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
-export function createActivities({ pool, config, temporal, send, connectors = [] }: ActivityDeps) {
+export function createActivities({ pool, config, temporal, send, connectors = [], metrics }: ActivityDeps) {
   send ??= createHttpSender(new TargetPolicy(config.targets));
   const deliveries = new DeliveriesRepository(pool);
   const secretBox = new SecretBox(config.secretEncryptionKey);
@@ -46,6 +49,16 @@ export function createActivities({ pool, config, temporal, send, connectors = []
       timeoutMs: config.delivery.timeoutMs,
       userAgent: config.delivery.userAgent,
       retryAfterMaxMs: config.delivery.retry.retryAfterMaxMs,
+    },
+    observe: metrics && {
+      attempted(cls, durationMs) {
+        metrics.attempts.inc({ class: cls });
+        metrics.attemptDuration.observe({ class: cls }, durationMs / 1000);
+      },
+      finished(status, latencyMs) {
+        metrics.deliveriesFinished.inc({ status });
+        if (latencyMs !== undefined) metrics.deliveryLatency.observe(latencyMs / 1000);
+      },
     },
     async reportFailedAttempt(webhookId, failure) {
       try {

@@ -47,6 +47,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --fail-rate N           events/s in the failing-receiver scenario (default 10)
   --outage S              how long the receiver is down (default 30; smoke 3)
   --memory-pending N      deliveries pending in backoff for the memory scenario (default 10000; smoke 200)
+  --memory-webhooks N     webhooks the memory scenario's events fan out to (default 10)
   --memory-timeout S      longest wait for them to have had their first attempt (default 420)
   --temporal-runs N       no-op workflows for the Temporal limit (default 1500; smoke 60)
   --temporal-concurrency N  in flight at once (default 30)
@@ -69,6 +70,7 @@ function parseArgs(argv: string[]): Options {
     failRate: smoke ? 5 : 10,
     outageS: smoke ? 3 : 30,
     memoryPending: smoke ? 100 : 10_000,
+    memoryWebhooks: 10,
     memoryTimeoutS: smoke ? 60 : 420,
     temporalRuns: smoke ? 30 : 1500,
     temporalConcurrency: 30,
@@ -109,6 +111,7 @@ function parseArgs(argv: string[]): Options {
       case '--fail-rate': o.failRate = num(val(), flag); break;
       case '--outage': o.outageS = num(val(), flag); break;
       case '--memory-pending': o.memoryPending = Math.round(num(val(), flag)); break;
+      case '--memory-webhooks': o.memoryWebhooks = Math.round(num(val(), flag)); break;
       case '--memory-timeout': o.memoryTimeoutS = num(val(), flag); break;
       case '--temporal-runs': o.temporalRuns = Math.round(num(val(), flag)); break;
       case '--temporal-concurrency': o.temporalConcurrency = Math.round(num(val(), flag)); break;
@@ -216,7 +219,7 @@ async function main(): Promise<number> {
       async settle(label, timeoutMs = opts.smoke ? 30_000 : 120_000) {
         const pending = async () =>
           Number((await db.query("SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending'")).rows[0].n);
-        const ok = await waitUntil(async () => (await pending()) === 0, timeoutMs, 250);
+        const ok = await waitUntil(async () => (engine.assertAlive(), (await pending()) === 0), timeoutMs, 250);
         if (!ok) progress.line(`${label}: ${await pending()} deliveries still pending after ${timeoutMs / 1000} s; going on`);
         const ms = await vacuum(pg.url);
         progress.line(`${label}: settled; VACUUM ANALYZE took ${ms} ms`);

@@ -58,6 +58,8 @@ export const envSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(1, 10_000).default(200),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(1, 10_000).default(100),
   WORKER_SHUTDOWN_GRACE_MS: int(0).default(30_000),
+  WORKER_METRICS_PORT: int(0, 65535).default(9464),
+  TEMPORAL_SDK_METRICS_PORT: int(0, 65535).default(9465),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -127,6 +129,10 @@ export interface Config {
     readonly maxConcurrentWorkflowTasks: number;
     /** On SIGTERM, attempts in flight get this long to finish before they are cancelled. @default 30_000 */
     readonly shutdownGraceMs: number;
+    /** The worker's Prometheus endpoint (`/metrics`); 0 turns it off. @default 9464 */
+    readonly metricsPort: number;
+    /** Where the Temporal SDK serves its own metrics, merged into the worker's endpoint; 0 turns it off. @default 9465 */
+    readonly sdkMetricsPort: number;
   };
 }
 
@@ -203,6 +209,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+      metricsPort: e.WORKER_METRICS_PORT,
+      sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,
     },
   });
 }

@@ -18,6 +18,7 @@ export interface Options {
   failRate: number;
   outageS: number;
   memoryPending: number;
+  memoryWebhooks: number;
   memoryTimeoutS: number;
   temporalRuns: number;
   temporalConcurrency: number;

@@ -78,7 +78,7 @@ export async function e2eScenario(ctx: Ctx): Promise<ScenarioResult> {
       fire,
       status,
     });
-    await waitUntil(() => tracker.outstanding() === 0, 30_000, 100);
+    await waitUntil(() => (ctx.engine.assertAlive(), tracker.outstanding() === 0), 30_000, 100);
     usage.push(ctx.sampler.end(u1));
     const lightLat = tracker.latencyForSentIn(light.measureFrom, light.measureTo);
     ctx.engine.assertAlive();
@@ -96,8 +96,12 @@ export async function e2eScenario(ctx: Ctx): Promise<ScenarioResult> {
     });
     const loadEnd = load.measureTo;
     const drainTicker = progress.every(3000, () => `e2e f${fanout} draining: ${status()} (${Math.round((Date.now() - loadEnd) / 1000)} s since the load stopped)`);
-    const drained = await waitUntil(() => tracker.outstanding() === 0, opts.drainTimeoutS * 1000, 100);
-    drainTicker.stop();
+    let drained: boolean;
+    try {
+      drained = await waitUntil(() => (ctx.engine.assertAlive(), tracker.outstanding() === 0), opts.drainTimeoutS * 1000, 100);
+    } finally {
+      drainTicker.stop();
+    }
     usage.push(ctx.sampler.end(u2));
     if (!drained) notes.push(`fan-out ${fanout}: not drained within ${opts.drainTimeoutS} s; what had not arrived by then counts as lost`);
     // Late duplicates would show up here.

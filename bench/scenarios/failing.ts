@@ -84,8 +84,13 @@ export async function failingScenario(ctx: Ctx): Promise<ScenarioResult> {
   await outage;
   const loadEnd = load.measureTo;
   const ticker = progress.every(3000, () => `failing: draining, ${tracker.outstanding()} deliveries outstanding`);
-  const drained = await waitUntil(() => tracker.outstanding() === 0, opts.drainTimeoutS * 1000, 100);
-  ticker.stop();
+  let drained: boolean;
+  try {
+    drained = await waitUntil(() => (ctx.engine.assertAlive(), tracker.outstanding() === 0), opts.drainTimeoutS * 1000, 100);
+  } finally {
+    ticker.stop();
+    base.setBehaviour(() => 200);
+  }
   await sleep(opts.smoke ? 500 : 2000);
   const usage = ctx.sampler.end(u);
   base.setBehaviour(() => 200);

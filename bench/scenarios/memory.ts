@@ -2,9 +2,10 @@
  * Memory: peak RSS of the API and the worker, idle and with N deliveries
  * (10,000 by default) pending in backoff. The engine is restarted fresh for
  * this scenario (so VmHWM is this scenario's), with the default retry
- * schedule (10 s, doubling, 5 attempts) and auto-disable off; one webhook
- * points to a receiver that answers 500 to everything. Once every delivery has
- * had its first attempt, RSS is sampled for a few seconds.
+ * schedule (10 s, doubling, 5 attempts) and auto-disable off. Events fan out
+ * to `--memory-webhooks` webhooks (10 by default) whose receiver answers 500
+ * to everything. Once every delivery has had its first attempt, RSS is
+ * sampled for a few seconds.
  */
 import type { Ctx, ScenarioResult } from '../lib/context';
 import { runOpenLoop } from '../lib/load';
@@ -27,38 +28,51 @@ export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
   const mem = () => ({ api: readMem(ctx.engine.api.pid), worker: readMem(ctx.engine.worker.pid) });
   const atStart = mem();
 
-  const route = '/memory/fail';
   const type = 'bench.memory';
-  const stats = ctx.receiver.stats(route);
+  const hooks = Math.max(1, opts.memoryWebhooks);
+  const routes = Array.from({ length: hooks }, (_, i) => `/memory/fail/${i}`);
+  const routeSet = new Set(routes);
+  const all = routes.map((r) => ctx.receiver.stats(r));
+  const firstAttempts = () => all.reduce((a, s) => a + s.seen.size, 0);
+  const attempts = () => all.reduce((a, s) => a + s.requests, 0);
   ctx.receiver.parseBodies = false;
-  const previous = ctx.receiver;
-  previous.setBehaviour((r) => (r === route ? 500 : 200));
-  await ctx.api.createWebhook('memory', ctx.receiver.url(route), [type]);
+  ctx.receiver.setBehaviour((r) => (routeSet.has(r) ? 500 : 200));
+  for (const [i, route] of routes.entries()) await ctx.api.createWebhook(`memory #${i}`, ctx.receiver.url(route), [type]);
   await sleep(300);
 
   const n = opts.memoryPending;
-  const rate = Math.min(500, n);
-  progress.line(`memory: publishing ${n} events at ${rate}/s to a webhook whose receiver answers 500`);
+  const events = Math.ceil(n / hooks);
+  const rate = Math.min(500, events);
+  progress.line(`memory: publishing ${events} events at ${rate}/s, each to ${hooks} webhook(s) whose receiver answers 500 (${events * hooks} deliveries)`);
   const uFill = ctx.sampler.begin('memory fill');
   let published = 0;
+  const failures: string[] = [];
+  let crashed = false;
+  let reached = false;
   const load = await runOpenLoop({
     label: 'memory publish',
     rate,
     warmupMs: 0,
-    durationMs: (n / rate) * 1000,
+    durationMs: (events / rate) * 1000,
     fire: async (seq) => {
       const r = await ctx.api.publish(type, { sent_at: Date.now(), seq }, false);
-      if (r.ok) published++;
+      if (r.ok) published += hooks;
       return r;
     },
-    status: () => `first attempts ${stats.seen.size}`,
+    status: () => `first attempts ${firstAttempts()}`,
   });
-  if (published < n) notes.push(`${n - published} of ${n} events were not accepted (${JSON.stringify(load.errorsByKind)})`);
-  const ticker = progress.every(5000, () => `memory: ${stats.seen.size}/${published} deliveries have had their first attempt (${stats.requests} attempts in all)`);
-  const reached = await waitUntil(() => stats.seen.size >= published, opts.memoryTimeoutS * 1000, 250);
-  ticker.stop();
+  if (published < events * hooks) notes.push(`${events - published / hooks} of ${events} events were not accepted (${JSON.stringify(load.errorsByKind)})`);
+  const ticker = progress.every(5000, () => `memory: ${firstAttempts()}/${published} deliveries have had their first attempt (${attempts()} attempts in all)`);
+  try {
+    reached = await waitUntil(() => (ctx.engine.assertAlive(), firstAttempts() >= published), opts.memoryTimeoutS * 1000, 250);
+  } catch (err) {
+    crashed = true;
+    failures.push(`the engine crashed with ${firstAttempts()} of ${published} first attempts made: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`);
+  } finally {
+    ticker.stop();
+  }
   const fillS = (Date.now() - t0) / 1000;
-  if (!reached) notes.push(`only ${stats.seen.size} of ${published} deliveries had had their first attempt after ${opts.memoryTimeoutS} s (--memory-timeout); sampled then`);
+  if (!reached && !crashed) notes.push(`only ${firstAttempts()} of ${published} deliveries had had their first attempt after ${opts.memoryTimeoutS} s (--memory-timeout); sampled then`);
   const usageFill = ctx.sampler.end(uFill);
 
   // Hold: everything pending, sampled every 500 ms.
@@ -73,7 +87,7 @@ export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
   );
   const usageHold = ctx.sampler.end(uHold);
   const atEnd = mem();
-  previous.setBehaviour(() => 200);
+  ctx.receiver.setBehaviour(() => 200);
   ctx.receiver.parseBodies = true;
   const p = pending.rows[0] as { pending: number; in_backoff: number; total: number };
   progress.line(`memory: ${p.in_backoff} deliveries pending after their first attempt; worker RSS ${fmtMb(usageHold.rssMaxMb.worker)}, API ${fmtMb(usageHold.rssMaxMb.api)}`);
@@ -102,7 +116,7 @@ export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
       ],
     ),
     '',
-    `${published} events published at ${rate}/s to one webhook whose receiver answers 500; default retry schedule (10 s, doubling, 5 attempts), ` +
+    `${events} events published at ${rate}/s, each to ${hooks} webhook(s) whose receiver answers 500 (${published} deliveries); default retry schedule (10 s, doubling, 5 attempts), ` +
       `\`AUTO_DISABLE_FAILURE_THRESHOLD=-1\`. All had had their first attempt ${round(fillS)} s after the engine started${reached ? '' : ' (not all: see notes)'}; ` +
       `then ${p.pending} were pending (${p.in_backoff} after at least one attempt). The engine was started fresh for this scenario. ` +
       `Peak RSS across the earlier scenarios is in each scenario's resource table.`,
@@ -117,7 +131,9 @@ export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
       pendingInBackoff: p.in_backoff,
       fillSeconds: round(fillS),
       firstAttemptsReached: reached,
-      attemptsReceived: stats.requests,
+      webhooks: hooks,
+      crashed,
+      attemptsReceived: attempts(),
       rssMb: {
         idle: { api: round(kb(atStart.api?.rssKb)), worker: round(kb(atStart.worker?.rssKb)) },
         startupHwm: { api: round(kb(atStart.api?.hwmKb)), worker: round(kb(atStart.worker?.hwmKb)) },
@@ -128,7 +144,7 @@ export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
       ingest: compactIngest(load),
     },
     markdown: md.join('\n'),
-    failures: [],
+    failures,
     notes,
     usage: [usageFill, usageHold],
     engineEnv: MEMORY_ENV,

@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secret-box';
 import { SigningKeysRepository } from '../repositories/signing-keys-repository';
 import type { Logger } from '../logger';
+import type { Metrics } from '../observability/metrics';
 import type { ControlPlane } from '../services/control-plane';
 import type { TargetPolicy } from '../security/target-policy';
 import { authenticate, type KeyResolver } from './middleware/authenticate';
@@ -20,6 +21,8 @@ import { webhooksRoutes } from './routes/webhooks-routes';
 
 export interface ApiDeps {
   pool: Pool;
+  /** Prometheus metrics, served at `/metrics`. */
+  metrics?: Metrics;
   /** Per-tenant limit on publishing events. */
   eventsRateLimit: { perSecond: number; burst: number };
   /** Where webhooks may point. */
@@ -42,6 +45,24 @@ export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(errorHandler(deps.log));
+  if (deps.metrics) {
+    const { httpRequestDuration, registry } = deps.metrics;
+    app.use(async (ctx, next) => {
+      const end = httpRequestDuration.startTimer();
+      try {
+        await next();
+      } finally {
+        const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+        end({ method: ctx.method, route: String(route), status: String(ctx.status) });
+      }
+    });
+    // Prometheus scrape endpoint; no tenant data beyond event type names.
+    app.use(async (ctx, next) => {
+      if (ctx.method !== 'GET' || ctx.path !== '/metrics') return next();
+      ctx.type = registry.contentType;
+      ctx.body = await registry.metrics();
+    });
+  }
 
   const health = healthRoutes({ pool: deps.pool, temporal: deps.temporalHealth });
   app.use(health.routes());

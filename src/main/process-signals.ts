@@ -26,3 +26,13 @@ export function exitOnFatal(err: unknown): never {
   else process.stderr.write(`fatal: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 }
+
+/**
+ * The Temporal SDK serves its runtime metrics on `TEMPORAL_SDK_METRICS_PORT`
+ * (loopback only: the worker's own /metrics merges them). Read here because
+ * the runtime is installed before configuration is loaded.
+ */
+export function sdkTelemetry() {
+  const port = Number(process.env.TEMPORAL_SDK_METRICS_PORT ?? 9465);
+  return port > 0 ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } } : undefined;
+}

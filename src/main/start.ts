@@ -14,7 +14,7 @@ import { startDevServer } from '../temporal/dev-server';
 import { ensureTemporalCli } from '../temporal/temporal-cli';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { exitOnFatal, onShutdownSignal } from './process-signals';
+import { exitOnFatal, onShutdownSignal, sdkTelemetry } from './process-signals';
 
 const DATA_DIR = path.resolve(process.env.DATA_DIR ?? '.data');
 const EMBEDDED_PG_PORT = Number(process.env.EMBEDDED_PG_PORT ?? 5488);
@@ -33,7 +33,7 @@ async function main() {
     await stopAll();
     say('Stopped.');
   });
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [], telemetryOptions: sdkTelemetry() });
 
   const secrets = loadOrCreateDevSecrets(DATA_DIR);
   const env: Record<string, string | undefined> = { ...process.env };

@@ -3,12 +3,12 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { startWorkerProcess } from '../server/worker-process';
-import { exitOnFatal, onShutdownSignal } from './process-signals';
+import { exitOnFatal, onShutdownSignal, sdkTelemetry } from './process-signals';
 
 async function main() {
   const config = loadConfig();
   const log = createLogger('worker');
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [], telemetryOptions: sdkTelemetry() });
   const worker = await startWorkerProcess(config, log);
   onShutdownSignal(async () => {
     log.info('shutting down: finishing activities in flight');

@@ -14,6 +14,7 @@ import { TenantsRepository } from '../repositories/tenants-repository';
 import { createKeyResolver } from '../services/resolve-api-key';
 import { TargetPolicy } from '../security/target-policy';
 import { TemporalGateway } from '../temporal/connection';
+import { createMetrics } from '../observability/metrics';
 import { deliverySettings } from '../temporal/workflow-starters';
 
 /** Everything the API process runs, wired but not yet listening. */
@@ -36,6 +37,18 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
   await migrate(pool);
   const defaultTenant = await new TenantsRepository(pool).ensure(config.defaultClientId, 'Default tenant');
   const temporal = new TemporalGateway(config);
+  const metrics = createMetrics();
+  const count = (sql: string) => async () => Number((await pool.query<{ n: number }>(sql)).rows[0]!.n);
+  metrics.registerGauge(
+    'hookline_deliveries_outbox',
+    'Deliveries accepted but not yet started (held by paused webhooks included)',
+    count(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending' AND dispatched_at IS NULL`),
+  );
+  metrics.registerGauge(
+    'hookline_deliveries_in_backoff',
+    'Pending deliveries that have made at least one attempt: waiting for their next try',
+    count(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending' AND dispatched_at IS NOT NULL AND attempt_count > 0`),
+  );
 
   const dispatcher = config.dispatcher.enabled
     ? new OutboxDispatcher({
@@ -57,6 +70,7 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
     control: { temporal: () => temporal.client(), config },
     targets: new TargetPolicy(config.targets),
     eventsRateLimit: config.eventsRateLimit,
+    metrics,
     secretBox: new SecretBox(config.secretEncryptionKey),
     resolveKey: createKeyResolver({ pool, defaultApiKey: config.apiKey, defaultTenant }),
     adminApiKey: config.adminApiKey,

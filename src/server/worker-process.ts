@@ -5,6 +5,8 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import type { Logger } from '../logger';
 import { createDeliveryWorker } from '../temporal/delivery-worker';
+import { createMetrics } from '../observability/metrics';
+import { startMetricsServer } from '../observability/metrics-server';
 
 export interface RunningWorker {
   /** Resolves when the worker has stopped. */
@@ -25,8 +27,14 @@ export async function startWorkerProcess(
   const connection = await connectWithRetry(config.temporal.address, log);
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  const worker = await createDeliveryWorker({ config, pool, connection, client, workflowBundle: opts.workflowBundle });
+  const metrics = createMetrics();
+  const worker = await createDeliveryWorker({ config, pool, connection, client, metrics, workflowBundle: opts.workflowBundle });
+  const metricsServer =
+    config.worker.metricsPort > 0
+      ? await startMetricsServer({ port: config.worker.metricsPort, registry: metrics.registry, sdkMetricsPort: config.worker.sdkMetricsPort })
+      : undefined;
   const done = worker.run().finally(async () => {
+    await metricsServer?.close();
     await clientConnection.close().catch(() => undefined);
     await connection.close().catch(() => undefined);
     await pool.end();

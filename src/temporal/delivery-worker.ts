@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import type { HttpSender } from '../../activities/http-sender';
 import type { Config } from '../config';
+import type { Metrics } from '../observability/metrics';
 
 export interface DeliveryWorkerOptions {
   config: Pick<Config, 'temporal' | 'delivery' | 'secretEncryptionKey' | 'worker' | 'autoDisable' | 'targets'>;
@@ -14,6 +15,7 @@ export interface DeliveryWorkerOptions {
   /** A prebuilt workflow bundle (tests build one and share it); otherwise the worker bundles `workflows/`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   send?: HttpSender;
+  metrics?: Metrics;
 }
 
 export function workflowsPath(): string {
@@ -27,7 +29,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): Promise<Worke
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.temporal.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-    activities: createActivities({ pool: opts.pool, config: opts.config, send: opts.send, temporal: async () => opts.client }),
+    activities: createActivities({ pool: opts.pool, config: opts.config, send: opts.send, temporal: async () => opts.client, metrics: opts.metrics }),
     maxConcurrentActivityTaskExecutions: opts.config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: opts.config.worker.maxConcurrentWorkflowTasks,
     shutdownGraceTime: opts.config.worker.shutdownGraceMs,

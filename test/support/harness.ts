@@ -38,6 +38,7 @@ export function testConfigEnv(overrides: Env = {}): Env {
     TEMPORAL_ADDRESS: testEnv('temporalAddress'),
     TEMPORAL_TASK_QUEUE: `test-${process.pid}-${randomBytes(4).toString('hex')}`,
     DATABASE_POOL_MAX: '5',
+    WORKER_METRICS_PORT: '0',
     // Receivers in tests listen on loopback, which the engine otherwise refuses to reach.
     ALLOW_PRIVATE_TARGETS: '127.0.0.0/8',
     RETRY_INITIAL_INTERVAL_MS: '300',

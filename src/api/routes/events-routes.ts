@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { DefaultState } from 'koa';
 import type { Pool } from 'pg';
+import type { Metrics } from '../../observability/metrics';
 import { getEvent } from '../../services/inspect-deliveries';
 import { publishEvent } from '../../services/publish-event';
 import { eventView } from '../../services/webhook-views';
@@ -8,7 +9,7 @@ import { publishEventBody } from '../schemas';
 import { rateLimitPerTenant } from '../middleware/rate-limit';
 import { uuidParam, validate } from '../validate';
 
-export function eventsRoutes(deps: { pool: Pool; eventsRateLimit: { perSecond: number; burst: number } }) {
+export function eventsRoutes(deps: { pool: Pool; eventsRateLimit: { perSecond: number; burst: number }; metrics?: Metrics }) {
   const router = new Router<DefaultState>();
 
   /** 202: stored with its deliveries; they go out as soon as the dispatcher starts them. */
@@ -20,6 +21,7 @@ export function eventsRoutes(deps: { pool: Pool; eventsRateLimit: { perSecond: n
       idempotencyKey: body.idempotency_key,
     });
     if (published.replayed) ctx.set('Idempotent-Replayed', 'true');
+    else deps.metrics?.eventsAccepted.inc({ type: body.type });
     ctx.status = 202;
     ctx.body = eventView(published.event, published.deliveries);
   });
