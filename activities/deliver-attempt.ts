@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SecretBox } from '../src/crypto/secret-box';
+import type { Logger } from '../src/logger';
 import { signatureHeaders, type ActiveSigningKey } from '../src/crypto/signature-schemes';
 import { AttemptStatus, DeliveryStatus, WebhookStatus } from '../src/domain/statuses';
 import type { DeliveriesRepository } from '../src/repositories/deliveries-repository';
@@ -22,6 +23,8 @@ export interface DeliveryActivityDeps {
   now?: () => Date;
   /** Metrics hooks; optional so tests can leave them out. */
   observe?: DeliveryObserver;
+  /** One line per attempt. */
+  log?: Logger;
 }
 
 export interface DeliveryObserver {
@@ -100,6 +103,16 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
 
   deps.observe?.attempted(attemptClass({ kind: result.kind, statusCode: statusCodeOf(result) ?? undefined }), result.durationMs);
   const verdict = classifyAttempt(result, deps.delivery.retryAfterMaxMs, now());
+  deps.log?.info('attempt', {
+    deliveryId: delivery.id,
+    webhookId: webhook.id,
+    eventId: delivery.eventId,
+    attempt: input.attempt,
+    outcome: verdict.kind,
+    statusCode: statusCodeOf(result),
+    durationMs: result.durationMs,
+    ...(verdict.kind === 'delivered' ? {} : { error: verdict.reason }),
+  });
   const error = verdict.kind === 'delivered' ? null : verdict.reason;
   await deps.deliveries.recordAttempt({
     deliveryId: delivery.id,

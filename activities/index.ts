@@ -5,6 +5,7 @@ import { attemptFailedSignal } from '../workflows/definitions';
 import type { WebhookStateChange } from '../workflows/definitions';
 import type { Config } from '../src/config';
 import type { Metrics } from '../src/observability/metrics';
+import type { Logger } from '../src/logger';
 import { SecretBox } from '../src/crypto/secret-box';
 import { cacheActiveKey } from '../src/crypto/signing-keys';
 import { SigningKeysRepository } from '../src/repositories/signing-keys-repository';
@@ -29,12 +30,13 @@ export interface ActivityDeps {
   send?: HttpSender;
   /** Prometheus metrics of this worker. */
   metrics?: Metrics;
+  log?: Logger;
   /** Provider connectors for account syncs; the demo connector is always there. */
   connectors?: AccountConnector[];
 }
 
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
-export function createActivities({ pool, config, temporal, send, connectors = [], metrics }: ActivityDeps) {
+export function createActivities({ pool, config, temporal, send, connectors = [], metrics, log }: ActivityDeps) {
   send ??= createHttpSender(new TargetPolicy(config.targets));
   const deliveries = new DeliveriesRepository(pool);
   const secretBox = new SecretBox(config.secretEncryptionKey);
@@ -50,6 +52,7 @@ export function createActivities({ pool, config, temporal, send, connectors = []
       userAgent: config.delivery.userAgent,
       retryAfterMaxMs: config.delivery.retry.retryAfterMaxMs,
     },
+    log,
     observe: metrics && {
       attempted(cls, durationMs) {
         metrics.attempts.inc({ class: cls });

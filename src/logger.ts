@@ -1,4 +1,6 @@
-/** A small structured logger: one JSON object per line, errors with their stack, secrets redacted. */
+import pino from 'pino';
+
+/** Structured logs: one JSON object per line (pino), errors with their stack, secrets redacted. */
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -6,7 +8,6 @@ export interface Logger {
 }
 
 export type LogLevel = 'info' | 'warn' | 'error' | 'silent';
-const RANK: Record<LogLevel, number> = { info: 0, warn: 1, error: 2, silent: 3 };
 
 /** Fields whose values never reach a log line, at any depth. */
 const SENSITIVE_KEY = /authorization|cookie|secret|password|passphrase|api[-_]?key|token|signature|private[-_]?key/i;
@@ -23,19 +24,33 @@ export function redact(value: unknown, depth = 0): unknown {
   );
 }
 
-export function createLogger(
-  component: string,
-  level: LogLevel = 'info',
-  sink: (line: string) => void = (line) => process.stderr.write(line),
-): Logger {
-  const write = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
-    if (RANK[lvl] < RANK[level]) return;
-    const entry = { time: new Date().toISOString(), level: lvl, component, msg: redact(msg), ...(redact(fields ?? {}) as object) };
-    sink(`${JSON.stringify(entry)}\n`);
-  };
-  return {
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-  };
+/** In a terminal during development, pino-pretty (a dev dependency) makes lines readable; elsewhere, JSON. */
+function destination(): pino.DestinationStream {
+  if (process.stderr.isTTY && process.env.NODE_ENV !== 'production' && !process.env.LOG_JSON) {
+    try {
+      require.resolve('pino-pretty');
+      return pino.transport({ target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } });
+    } catch {
+      // Not installed (production image): plain JSON.
+    }
+  }
+  return pino.destination({ dest: 2, sync: false });
+}
+
+let shared: pino.DestinationStream | undefined;
+
+export function createLogger(component: string, level: LogLevel = 'info', sink?: (line: string) => void): Logger {
+  const stream = sink ? { write: sink } : (shared ??= destination());
+  const log = pino(
+    {
+      level,
+      base: { component },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    stream,
+  );
+  const write = (lvl: 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) =>
+    log[lvl](redact(fields ?? {}) as object, redact(msg) as string);
+  return { info: write('info'), warn: write('warn'), error: write('error') };
 }

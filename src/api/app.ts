@@ -9,6 +9,7 @@ import type { ControlPlane } from '../services/control-plane';
 import type { TargetPolicy } from '../security/target-policy';
 import { authenticate, type KeyResolver } from './middleware/authenticate';
 import { errorHandler } from './middleware/error-handler';
+import { requestLog } from './middleware/request-log';
 import { jsonBody, jsonBodyFor } from './middleware/json-body';
 import { apiKeysRoutes, tenantsRoutes } from './routes/tenants-routes';
 import { accountsRoutes } from './routes/accounts-routes';
@@ -44,6 +45,7 @@ export interface ApiDeps {
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.silent = true;
+  app.use(requestLog(deps.log));
   app.use(errorHandler(deps.log));
   if (deps.metrics) {
     const { httpRequestDuration, registry } = deps.metrics;

@@ -28,7 +28,7 @@ export async function startWorkerProcess(
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const metrics = createMetrics();
-  const worker = await createDeliveryWorker({ config, pool, connection, client, metrics, workflowBundle: opts.workflowBundle });
+  const worker = await createDeliveryWorker({ config, pool, connection, client, metrics, log, workflowBundle: opts.workflowBundle });
   const metricsServer =
     config.worker.metricsPort > 0
       ? await startMetricsServer({ port: config.worker.metricsPort, registry: metrics.registry, sdkMetricsPort: config.worker.sdkMetricsPort })

@@ -5,6 +5,7 @@ import { createActivities } from '../../activities';
 import type { HttpSender } from '../../activities/http-sender';
 import type { Config } from '../config';
 import type { Metrics } from '../observability/metrics';
+import type { Logger } from '../logger';
 
 export interface DeliveryWorkerOptions {
   config: Pick<Config, 'temporal' | 'delivery' | 'secretEncryptionKey' | 'worker' | 'autoDisable' | 'targets'>;
@@ -16,6 +17,7 @@ export interface DeliveryWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   send?: HttpSender;
   metrics?: Metrics;
+  log?: Logger;
 }
 
 export function workflowsPath(): string {
@@ -29,7 +31,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): Promise<Worke
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.temporal.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-    activities: createActivities({ pool: opts.pool, config: opts.config, send: opts.send, temporal: async () => opts.client, metrics: opts.metrics }),
+    activities: createActivities({ pool: opts.pool, config: opts.config, send: opts.send, temporal: async () => opts.client, metrics: opts.metrics, log: opts.log }),
     maxConcurrentActivityTaskExecutions: opts.config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: opts.config.worker.maxConcurrentWorkflowTasks,
     shutdownGraceTime: opts.config.worker.shutdownGraceMs,
