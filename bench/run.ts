@@ -36,8 +36,8 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
 const USAGE = `Usage: npm run bench -- [options]
   --smoke                 every scenario, a few seconds each (CI); exits 1 on a lost delivery or a crash
   --scenarios LIST        comma-separated, in this order by default: ${Object.keys(SCENARIOS).join(',')}
-  --duration S            measured seconds per step (default 15; smoke 2)
-  --warmup S              warm-up seconds before each measured step (default 5; smoke 1)
+  --duration S            measured seconds per step (default 10; smoke 2)
+  --warmup S              warm-up seconds before each measured step (default 3; smoke 1)
   --ingest-rates LIST     first ingest rates, events/s (default 100,250,500); then doubling
   --ingest-max N          highest ingest rate tried (default 8000)
   --e2e-light N           deliveries/s of the light phase (default 10)
@@ -48,7 +48,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --outage S              how long the receiver is down (default 30; smoke 3)
   --memory-pending N      deliveries pending in backoff for the memory scenario (default 10000; smoke 200)
   --memory-webhooks N     webhooks the memory scenario's events fan out to (default 10)
-  --memory-timeout S      longest wait for them to have had their first attempt (default 420)
+  --memory-timeout S      longest wait for them to have had their first attempt (default 150)
   --temporal-runs N       no-op workflows for the Temporal limit (default 1500; smoke 60)
   --temporal-concurrency N  in flight at once (default 30)
   --http-concurrency N    concurrency of the HTTP limit (default 200 = WORKER_MAX_CONCURRENT_ACTIVITIES)
@@ -58,8 +58,8 @@ function parseArgs(argv: string[]): Options {
   const smoke = argv.includes('--smoke');
   const o: Options = {
     smoke,
-    durationS: smoke ? 2 : 15,
-    warmupS: smoke ? 1 : 5,
+    durationS: smoke ? 2 : 10,
+    warmupS: smoke ? 1 : 3,
     scenarios: Object.keys(SCENARIOS),
     ingestRates: smoke ? [50] : [100, 250, 500],
     ingestMaxRate: smoke ? 50 : 8000,
@@ -71,7 +71,7 @@ function parseArgs(argv: string[]): Options {
     outageS: smoke ? 3 : 30,
     memoryPending: smoke ? 100 : 10_000,
     memoryWebhooks: 10,
-    memoryTimeoutS: smoke ? 60 : 420,
+    memoryTimeoutS: smoke ? 60 : 150,
     temporalRuns: smoke ? 30 : 1500,
     temporalConcurrency: 30,
     httpConcurrency: 200,

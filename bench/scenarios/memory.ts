@@ -62,9 +62,32 @@ export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
     status: () => `first attempts ${firstAttempts()}`,
   });
   if (published < events * hooks) notes.push(`${events - published / hooks} of ${events} events were not accepted (${JSON.stringify(load.errorsByKind)})`);
-  const ticker = progress.every(5000, () => `memory: ${firstAttempts()}/${published} deliveries have had their first attempt (${attempts()} attempts in all)`);
+  // Watch the deliveries: how many are pending after at least one attempt (in backoff), at most at once.
+  const countQuery = `SELECT count(*) FILTER (WHERE d.status = 'pending')::int AS pending,
+            count(*) FILTER (WHERE d.status = 'pending' AND d.attempt_count >= 1)::int AS in_backoff,
+            count(*) FILTER (WHERE d.status = 'failed')::int AS failed,
+            count(*)::int AS total
+     FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.type = $1`;
+  let peak = { inBackoff: 0, at: 0, workerRssMb: NaN, apiRssMb: NaN };
+  let last = { pending: 0, in_backoff: 0, failed: 0, total: 0 };
+  const observe = async () => {
+    last = (await ctx.db.query(countQuery, [type])).rows[0];
+    if (last.in_backoff > peak.inBackoff) {
+      const m = mem();
+      peak = { inBackoff: last.in_backoff, at: Date.now(), workerRssMb: (m.worker?.rssKb ?? NaN) / 1024, apiRssMb: (m.api?.rssKb ?? NaN) / 1024 };
+    }
+  };
+  const ticker = progress.every(5000, () => `memory: ${firstAttempts()}/${published} deliveries have had their first attempt (${attempts()} attempts in all); ${last.in_backoff} pending in backoff (peak ${peak.inBackoff}), ${last.failed} failed after their last attempt`);
+  let lastObserved = 0;
   try {
-    reached = await waitUntil(() => (ctx.engine.assertAlive(), firstAttempts() >= published), opts.memoryTimeoutS * 1000, 250);
+    reached = await waitUntil(async () => {
+      ctx.engine.assertAlive();
+      if (Date.now() - lastObserved >= 1000) {
+        lastObserved = Date.now();
+        await observe();
+      }
+      return firstAttempts() >= published;
+    }, opts.memoryTimeoutS * 1000, 250);
   } catch (err) {
     crashed = true;
     failures.push(`the engine crashed with ${firstAttempts()} of ${published} first attempts made: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`);
@@ -72,24 +95,23 @@ export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
     ticker.stop();
   }
   const fillS = (Date.now() - t0) / 1000;
-  if (!reached && !crashed) notes.push(`only ${firstAttempts()} of ${published} deliveries had had their first attempt after ${opts.memoryTimeoutS} s (--memory-timeout); sampled then`);
+  if (!reached && !crashed) {
+    notes.push(
+      `only ${firstAttempts()} of ${published} deliveries had had their first attempt after ${opts.memoryTimeoutS} s (--memory-timeout); ` +
+        `at most ${peak.inBackoff} were pending in backoff at once${last.failed ? `, and ${last.failed} had already failed after their fifth attempt` : ''}. Sampled then.`,
+    );
+  }
   const usageFill = ctx.sampler.end(uFill);
 
   // Hold: everything pending, sampled every 500 ms.
   const uHold = ctx.sampler.begin('memory hold');
   await sleep(opts.smoke ? 1500 : 5000);
-  const pending = await ctx.db.query(
-    `SELECT count(*) FILTER (WHERE d.status = 'pending')::int AS pending,
-            count(*) FILTER (WHERE d.status = 'pending' AND d.attempt_count >= 1)::int AS in_backoff,
-            count(*)::int AS total
-     FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.type = $1`,
-    [type],
-  );
+  await observe().catch(() => undefined);
   const usageHold = ctx.sampler.end(uHold);
   const atEnd = mem();
   ctx.receiver.setBehaviour(() => 200);
   ctx.receiver.parseBodies = true;
-  const p = pending.rows[0] as { pending: number; in_backoff: number; total: number };
+  const p = last;
   progress.line(`memory: ${p.in_backoff} deliveries pending after their first attempt; worker RSS ${fmtMb(usageHold.rssMaxMb.worker)}, API ${fmtMb(usageHold.rssMaxMb.api)}`);
 
   const tl = ctx.sampler.timeline.filter((s) => s.t >= t0);
@@ -99,7 +121,7 @@ export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
     svg: timelineChart(
       `RSS while ${n} deliveries fill up and wait in backoff`,
       ['api', 'worker'].map((g) => ({ name: `${g} RSS (MB)`, values: everySecond(tl, g) })),
-      { xLabel: 'seconds since the engine started', yLabel: 'MB', marks: [{ x: Math.round(fillS), label: 'all first attempts made' }] },
+      { xLabel: 'seconds since the engine started', yLabel: 'MB', marks: [{ x: Math.round(fillS), label: reached ? 'all first attempts made' : 'sampling (time limit)' }] },
     ),
   });
 
@@ -111,14 +133,16 @@ export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
         ['RSS idle, after start-up', fmtMb(kb(atStart.api?.rssKb)), fmtMb(kb(atStart.worker?.rssKb))],
         ['VmHWM after start-up (the worker bundles its workflows at start)', fmtMb(kb(atStart.api?.hwmKb)), fmtMb(kb(atStart.worker?.hwmKb))],
         ['Peak RSS while publishing and making the first attempts', fmtMb(usageFill.rssMaxMb.api), fmtMb(usageFill.rssMaxMb.worker)],
-        [`**Peak RSS with ${p.in_backoff} deliveries pending in backoff**`, `**${fmtMb(usageHold.rssMaxMb.api)}**`, `**${fmtMb(usageHold.rssMaxMb.worker)}**`],
+        [`RSS when the most deliveries were pending in backoff at once (${peak.inBackoff})`, fmtMb(peak.apiRssMb), fmtMb(peak.workerRssMb)],
+        [`**Peak RSS with ${p.in_backoff} deliveries pending in backoff** (5 s hold at the end)`, `**${fmtMb(usageHold.rssMaxMb.api)}**`, `**${fmtMb(usageHold.rssMaxMb.worker)}**`],
+        ['**Peak RSS over the whole scenario**', `**${fmtMb(Math.max(usageFill.rssMaxMb.api ?? 0, usageHold.rssMaxMb.api ?? 0))}**`, `**${fmtMb(Math.max(usageFill.rssMaxMb.worker ?? 0, usageHold.rssMaxMb.worker ?? 0))}**`],
         ['VmHWM at the end (peak of the whole process life)', fmtMb(kb(atEnd.api?.hwmKb)), fmtMb(kb(atEnd.worker?.hwmKb))],
       ],
     ),
     '',
     `${events} events published at ${rate}/s, each to ${hooks} webhook(s) whose receiver answers 500 (${published} deliveries); default retry schedule (10 s, doubling, 5 attempts), ` +
       `\`AUTO_DISABLE_FAILURE_THRESHOLD=-1\`. All had had their first attempt ${round(fillS)} s after the engine started${reached ? '' : ' (not all: see notes)'}; ` +
-      `then ${p.pending} were pending (${p.in_backoff} after at least one attempt). The engine was started fresh for this scenario. ` +
+      `then ${p.pending} were pending (${p.in_backoff} after at least one attempt, ${p.failed} failed after their fifth). The engine was started fresh for this scenario. ` +
       `Peak RSS across the earlier scenarios is in each scenario's resource table.`,
   ];
   return {
@@ -129,6 +153,8 @@ export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
       published,
       pending: p.pending,
       pendingInBackoff: p.in_backoff,
+      failedAtEnd: p.failed,
+      peakPendingInBackoff: { count: peak.inBackoff, workerRssMb: round(peak.workerRssMb), apiRssMb: round(peak.apiRssMb) },
       fillSeconds: round(fillS),
       firstAttemptsReached: reached,
       webhooks: hooks,
@@ -139,6 +165,10 @@ export async function memoryScenario(ctx: Ctx): Promise<ScenarioResult> {
         startupHwm: { api: round(kb(atStart.api?.hwmKb)), worker: round(kb(atStart.worker?.hwmKb)) },
         fillPeak: { api: round(usageFill.rssMaxMb.api ?? NaN), worker: round(usageFill.rssMaxMb.worker ?? NaN) },
         pendingPeak: { api: round(usageHold.rssMaxMb.api ?? NaN), worker: round(usageHold.rssMaxMb.worker ?? NaN) },
+        scenarioPeak: {
+          api: round(Math.max(usageFill.rssMaxMb.api ?? 0, usageHold.rssMaxMb.api ?? 0)),
+          worker: round(Math.max(usageFill.rssMaxMb.worker ?? 0, usageHold.rssMaxMb.worker ?? 0)),
+        },
         hwmAtEnd: { api: round(kb(atEnd.api?.hwmKb)), worker: round(kb(atEnd.worker?.hwmKb)) },
       },
       ingest: compactIngest(load),

@@ -34,9 +34,11 @@ it.each([
   expect(Date.now() - started).toBeLessThan(6_000);
 });
 
-it('reports Postgres as down on /healthz', async () => {
-  const res = await request(app.callback()).get('/healthz');
+it('stays live on /healthz and reports Postgres as down on /readyz', async () => {
+  expect((await request(app.callback()).get('/healthz')).body).toEqual({ status: 'ok' });
+  const res = await request(app.callback()).get('/readyz');
   expect(res.status).toBe(503);
+  expect(res.body.error).toEqual({ code: 'not_ready', message: expect.stringMatching(/^postgres: /) });
   expect(res.body.checks.postgres).toMatch(/^error: /);
   expect(res.body.checks.temporal).toBe('ok');
 });

@@ -22,10 +22,12 @@ it('accepts events while Temporal is down, and delivers every one once it is bac
   // An API whose Temporal address answers nothing, and no worker.
   const down = await stack({ worker: false, env: { TEMPORAL_ADDRESS: '127.0.0.1:1', DISPATCH_POLL_INTERVAL_MS: '50' } });
 
-  const health = await down.http.get('/healthz');
-  expect(health.status).toBe(503);
-  expect(health.body.checks.postgres).toBe('ok');
-  expect(health.body.checks.temporal).toMatch(/^error: /);
+  expect((await down.http.get('/healthz')).status).toBe(200);
+  const ready = await down.http.get('/readyz');
+  expect(ready.status).toBe(503);
+  expect(ready.body.error).toEqual({ code: 'not_ready', message: expect.stringMatching(/^temporal: /) });
+  expect(ready.body.checks.postgres).toBe('ok');
+  expect(ready.body.checks.temporal).toMatch(/^error: /);
 
   const hook = await createWebhook(down, { url: receiver.url, events: ['outage.test'] });
   const events = [];

@@ -3,18 +3,33 @@ import type { Pool } from 'pg';
 
 export type HealthCheck = () => Promise<void>;
 
-/** `GET /healthz`: 200 when Postgres and Temporal both answer, 503 naming the one that does not. */
+/**
+ * `GET /healthz`: liveness, cheap: the process answers. `GET /readyz`:
+ * readiness: 200 when Postgres and Temporal both answer, else 503 with the
+ * JSON error shape naming the one that does not.
+ */
 export function healthRoutes(deps: { pool: Pool; temporal: HealthCheck; timeoutMs?: number }) {
   const router = new Router();
   const timeoutMs = deps.timeoutMs ?? 3_000;
-  router.get('/healthz', async (ctx) => {
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
     const [postgres, temporal] = await Promise.all([
       probe(async () => void (await deps.pool.query('SELECT 1')), timeoutMs),
       probe(deps.temporal, timeoutMs),
     ]);
-    const ok = postgres === 'ok' && temporal === 'ok';
-    ctx.status = ok ? 200 : 503;
-    ctx.body = { status: ok ? 'ok' : 'unavailable', checks: { postgres, temporal } };
+    const checks = { postgres, temporal };
+    if (postgres === 'ok' && temporal === 'ok') {
+      ctx.body = { status: 'ready', checks };
+      return;
+    }
+    const down = Object.entries(checks).filter(([, v]) => v !== 'ok');
+    ctx.status = 503;
+    ctx.body = {
+      error: { code: 'not_ready', message: down.map(([name, v]) => `${name}: ${v.replace(/^error: /, '')}`).join('; ') },
+      checks,
+    };
   });
   return router;
 }
