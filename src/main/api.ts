@@ -1,18 +1,20 @@
 /** Entry point: the REST API and the outbox dispatcher. Scale it independently of the workers. */
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { startApiServer } from '../server/api-server';
+import { startApiServer, type RunningApi } from '../server/api-server';
 import { exitOnFatal, onShutdownSignal } from './process-signals';
 
 async function main() {
   const config = loadConfig();
   const log = createLogger('api');
-  const api = await startApiServer(config, log);
-  log.info('API listening', { url: api.url });
+  let api: RunningApi | undefined;
+  // Installed before start-up, so a SIGTERM while starting also ends cleanly.
   onShutdownSignal(async () => {
-    log.info('shutting down');
-    await api.stop();
+    log.info('shutting down: no new connections; requests in flight finish');
+    await api?.stop();
   });
+  api = await startApiServer(config, log);
+  log.info('API listening', { url: api.url });
 }
 
 main().catch(exitOnFatal);

@@ -2,18 +2,20 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { startWorkerProcess } from '../server/worker-process';
+import { startWorkerProcess, type RunningWorker } from '../server/worker-process';
 import { exitOnFatal, onShutdownSignal, sdkTelemetry } from './process-signals';
 
 async function main() {
   const config = loadConfig();
   const log = createLogger('worker');
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [], telemetryOptions: sdkTelemetry() });
-  const worker = await startWorkerProcess(config, log);
+  let worker: RunningWorker | undefined;
+  // Installed before start-up, so a SIGTERM while starting also ends cleanly.
   onShutdownSignal(async () => {
-    log.info('shutting down: finishing activities in flight');
-    await worker.stop();
+    log.info('shutting down: no new tasks; attempts in flight get the grace period to finish');
+    await worker?.stop();
   });
+  worker = await startWorkerProcess(config, log);
   await worker.done;
 }
 
