@@ -160,10 +160,11 @@ export class DeliveriesRepository {
   /**
    * Locks up to `limit` undispatched deliveries of active webhooks, oldest
    * first. Other dispatchers skip the locked rows, so each is started by one
-   * of them; the webhook rows are share-locked so a pause cannot slip between
-   * this read and the commit. Deliveries of a paused webhook wait here: they
-   * are held in Postgres until it is resumed. Call inside a transaction and
-   * mark them dispatched before committing.
+   * of them. Deliveries of a paused webhook wait here: they are held in
+   * Postgres until it is resumed. (A pause that lands between this read and
+   * the start is caught by the attempt itself, which holds when it finds the
+   * webhook paused.) Call inside a transaction and mark them dispatched
+   * before committing.
    */
   async lockUndispatched(limit: number): Promise<PendingDispatch[]> {
     const { rows } = await this.db.query(
@@ -174,8 +175,7 @@ export class DeliveriesRepository {
        WHERE d.dispatched_at IS NULL AND d.status = 'pending' AND w.status = 'active' AND NOT w.releasing
        ORDER BY d.created_at, d.id
        LIMIT $1
-       FOR UPDATE OF d SKIP LOCKED
-       FOR SHARE OF w`,
+       FOR UPDATE OF d SKIP LOCKED`,
       [limit],
     );
     return rows.map(toPendingDispatch);
@@ -228,7 +228,9 @@ export class DeliveriesRepository {
          WHERE id IN (SELECT delivery_id FROM inserted)
          RETURNING webhook_id
        )
-       UPDATE webhooks SET last_triggered_at = $9 WHERE id IN (SELECT webhook_id FROM touched)`,
+       -- At most once a second per webhook: under load, a write per attempt on one hot row makes attempts queue.
+       UPDATE webhooks SET last_triggered_at = $9
+       WHERE id IN (SELECT webhook_id FROM touched) AND (last_triggered_at IS NULL OR last_triggered_at < $9::timestamptz - interval '1 second')`,
       [uuidv7(), a.deliveryId, a.attempt, a.status, a.statusCode, a.durationMs, a.responseBody, a.error, a.startedAt],
     );
   }

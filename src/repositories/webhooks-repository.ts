@@ -189,11 +189,13 @@ export class WebhooksRepository {
     return rows[0]?.previous_secret_expires_at;
   }
 
-  /** Folds a finished delivery into the webhook's run of consecutive failures. */
+  /** Folds a finished delivery into the webhook's run of consecutive failures; a success writes only when there was a run. */
   async recordOutcome(id: string, succeeded: boolean): Promise<void> {
     await this.db.query(
-      `UPDATE webhooks SET failure_count = CASE WHEN $2 THEN 0 ELSE failure_count + 1 END WHERE id = $1`,
-      [id, succeeded],
+      succeeded
+        ? 'UPDATE webhooks SET failure_count = 0 WHERE id = $1 AND failure_count <> 0'
+        : 'UPDATE webhooks SET failure_count = failure_count + 1 WHERE id = $1',
+      [id],
     );
   }
 }
