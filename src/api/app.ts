@@ -10,13 +10,14 @@ import type { TargetPolicy } from '../security/target-policy';
 import { authenticate, type KeyResolver } from './middleware/authenticate';
 import { errorHandler } from './middleware/error-handler';
 import { requestLog } from './middleware/request-log';
-import { jsonBody, jsonBodyFor } from './middleware/json-body';
+import { jsonBody } from './middleware/json-body';
 import { apiKeysRoutes, tenantsRoutes } from './routes/tenants-routes';
 import { accountsRoutes } from './routes/accounts-routes';
 import { deliveriesRoutes } from './routes/deliveries-routes';
 import { eventsRoutes } from './routes/events-routes';
 import { healthRoutes, type HealthCheck } from './routes/health-routes';
 import { jwksRoutes } from './routes/jwks-routes';
+import { openApiRoutes } from './openapi/routes';
 import { signingKeysRoutes } from './routes/signing-keys-routes';
 import { webhooksRoutes } from './routes/webhooks-routes';
 
@@ -40,6 +41,15 @@ export interface ApiDeps {
   secretRotationGraceMs: number;
   log: Logger;
 }
+
+/**
+ * A method a route does not take is a 405, whether the method is common
+ * (PUT) or one no route here knows (PROPFIND): a client error either way.
+ */
+const METHODS = {
+  throw: true,
+  notImplemented: () => Object.assign(new Error('Method Not Allowed'), { status: 405, expose: true }),
+};
 
 /** The Koa application: one error middleware on top, then health, then the authenticated `/v1` API. */
 export function createApp(deps: ApiDeps): Koa {
@@ -71,22 +81,28 @@ export function createApp(deps: ApiDeps): Koa {
   // Public keys of the ed25519 signature scheme: no auth, like /healthz.
   const signingKeys = new SigningKeysRepository(deps.pool, deps.secretBox);
   app.use(jwksRoutes({ signingKeys }).routes());
+  // The API contract (OpenAPI 3.1) and its reference page: no auth.
+  app.use(openApiRoutes().routes());
 
   // Admin routes first, with their own key; the tenant API below never sees them.
-  const tenants = tenantsRoutes({ pool: deps.pool, adminApiKey: deps.adminApiKey });
-  app.use(jsonBodyFor('/v1/tenants', deps.maxBodyBytes));
+  const tenants = tenantsRoutes({ pool: deps.pool, adminApiKey: deps.adminApiKey, maxBodyBytes: deps.maxBodyBytes });
   app.use(tenants.routes());
-  app.use(tenants.allowedMethods({ throw: true }));
-  const rotation = signingKeysRoutes({ signingKeys, secretRotationGraceMs: deps.secretRotationGraceMs, adminApiKey: deps.adminApiKey });
+  app.use(tenants.allowedMethods(METHODS));
+  const rotation = signingKeysRoutes({
+    signingKeys,
+    secretRotationGraceMs: deps.secretRotationGraceMs,
+    adminApiKey: deps.adminApiKey,
+    maxBodyBytes: deps.maxBodyBytes,
+  });
   app.use(rotation.routes());
 
   const v1 = new Router({ prefix: '/v1' });
   v1.use(authenticate(deps.resolveKey), jsonBody(deps.maxBodyBytes));
   const accounts = accountsRoutes({ pool: deps.pool, temporal: deps.control.temporal, config: deps.control.config });
   for (const routes of [webhooksRoutes(deps), eventsRoutes(deps), deliveriesRoutes(deps), accounts, apiKeysRoutes(deps)]) {
-    v1.use(routes.routes(), routes.allowedMethods({ throw: true }));
+    v1.use(routes.routes(), routes.allowedMethods(METHODS));
   }
   app.use(v1.routes());
-  app.use(v1.allowedMethods({ throw: true }));
+  app.use(v1.allowedMethods(METHODS));
   return app;
 }

@@ -36,7 +36,11 @@ const webhookUrl = z
     } catch {
       return true;
     }
-  }, 'must not carry credentials; use a custom header instead');
+  }, 'must not carry credentials; use a custom header instead')
+  .meta({
+    format: 'uri',
+    description: 'An absolute http(s) URL without credentials, at most 2048 characters. Private and loopback hosts are refused unless allowed.',
+  });
 
 /** Headers the engine sets itself; a webhook may not override them. */
 export const RESERVED_HEADERS = [
@@ -81,6 +85,9 @@ const headers = z.record(z.string(), z.string({ error: 'must be a string' })).su
     seen.add(lower);
     if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
   }
+}).meta({
+  maxProperties: MAX_HEADERS,
+  description: `Custom headers sent with each request: at most ${MAX_HEADERS}, values of at most 4096 characters without line breaks. Headers the engine sets (${RESERVED_HEADERS.join(', ')}) cannot be overridden.`,
 });
 
 const webhookFields = {
@@ -90,12 +97,15 @@ const webhookFields = {
     .array(eventSelector)
     .min(1, 'must list at least one event type, or "*"')
     .max(100, 'may list at most 100 event types')
-    .transform((events) => [...new Set(events)]),
+    .transform((events) => [...new Set(events)])
+    .meta({ description: 'Event types to receive; `"*"` subscribes to every type. Repeats are dropped.' }),
   headers,
 };
 
 /** How a webhook's requests are signed; `standard` unless chosen. */
-const signatureScheme = z.enum(SIGNATURE_SCHEMES, { error: `must be one of ${SIGNATURE_SCHEMES.join(', ')}` });
+const signatureScheme = z
+  .enum(SIGNATURE_SCHEMES, { error: `must be one of ${SIGNATURE_SCHEMES.join(', ')}` })
+  .meta({ description: 'How its requests are signed; `standard` (Standard Webhooks) unless chosen.' });
 
 export const createWebhookBody = z.strictObject({ ...webhookFields, headers: headers.optional(), signature: signatureScheme.optional() });
 export type CreateWebhookBody = z.infer<typeof createWebhookBody>;
@@ -108,44 +118,63 @@ export const updateWebhookBody = z
     headers: webhookFields.headers.optional(),
     signature: signatureScheme.optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'must change at least one of name, url, events, headers, signature');
+  .refine((b) => Object.keys(b).length > 0, 'must change at least one of name, url, events, headers, signature')
+  .meta({ minProperties: 1, description: 'The fields to change; at least one.' });
 export type UpdateWebhookBody = z.infer<typeof updateWebhookBody>;
 
-const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-  error: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
-});
+const isoDate = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
+  })
+  .meta({ description: 'An ISO 8601 date or date-time, e.g. `2026-01-31` or `2026-01-31T12:00:00Z`.' });
 
 const limit = z.coerce
   .number({ error: 'must be a number' })
   .int('must be a whole number')
   .min(1, 'must be at least 1')
   .max(200, 'must be at most 200')
-  .default(10);
+  .default(10)
+  .meta({ description: 'Results per page.' });
+const cursor = z.string().meta({ description: 'The `next_cursor` of the previous page.' });
 
 export const listWebhooksQuery = z.strictObject({
   limit,
-  cursor: z.string().optional(),
-  ordering: z.enum(WEBHOOK_ORDERINGS, { error: `must be one of ${WEBHOOK_ORDERINGS.join(', ')}` }).default('-created_at'),
-  from_created_at_date: isoDate.optional(),
-  to_created_at_date: isoDate.optional(),
+  cursor: cursor.optional(),
+  ordering: z
+    .enum(WEBHOOK_ORDERINGS, { error: `must be one of ${WEBHOOK_ORDERINGS.join(', ')}` })
+    .default('-created_at')
+    .meta({ description: '`-created_at` (newest first), `created_at` or `id`.' }),
+  from_created_at_date: isoDate.optional().meta({ description: 'Created on or after (inclusive).' }),
+  to_created_at_date: isoDate.optional().meta({ description: 'Created on or before (inclusive); a bare date means the whole day.' }),
 });
 
 export const listDeliveriesQuery = z.strictObject({
   limit,
-  cursor: z.string().optional(),
-  webhook_id: uuid.optional(),
-  event_id: uuid.optional(),
-  status: z.enum(DELIVERY_STATUSES, { error: `must be one of ${DELIVERY_STATUSES.join(', ')}` }).optional(),
+  cursor: cursor.optional(),
+  webhook_id: uuid.optional().meta({ description: 'Only the deliveries to this webhook.' }),
+  event_id: uuid.optional().meta({ description: 'Only the deliveries of this event.' }),
+  status: z
+    .enum(DELIVERY_STATUSES, { error: `must be one of ${DELIVERY_STATUSES.join(', ')}` })
+    .optional()
+    .meta({ description: 'Only the deliveries in this status.' }),
 });
 
 export const publishEventBody = z.strictObject({
   type: eventType,
-  data: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
-  idempotency_key: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional(),
+  data: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }).meta({ description: 'The payload, sent as `data` in the envelope.' }),
+  idempotency_key: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(255, 'must be at most 255 characters')
+    .optional()
+    .meta({ description: 'Repeating it returns the first event and sends nothing twice; reusing it for a different event is a 409.' }),
 });
 export type PublishEventBody = z.infer<typeof publishEventBody>;
 
-export const recoverBody = z.strictObject({ since: isoDate, until: isoDate.optional() });
+export const recoverBody = z.strictObject({
+  since: isoDate.meta({ description: 'Failed deliveries created from here (inclusive).' }),
+  until: isoDate.optional().meta({ description: 'Up to here (exclusive); no upper bound when omitted.' }),
+});
 
 export const createUserBody = z.strictObject({
   login_name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
@@ -164,14 +193,19 @@ export const createAccountBody = z.strictObject({
     .optional(),
 });
 
-export const listAccountsQuery = z.strictObject({ user_id: uuid.optional(), limit, cursor: z.string().optional() });
+export const listAccountsQuery = z.strictObject({
+  user_id: uuid.optional().meta({ description: "Only this user's accounts." }),
+  limit,
+  cursor: cursor.optional(),
+});
 
 export const createTenantBody = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   client_id: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
-    .optional(),
+    .optional()
+    .meta({ description: 'Sent to receivers as `x-client-id`; a random `client_...` when omitted.' }),
 });
 
 export const createApiKeyBody = z.strictObject({

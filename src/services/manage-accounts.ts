@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { AccountResponse } from '../api/responses';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { withTransaction } from '../db/pool';
@@ -104,7 +105,7 @@ export async function reconnectAccount(deps: Pick<AccountDeps, 'pool'>, tenant: 
   return account;
 }
 
-export function accountView(a: Account) {
+export function accountView(a: Account): AccountResponse {
   return {
     id: a.id,
     user_id: a.userId,

@@ -1,8 +1,19 @@
+import type {
+  AttemptResponse,
+  DeliveryResponse,
+  EventResponse,
+  PageResponse,
+  WebhookCreatedResponse,
+  WebhookResponse,
+} from '../api/responses';
 import type { Attempt, Delivery, Webhook, WebhookEvent } from '../domain/models';
 
-/** The public JSON shapes. The signing secret appears only in `webhookCreatedView`. */
+/**
+ * The public JSON shapes, typed from the response schemas in `src/api/responses.ts`
+ * (which the OpenAPI document is generated from). The signing secret appears only in `webhookCreatedView`.
+ */
 
-export function webhookView(w: Webhook) {
+export function webhookView(w: Webhook): WebhookResponse {
   return {
     id: w.id,
     name: w.name,
@@ -20,11 +31,11 @@ export function webhookView(w: Webhook) {
   };
 }
 
-export function webhookCreatedView(w: Webhook, secret: string) {
+export function webhookCreatedView(w: Webhook, secret: string): WebhookCreatedResponse {
   return { ...webhookView(w), secret };
 }
 
-export function deliveryView(d: Delivery) {
+export function deliveryView(d: Delivery): DeliveryResponse {
   return {
     id: d.id,
     event_id: d.eventId,
@@ -42,7 +53,7 @@ export function deliveryView(d: Delivery) {
   };
 }
 
-export function attemptView(a: Attempt) {
+export function attemptView(a: Attempt): AttemptResponse {
   return {
     attempt: a.attempt,
     status: a.status,
@@ -54,7 +65,7 @@ export function attemptView(a: Attempt) {
   };
 }
 
-export function eventView(e: WebhookEvent, deliveries: Delivery[]) {
+export function eventView(e: WebhookEvent, deliveries: Delivery[]): EventResponse {
   return {
     id: e.id,
     type: e.type,
@@ -66,6 +77,6 @@ export function eventView(e: WebhookEvent, deliveries: Delivery[]) {
 }
 
 /** A page of results and the cursor of the next one (null on the last page). */
-export function pageView<T extends { id: string }, V>(rows: T[], limit: number, view: (row: T) => V) {
+export function pageView<T extends { id: string }, V>(rows: T[], limit: number, view: (row: T) => V): PageResponse<V> {
   return { results: rows.map(view), next_cursor: rows.length === limit ? rows[rows.length - 1]!.id : null };
 }

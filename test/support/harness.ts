@@ -7,6 +7,7 @@ import { loadConfig, type Config, type Env } from '../../src/config';
 import { createLogger, type Logger } from '../../src/logger';
 import { createApiComponents, type ApiComponents } from '../../src/server/api-server';
 import { startWorkerProcess, type RunningWorker } from '../../src/server/worker-process';
+import { contractCheck } from './contract';
 import { testEnv } from './test-env';
 
 export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
@@ -58,6 +59,7 @@ export interface Stack {
   auth: { Authorization: string };
   temporal: TemporalClient;
   worker?: RunningWorker;
+  /** Stops everything, then throws if any response broke the OpenAPI contract (test/support/contract.ts). */
   stop(): Promise<void>;
 }
 
@@ -90,6 +92,9 @@ export async function startStack(opts: { env?: Env; worker?: boolean; databaseUr
   // The test's own view of Temporal, even when the stack is pointed at an unreachable one.
   const connection = await Connection.connect({ address: testEnv('temporalAddress') });
   const temporal = new TemporalClient({ connection, namespace: config.temporal.namespace });
+  // Every response the tests receive is checked against the OpenAPI document; stop() reports what broke it.
+  const contract = contractCheck();
+  api.app.middleware.unshift(contract.middleware);
   return {
     config,
     api,
@@ -101,6 +106,7 @@ export async function startStack(opts: { env?: Env; worker?: boolean; databaseUr
       await worker?.stop();
       await api.close();
       await connection.close();
+      contract.assertNone();
     },
   };
 }

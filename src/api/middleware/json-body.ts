@@ -78,9 +78,3 @@ async function readBody(stream: NodeJS.ReadableStream, limit: number): Promise<s
     throw new BadRequestError('Request body is not valid UTF-8', 'invalid_json');
   }
 }
-
-/** jsonBody for requests under `prefix` only. */
-export function jsonBodyFor(prefix: string, limit: number): Middleware {
-  const parse = jsonBody(limit);
-  return (ctx, next) => (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`) ? parse(ctx, next) : next());
-}

@@ -1,13 +1,15 @@
 import Router from '@koa/router';
 import type { Pool } from 'pg';
 import type { ApiKeyRecord } from '../../repositories/api-keys-repository';
+import type { ApiKeyResponse } from '../responses';
 import { createApiKey, createTenant, listApiKeys, revokeApiKey } from '../../services/manage-tenants';
 import { authenticateAdmin } from '../middleware/authenticate';
+import { jsonBody } from '../middleware/json-body';
 import { createApiKeyBody, createTenantBody } from '../schemas';
 import { uuidParam, validate } from '../validate';
 import type { DefaultState } from 'koa';
 
-export const apiKeyView = (k: ApiKeyRecord) => ({
+export const apiKeyView = (k: ApiKeyRecord): ApiKeyResponse => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
@@ -17,9 +19,10 @@ export const apiKeyView = (k: ApiKeyRecord) => ({
 });
 
 /** `POST /v1/tenants`: the admin key creates a tenant and its first API key. Mounted before the tenant API. */
-export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string }) {
+export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyBytes: number }) {
   const router = new Router({ prefix: '/v1/tenants' });
-  router.use(authenticateAdmin(deps.adminApiKey));
+  // The key first, then the body: a stranger learns nothing from how a body is judged.
+  router.use(authenticateAdmin(deps.adminApiKey), jsonBody(deps.maxBodyBytes));
   router.post('/', async (ctx) => {
     const body = validate(createTenantBody, ctx.request.body, 'body');
     const { tenant, apiKey, key } = await createTenant(deps.pool, { name: body.name, clientId: body.client_id });
@@ -36,7 +39,8 @@ export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string }) {
 export function apiKeysRoutes(deps: { pool: Pool }) {
   const router = new Router<DefaultState>();
   router.post('/api-keys', async (ctx) => {
-    const body = validate(createApiKeyBody, ctx.request.body ?? {}, 'body');
+    // No body means {}; a JSON `null` (or any non-object) body is refused like any other bad body.
+    const body = validate(createApiKeyBody, ctx.request.body === undefined ? {} : ctx.request.body, 'body');
     const { record, key } = await createApiKey(deps.pool, ctx.state.tenant, body.name ?? null);
     ctx.status = 201;
     ctx.body = { ...apiKeyView(record), key };

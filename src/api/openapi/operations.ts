@@ -1,0 +1,587 @@
+import { z } from 'zod';
+import { WEBHOOK_ACTIONS, type WebhookAction } from '../../../workflows/definitions';
+import * as req from '../schemas';
+import * as res from '../responses';
+import { DOCS_ASSET_NAMES } from './assets';
+
+/**
+ * Every route of the API, once: what `document.ts` turns into the OpenAPI
+ * document. Request bodies and query parameters are the zod schemas the
+ * routes validate with; responses are the schemas of `../responses.ts`.
+ * A route added to the app without an entry here fails
+ * `test/unit/openapi-routes.test.ts`; a response that does not match its
+ * entry fails the API test suite that received it.
+ */
+
+export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+/** `tenant`: a tenant API key; `admin`: `ADMIN_API_KEY`; `none`: public. */
+export type Security = 'tenant' | 'admin' | 'none';
+export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+
+export interface HeaderSpec {
+  description: string;
+  schema?: { type: 'string' | 'integer'; enum?: string[] };
+}
+
+export interface ResponseSpec {
+  description: string;
+  /** A JSON body: one of the schemas of `../responses.ts`. */
+  json?: z.ZodType;
+  /** Any other body, by media type: a free-form description. */
+  media?: Record<string, { description?: string; schema?: Record<string, unknown> }>;
+  headers?: Record<string, HeaderSpec>;
+}
+
+export interface ParamSpec {
+  description: string;
+  /** A UUID unless given. */
+  schema?: z.ZodType;
+}
+
+export interface OperationSpec {
+  operationId: string;
+  method: HttpMethod;
+  /** As registered with the router: `/v1/webhooks/:id`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: Tag;
+  security: Security;
+  params?: Record<string, ParamSpec>;
+  query?: z.ZodObject;
+  body?: { schema: z.ZodType; required: boolean };
+  /** Success answers (and any non-error answer), by status. */
+  responses: Record<number, ResponseSpec>;
+  /** Error answers with the `{error: {code, message, details?}}` body; 500 is added to every route. */
+  errors: ErrorStatus[];
+  /** What an error status means on this route, where the shared description says too little. */
+  errorNotes?: Partial<Record<ErrorStatus, string>>;
+}
+
+export const TAGS = {
+  Webhooks: 'Endpoints that receive events: create, change, pause, disable, rotate their secret.',
+  Events: 'Publish an event: it fans out to every subscribed webhook as one delivery each.',
+  Deliveries: 'Each event sent to one webhook, with its attempts; retry or cancel it.',
+  Accounts: 'Users, their provider accounts, and the syncs that send SyncAccount / SyncError hooks.',
+  'API keys': "The calling tenant's own API keys.",
+  Admin: 'Routes that only `ADMIN_API_KEY` opens.',
+  Health: 'Liveness, readiness, metrics and the public signing keys: no authentication.',
+  Reference: 'This document and its human-readable page: no authentication.',
+} as const;
+export type Tag = keyof typeof TAGS;
+
+/** Every tenant route: authentication, the JSON body parser, and the database behind both. */
+const TENANT: ErrorStatus[] = [400, 401, 413, 415, 503];
+/** Routes with a path id: a malformed one is a 400, an unknown one (or another tenant's) a 404. */
+const BY_ID: ErrorStatus[] = [400, 404];
+
+const idParam = (what: string): Record<string, ParamSpec> => ({ id: { description: `The ${what}'s id.` } });
+const created = (what: string) => ({
+  Location: { description: `The new ${what}'s URL.` },
+});
+
+const webhookActions: Record<WebhookAction, { summary: string; description: string }> = {
+  pause: {
+    summary: 'Pause a webhook',
+    description:
+      'Holds its deliveries: new ones, those in a retry backoff and those about to be attempted. The change goes through the webhook’s controller workflow, like the `pause` signal.',
+  },
+  resume: {
+    summary: 'Resume a webhook',
+    description: 'Releases held deliveries one by one, in the order their events were created; retries keep their place in the schedule.',
+  },
+  disable: {
+    summary: 'Disable a webhook',
+    description: 'Pending deliveries end as `cancelled` and new events skip it. `disabled_reason` and `disabled_at` say why and when.',
+  },
+  enable: { summary: 'Enable a webhook', description: 'Active again, its failure count reset.' },
+};
+
+const invalidState = 'The action does not fit the current state (`invalid_state`).';
+const temporalDown = 'Temporal cannot be reached (`service_unavailable`), or the database is down.';
+
+export const OPERATIONS: OperationSpec[] = [
+  // ── Health and reference ────────────────────────────────────────────────────
+  {
+    operationId: 'getHealth',
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness',
+    description: 'Answers while the process does; touches nothing else.',
+    tag: 'Health',
+    security: 'none',
+    responses: { 200: { description: 'The process is up.', json: res.healthResponse } },
+    errors: [],
+  },
+  {
+    operationId: 'getReadiness',
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness',
+    description: 'Checks that Postgres and Temporal answer.',
+    tag: 'Health',
+    security: 'none',
+    responses: {
+      200: { description: 'Postgres and Temporal answer.', json: res.readyResponse },
+      503: { description: 'One of them does not (`not_ready`); `checks` says which.', json: res.notReadyResponse },
+    },
+    errors: [],
+  },
+  {
+    operationId: 'getMetrics',
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    description: 'The API process’s metrics in the Prometheus text format.',
+    tag: 'Health',
+    security: 'none',
+    responses: {
+      200: {
+        description: 'Prometheus text exposition format.',
+        media: { 'text/plain': { schema: { type: 'string' } } },
+      },
+    },
+    errors: [],
+  },
+  {
+    operationId: 'getJwks',
+    method: 'get',
+    path: '/.well-known/jwks.json',
+    summary: 'Public signing keys (JWKS)',
+    description:
+      'The public Ed25519 keys of the `ed25519` signature scheme: the active key and retired ones in their grace period. Pick the key whose `kid` is the request’s `webhook-key-id`.',
+    tag: 'Health',
+    security: 'none',
+    responses: {
+      200: {
+        description: 'A JSON Web Key Set.',
+        json: res.jwksResponse,
+        headers: { 'Cache-Control': { description: '`public, max-age=300`: on an unknown `kid`, fetch again.' } },
+      },
+    },
+    errors: [503],
+  },
+  {
+    operationId: 'getOpenApiDocument',
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This OpenAPI document',
+    tag: 'Reference',
+    security: 'none',
+    responses: {
+      200: { description: 'The OpenAPI 3.1 document of this API.', media: { 'application/json': { schema: { type: 'object' } } } },
+    },
+    errors: [],
+  },
+  {
+    operationId: 'getApiReference',
+    method: 'get',
+    path: '/docs',
+    summary: 'API reference page',
+    description: 'This document rendered by Swagger UI, served from the engine itself: the page loads nothing from elsewhere.',
+    tag: 'Reference',
+    security: 'none',
+    responses: { 200: { description: 'An HTML page.', media: { 'text/html': { schema: { type: 'string' } } } } },
+    errors: [],
+  },
+  {
+    operationId: 'getApiReferenceAsset',
+    method: 'get',
+    path: '/docs/:asset',
+    summary: 'A file of the API reference page',
+    tag: 'Reference',
+    security: 'none',
+    params: { asset: { description: 'A file of Swagger UI.', schema: z.enum(DOCS_ASSET_NAMES) } },
+    responses: {
+      200: {
+        description: 'The file.',
+        media: {
+          'text/css': { schema: { type: 'string' } },
+          'application/javascript': { schema: { type: 'string' } },
+          'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } },
+        },
+      },
+    },
+    errors: [404],
+  },
+
+  // ── Admin ───────────────────────────────────────────────────────────────────
+  {
+    operationId: 'createTenant',
+    method: 'post',
+    path: '/v1/tenants',
+    summary: 'Create a tenant',
+    description:
+      'A tenant (a client application; `client_id` is sent to receivers as `x-client-id`) and its first API key, shown this once.',
+    tag: 'Admin',
+    security: 'admin',
+    body: { schema: req.createTenantBody, required: true },
+    responses: { 201: { description: 'The tenant and its first API key.', json: res.tenantCreatedResponse } },
+    errors: [400, 401, 409, 413, 415, 422, 503],
+    errorNotes: {
+      401: 'Not the admin key, or `ADMIN_API_KEY` is not set (`unauthorized`).',
+      409: 'The `client_id` is taken (`client_id_taken`).',
+    },
+  },
+  {
+    operationId: 'rotateSigningKey',
+    method: 'post',
+    path: '/v1/signing-keys/rotate',
+    summary: 'Rotate the Ed25519 signing key',
+    description:
+      'A new Ed25519 key signs from now on (scheme `ed25519`); the old one stays in the JWKS until `previous_expires_at` (`SECRET_ROTATION_GRACE_MS`). Engine-wide: it changes the key of every tenant’s `ed25519` webhooks. Takes no body; one that is malformed, not JSON or too large is refused as on every route.',
+    tag: 'Admin',
+    security: 'admin',
+    responses: { 200: { description: 'The new key id and the replaced one.', json: res.signingKeyRotationResponse } },
+    errors: [400, 401, 413, 415, 503],
+    errorNotes: { 401: 'Not the admin key, or `ADMIN_API_KEY` is not set (`unauthorized`).' },
+  },
+
+  // ── Webhooks ────────────────────────────────────────────────────────────────
+  {
+    operationId: 'createWebhook',
+    method: 'post',
+    path: '/v1/webhooks',
+    summary: 'Create a webhook',
+    description: 'Registers an endpoint. The signing secret appears in this response only: keep it.',
+    tag: 'Webhooks',
+    security: 'tenant',
+    body: { schema: req.createWebhookBody, required: true },
+    responses: { 201: { description: 'The webhook and its `secret`.', json: res.webhookCreatedResponse, headers: created('webhook') } },
+    errors: [...TENANT, 422],
+    errorNotes: { 422: 'A field is invalid, or the URL points where webhooks may not (`validation_failed`).' },
+  },
+  {
+    operationId: 'listWebhooks',
+    method: 'get',
+    path: '/v1/webhooks',
+    summary: 'List webhooks',
+    tag: 'Webhooks',
+    security: 'tenant',
+    query: req.listWebhooksQuery,
+    responses: { 200: { description: 'A page of webhooks.', json: res.webhookPageResponse } },
+    errors: [...TENANT, 422],
+  },
+  {
+    operationId: 'getWebhook',
+    method: 'get',
+    path: '/v1/webhooks/:id',
+    summary: 'Get a webhook',
+    tag: 'Webhooks',
+    security: 'tenant',
+    params: idParam('webhook'),
+    responses: { 200: { description: 'The webhook.', json: res.webhookResponse } },
+    errors: [...TENANT, ...BY_ID],
+  },
+  {
+    operationId: 'updateWebhook',
+    method: 'patch',
+    path: '/v1/webhooks/:id',
+    summary: 'Change a webhook',
+    tag: 'Webhooks',
+    security: 'tenant',
+    params: idParam('webhook'),
+    body: { schema: req.updateWebhookBody, required: true },
+    responses: { 200: { description: 'The changed webhook.', json: res.webhookResponse } },
+    errors: [...TENANT, ...BY_ID, 422],
+  },
+  {
+    operationId: 'deleteWebhook',
+    method: 'delete',
+    path: '/v1/webhooks/:id',
+    summary: 'Delete a webhook',
+    description: 'Its history stays, and its pending deliveries end as `cancelled`.',
+    tag: 'Webhooks',
+    security: 'tenant',
+    params: idParam('webhook'),
+    responses: { 204: { description: 'Deleted.' } },
+    errors: [...TENANT, ...BY_ID],
+  },
+  ...WEBHOOK_ACTIONS.map(
+    (action): OperationSpec => ({
+      operationId: `${action}Webhook`,
+      method: 'post',
+      path: `/v1/webhooks/:id/${action}`,
+      ...webhookActions[action],
+      tag: 'Webhooks',
+      security: 'tenant',
+      params: idParam('webhook'),
+      responses: { 200: { description: 'The webhook in its new state.', json: res.webhookResponse } },
+      errors: [...TENANT, ...BY_ID, 409],
+      errorNotes: { 409: invalidState, 503: temporalDown },
+    }),
+  ),
+  {
+    operationId: 'recoverWebhookDeliveries',
+    method: 'post',
+    path: '/v1/webhooks/:id/recover',
+    summary: 'Re-send failed deliveries',
+    description: 'Sends again every `failed` delivery of the webhook created in the range.',
+    tag: 'Webhooks',
+    security: 'tenant',
+    params: idParam('webhook'),
+    body: { schema: req.recoverBody, required: true },
+    responses: { 202: { description: 'How many deliveries were sent again, and which.', json: res.recoveryResponse } },
+    errors: [...TENANT, ...BY_ID, 409, 422],
+    errorNotes: { 409: 'The webhook is disabled (`invalid_state`).' },
+  },
+  {
+    operationId: 'sendTestEvent',
+    method: 'post',
+    path: '/v1/webhooks/:id/test',
+    summary: 'Send a test event',
+    description: 'Sends a `webhook.test` event to this webhook only, through the same workflow path as any event.',
+    tag: 'Webhooks',
+    security: 'tenant',
+    params: idParam('webhook'),
+    responses: { 202: { description: 'The test event and its delivery.', json: res.eventResponse } },
+    errors: [...TENANT, ...BY_ID],
+  },
+  {
+    operationId: 'rotateWebhookSecret',
+    method: 'post',
+    path: '/v1/webhooks/:id/secret/rotate',
+    summary: 'Rotate a webhook’s signing secret',
+    description:
+      'A new signing secret, shown this once. The old secret keeps signing beside it until `previous_secret_expires_at` (`SECRET_ROTATION_GRACE_MS`). No body.',
+    tag: 'Webhooks',
+    security: 'tenant',
+    params: idParam('webhook'),
+    responses: { 200: { description: 'The new secret.', json: res.secretRotationResponse } },
+    errors: [...TENANT, ...BY_ID],
+  },
+
+  // ── Events ──────────────────────────────────────────────────────────────────
+  {
+    operationId: 'publishEvent',
+    method: 'post',
+    path: '/v1/events',
+    summary: 'Publish an event',
+    description:
+      'Stored with one delivery per active webhook subscribed to its type (or to `"*"`) in one transaction, then sent. Repeating an `idempotency_key` returns the first event and sends nothing twice.',
+    tag: 'Events',
+    security: 'tenant',
+    body: { schema: req.publishEventBody, required: true },
+    responses: {
+      202: {
+        description: 'Accepted: the event and its deliveries.',
+        json: res.eventResponse,
+        headers: { 'Idempotent-Replayed': { description: '`true` when this is the first event of a repeated `idempotency_key`.' } },
+      },
+    },
+    errors: [...TENANT, 409, 422, 429],
+    errorNotes: { 409: 'The `idempotency_key` was used for a different event (`idempotency_key_reused`).' },
+  },
+  {
+    operationId: 'getEvent',
+    method: 'get',
+    path: '/v1/events/:id',
+    summary: 'Get an event',
+    tag: 'Events',
+    security: 'tenant',
+    params: idParam('event'),
+    responses: { 200: { description: 'The event and its deliveries.', json: res.eventResponse } },
+    errors: [...TENANT, ...BY_ID],
+  },
+
+  // ── Deliveries ──────────────────────────────────────────────────────────────
+  {
+    operationId: 'listDeliveries',
+    method: 'get',
+    path: '/v1/deliveries',
+    summary: 'List deliveries',
+    description: 'Newest first.',
+    tag: 'Deliveries',
+    security: 'tenant',
+    query: req.listDeliveriesQuery,
+    responses: { 200: { description: 'A page of deliveries.', json: res.deliveryPageResponse } },
+    errors: [...TENANT, 422],
+  },
+  {
+    operationId: 'getDelivery',
+    method: 'get',
+    path: '/v1/deliveries/:id',
+    summary: 'Get a delivery and its attempts',
+    description: '`next_attempt_at` is read from its workflow while a retry waits.',
+    tag: 'Deliveries',
+    security: 'tenant',
+    params: idParam('delivery'),
+    responses: { 200: { description: 'The delivery with its attempts.', json: res.deliveryDetailResponse } },
+    errors: [...TENANT, ...BY_ID],
+  },
+  {
+    operationId: 'retryDelivery',
+    method: 'post',
+    path: '/v1/deliveries/:id/retry',
+    summary: 'Send a finished delivery again',
+    description:
+      'A `succeeded`, `failed` or `cancelled` delivery goes out again with a fresh attempt series. Attempt numbers continue, and `webhook-id` stays the same.',
+    tag: 'Deliveries',
+    security: 'tenant',
+    params: idParam('delivery'),
+    responses: { 202: { description: 'The delivery, pending again.', json: res.deliveryResponse } },
+    errors: [...TENANT, ...BY_ID, 409],
+    errorNotes: { 409: 'Still pending, or its webhook is deleted or disabled (`invalid_state`).' },
+  },
+  {
+    operationId: 'retryDeliveryNow',
+    method: 'post',
+    path: '/v1/deliveries/:id/retry-now',
+    summary: 'Attempt a waiting delivery now',
+    description: 'A delivery waiting in its backoff attempts now; the rest of its schedule stays.',
+    tag: 'Deliveries',
+    security: 'tenant',
+    params: idParam('delivery'),
+    responses: { 202: { description: 'The delivery.', json: res.deliveryResponse } },
+    errors: [...TENANT, ...BY_ID, 409],
+    errorNotes: { 409: 'Finished, or not started yet (`invalid_state`).', 503: temporalDown },
+  },
+  {
+    operationId: 'cancelDelivery',
+    method: 'post',
+    path: '/v1/deliveries/:id/cancel',
+    summary: 'Cancel a pending delivery',
+    description: 'It ends as `cancelled`; nothing more is sent.',
+    tag: 'Deliveries',
+    security: 'tenant',
+    params: idParam('delivery'),
+    responses: { 200: { description: 'The cancelled delivery.', json: res.deliveryResponse } },
+    errors: [...TENANT, ...BY_ID, 409],
+    errorNotes: { 409: 'Already finished (`invalid_state`).' },
+  },
+
+  // ── Users and accounts ──────────────────────────────────────────────────────
+  {
+    operationId: 'createUser',
+    method: 'post',
+    path: '/v1/users',
+    summary: 'Create a user',
+    tag: 'Accounts',
+    security: 'tenant',
+    body: { schema: req.createUserBody, required: true },
+    responses: { 201: { description: 'The user.', json: res.userResponse } },
+    errors: [...TENANT, 409, 422],
+    errorNotes: { 409: 'A user with this `login_name` exists (`login_name_taken`).' },
+  },
+  {
+    operationId: 'getUser',
+    method: 'get',
+    path: '/v1/users/:id',
+    summary: 'Get a user',
+    tag: 'Accounts',
+    security: 'tenant',
+    params: idParam('user'),
+    responses: { 200: { description: 'The user.', json: res.userResponse } },
+    errors: [...TENANT, ...BY_ID],
+  },
+  {
+    operationId: 'createAccount',
+    method: 'post',
+    path: '/v1/accounts',
+    summary: 'Connect an account',
+    description: 'Creates the account and its daily sync schedule together.',
+    tag: 'Accounts',
+    security: 'tenant',
+    body: { schema: req.createAccountBody, required: true },
+    responses: { 201: { description: 'The account.', json: res.accountResponse, headers: created('account') } },
+    errors: [...TENANT, 422],
+    errorNotes: { 422: 'A field is invalid, or there is no such user (`validation_failed`).', 503: temporalDown },
+  },
+  {
+    operationId: 'listAccounts',
+    method: 'get',
+    path: '/v1/accounts',
+    summary: 'List accounts',
+    tag: 'Accounts',
+    security: 'tenant',
+    query: req.listAccountsQuery,
+    responses: { 200: { description: 'A page of accounts.', json: res.accountPageResponse } },
+    errors: [...TENANT, 422],
+  },
+  {
+    operationId: 'getAccount',
+    method: 'get',
+    path: '/v1/accounts/:id',
+    summary: 'Get an account',
+    tag: 'Accounts',
+    security: 'tenant',
+    params: idParam('account'),
+    responses: { 200: { description: 'The account.', json: res.accountResponse } },
+    errors: [...TENANT, ...BY_ID],
+  },
+  {
+    operationId: 'deleteAccount',
+    method: 'delete',
+    path: '/v1/accounts/:id',
+    summary: 'Delete an account',
+    description: 'Deletes its sync schedule too.',
+    tag: 'Accounts',
+    security: 'tenant',
+    params: idParam('account'),
+    responses: { 204: { description: 'Deleted.' } },
+    errors: [...TENANT, ...BY_ID],
+    errorNotes: { 503: temporalDown },
+  },
+  {
+    operationId: 'syncAccount',
+    method: 'post',
+    path: '/v1/accounts/:id/sync',
+    summary: 'Sync an account now',
+    description: 'While a sync runs, a second request joins it instead of starting another.',
+    tag: 'Accounts',
+    security: 'tenant',
+    params: idParam('account'),
+    responses: { 202: { description: 'The sync’s workflow.', json: res.syncStartedResponse } },
+    errors: [...TENANT, ...BY_ID, 409],
+    errorNotes: { 409: 'The account needs to be reconnected first (`needs_reconnect`).', 503: temporalDown },
+  },
+  {
+    operationId: 'reconnectAccount',
+    method: 'post',
+    path: '/v1/accounts/:id/reconnect',
+    summary: 'Reconnect an account',
+    description: 'After a `LoginFailedError` or `SecurityQuestionError`: syncs run again.',
+    tag: 'Accounts',
+    security: 'tenant',
+    params: idParam('account'),
+    responses: { 200: { description: 'The account.', json: res.accountResponse } },
+    errors: [...TENANT, ...BY_ID],
+  },
+
+  // ── API keys ────────────────────────────────────────────────────────────────
+  {
+    operationId: 'createApiKey',
+    method: 'post',
+    path: '/v1/api-keys',
+    summary: 'Create an API key',
+    description: 'A new key for the calling tenant, shown this once.',
+    tag: 'API keys',
+    security: 'tenant',
+    body: { schema: req.createApiKeyBody, required: false },
+    responses: { 201: { description: 'The key, with `key` itself.', json: res.apiKeyCreatedResponse } },
+    errors: [...TENANT, 422],
+  },
+  {
+    operationId: 'listApiKeys',
+    method: 'get',
+    path: '/v1/api-keys',
+    summary: 'List API keys',
+    description: 'By `prefix`, with `last_used_at` and `revoked_at`; never the keys themselves.',
+    tag: 'API keys',
+    security: 'tenant',
+    responses: { 200: { description: 'The tenant’s keys.', json: res.apiKeyListResponse } },
+    errors: TENANT,
+  },
+  {
+    operationId: 'revokeApiKey',
+    method: 'delete',
+    path: '/v1/api-keys/:id',
+    summary: 'Revoke an API key',
+    description: 'It stops working within 5 s.',
+    tag: 'API keys',
+    security: 'tenant',
+    params: idParam('API key'),
+    responses: { 204: { description: 'Revoked.' } },
+    errors: [...TENANT, ...BY_ID],
+  },
+];
