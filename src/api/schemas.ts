@@ -211,3 +211,6 @@ export const createTenantBody = z.strictObject({
 export const createApiKeyBody = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
 });
+
+/** For lists that take no parameters: an unknown one is refused like everywhere else. */
+export const noQuery = z.strictObject({});

@@ -5,7 +5,7 @@ import type { ApiKeyResponse } from '../responses';
 import { createApiKey, createTenant, listApiKeys, revokeApiKey } from '../../services/manage-tenants';
 import { authenticateAdmin } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/json-body';
-import { createApiKeyBody, createTenantBody } from '../schemas';
+import { createApiKeyBody, createTenantBody, noQuery } from '../schemas';
 import { uuidParam, validate } from '../validate';
 import type { DefaultState } from 'koa';
 
@@ -46,6 +46,7 @@ export function apiKeysRoutes(deps: { pool: Pool }) {
     ctx.body = { ...apiKeyView(record), key };
   });
   router.get('/api-keys', async (ctx) => {
+    validate(noQuery, ctx.query, 'query');
     ctx.body = { results: (await listApiKeys(deps.pool, ctx.state.tenant)).map(apiKeyView) };
   });
   router.delete('/api-keys/:id', async (ctx) => {

@@ -124,7 +124,7 @@ export const UUID_STRINGS_BAD = [
 ];
 
 /** Names (webhook, user, tenant, key): trimmed, 1-200 characters. */
-export const NAME_BAD = ['', ' ', '\t\r\n ', '\ufeff', '\u00a0\u2003\u3000', 'x'.repeat(201), 'é'.repeat(201), '🎉'.repeat(101)];
+export const NAME_BAD = ['', ' ', '\t\r\n ', '\ufeff', '\u00a0\u2003\u3000', 'x'.repeat(201), 'é'.repeat(201), '🎉'.repeat(201), 'e\u0301'.repeat(101)];
 
 export const URL_BAD = [
   '',

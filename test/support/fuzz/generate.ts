@@ -27,6 +27,8 @@ import type { Rng } from './prng';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+/** Methods Node's HTTP parser accepts but no route here takes: a 405 like any other wrong method. */
+export const UNKNOWN_METHODS = ['TRACE', 'PROPFIND', 'PROPPATCH', 'SEARCH', 'PURGE', 'LOCK', 'UNLOCK', 'MKCOL', 'COPY', 'MOVE', 'REPORT', 'M-SEARCH', 'SUBSCRIBE', 'NOTIFY', 'ACL', 'BIND', 'LINK'];
 
 export type BodyKind =
   | 'createWebhook'
@@ -42,8 +44,13 @@ export type IdKind = 'webhook' | 'event' | 'delivery' | 'user' | 'account' | 'ap
 
 /** What a route takes, so the generator knows how to make a request to it invalid. */
 export interface RouteSpec {
-  /** Which key opens it: the tenant key, the admin key, or none (read-only public routes). */
+  /** Which key opens it: the tenant key, the admin key, or none (public routes). */
   auth: 'tenant' | 'admin' | 'public';
+  /**
+   * A read-only route that takes no input: probed with junk around the request
+   * and expected to answer 200 with this kind of content, not counted as a bad request.
+   */
+  probe?: 'json' | 'html';
   body?: BodyKind;
   query?: QueryKind;
 }
@@ -85,8 +92,12 @@ export const ROUTES: Record<string, RouteSpec> = {
   'DELETE /v1/api-keys/:id': { auth: 'tenant' },
   'POST /v1/tenants': { auth: 'admin', body: 'createTenant' },
   'POST /v1/signing-keys/rotate': { auth: 'admin' },
-  'GET /.well-known/jwks.json': { auth: 'public' },
-  'GET /healthz': { auth: 'public' },
+  'GET /.well-known/jwks.json': { auth: 'public', probe: 'json' },
+  'GET /healthz': { auth: 'public', probe: 'json' },
+  'GET /readyz': { auth: 'public', probe: 'json' },
+  'GET /openapi.json': { auth: 'public', probe: 'json' },
+  'GET /docs': { auth: 'public', probe: 'html' },
+  'GET /docs/:asset': { auth: 'public' },
 };
 
 const ID_KIND_BY_COLLECTION: Record<string, IdKind> = {
@@ -101,9 +112,12 @@ const ID_KIND_BY_COLLECTION: Record<string, IdKind> = {
 export interface FuzzRequest {
   /** The registered route it targets (`METHOD /path/:id`), or for a wrong method `METHOD /path (unregistered method)`. */
   route: string;
-  /** bad: must get a 4xx JSON error. probe: a read-only public route with junk around it, must get a 200. */
+  /**
+   * bad: must get a 4xx JSON error. probe: a read-only public route with junk
+   * around it, must get a 200.
+   */
   kind: 'bad' | 'probe';
-  method: Method;
+  method: string;
   url: string;
   headers: Record<string, string>;
   body?: string | Buffer;
@@ -188,6 +202,12 @@ function validValue(rng: Rng, type: FieldType, ctx: FuzzContext): unknown {
   }
 }
 
+/** An HTTP header name (RFC 9110 token): "%2e%2e%2f" and "`id`" are fine names, so they do not count as bad ones. */
+const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+
+/** A webhook subscribes to event types or to "*". */
+const SELECTOR_BAD = EVENT_TYPE_BAD.filter((s) => s !== '*');
+
 const WRONG_FOR_STRING = [null, 0, -1, 3.14, 1e308, true, false, [], ['x'], {}, { $ne: null }];
 const WRONG_FOR_ARRAY = [null, 0, 1, true, false, 'order.created', '', {}, { 0: 'order.created' }];
 const WRONG_FOR_RECORD = [null, 0, 1, true, false, 'x', '', [], ['a'], [['X-A', 'v']]];
@@ -207,7 +227,8 @@ function wrongType(rng: Rng, type: FieldType): unknown {
 
 function hugeString(rng: Rng, min: number): string {
   const unit = rng.pick(['x', 'é', '🎉', 'ab', "'; DROP TABLE webhooks; --"]);
-  return unit.repeat(Math.ceil(rng.int(min, min * 20) / unit.length));
+  // Lengths count code points (as the schemas do): an emoji is one.
+  return unit.repeat(Math.ceil(rng.int(min, min * 20) / [...unit].length));
 }
 
 /** A value that the field's rules refuse. */
@@ -221,8 +242,8 @@ function invalidValue(rng: Rng, type: FieldType): { value: unknown; why: string 
     case 'events':
       return rng.pick([
         () => ({ value: [], why: 'no events' }),
-        () => ({ value: [rng.pick(EVENT_TYPE_BAD)], why: 'bad event type' }),
-        () => ({ value: ['order.created', rng.pick(EVENT_TYPE_BAD)], why: 'bad event type' }),
+        () => ({ value: [rng.pick(SELECTOR_BAD)], why: 'bad event type' }),
+        () => ({ value: ['order.created', rng.pick(SELECTOR_BAD)], why: 'bad event type' }),
         () => ({ value: Array.from({ length: 101 }, (_, i) => `e${i}`), why: '101 events' }),
         () => ({ value: [wrongType(rng, 'name')], why: 'event of wrong type' }),
       ])();
@@ -239,7 +260,7 @@ function invalidValue(rng: Rng, type: FieldType): { value: unknown; why: string 
         () => ({ value: { '': 'v' }, why: 'empty header name' }),
         () => ({ value: { 'X-Ünï': 'v' }, why: 'non-token header name' }),
         () => ({ value: { 'X-A\n': 'v' }, why: 'bad header name' }),
-        () => ({ value: { [rng.pick(INJECTIONS)]: 'v' }, why: 'injection as header name' }),
+        () => ({ value: { [rng.pick(INJECTIONS.filter((i) => !HEADER_TOKEN.test(i)))]: 'v' }, why: 'injection as header name' }),
         () => ({ value: { 'X-A': rng.pick(['🎉', '\u202e', 'שלום', '\ud800']) }, why: 'non-latin1 header value' }),
         () => ({ value: { 'X-A': rng.pick([1, null, true, ['v'], {}]) }, why: 'non-string header value' }),
         () => ({ value: { 'X-A': 'v'.repeat(4097) }, why: 'header value too long' }),
@@ -309,7 +330,7 @@ function invalidBodyText(rng: Rng, kind: BodyKind, ctx: FuzzContext): { text: st
   const mutation = rng.weighted(mutations);
   const body = validBody(rng, kind, ctx);
   const why: string[] = [];
-  let extraRaw: Array<[string, string]> = [];
+  const extraRaw: Array<[string, string]> = [];
   switch (mutation) {
     case 'unknown-field': {
       const key = rng.pick(UNKNOWN_KEYS);
@@ -364,7 +385,6 @@ function invalidBodyText(rng: Rng, kind: BodyKind, ctx: FuzzContext): { text: st
   // Duplicate keys are only expressible as text; an unknown "__proto__" too (an object literal would set the prototype).
   let text = JSON.stringify(body);
   for (const [key, raw] of extraRaw) text = appendRaw(text, key, raw);
-  extraRaw = [];
   return { text, why };
 }
 
@@ -387,6 +407,7 @@ const VALID_QUERY: Record<QueryKind, (rng: Rng) => Record<string, string>> = {
 };
 
 const enc = encodeURIComponent;
+const LOOSE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function subset(rng: Rng, params: Record<string, string>): Array<[string, string]> {
   return Object.entries(params).filter(() => rng.chance(0.5));
@@ -450,7 +471,8 @@ function invalidQuery(rng: Rng, kind: QueryKind): { query: string; why: string }
       break;
     }
     case 'cursor':
-      pairs.push(['cursor', rng.pick(UUID_STRINGS_BAD).replace(/[\ud800-\udfff]/g, '?')]);
+      // Cursors are row ids: anything UUID-shaped is one the API could have issued.
+      pairs.push(['cursor', rng.pick(UUID_STRINGS_BAD.filter((s) => !LOOSE_UUID.test(s))).replace(/[\ud800-\udfff]/g, '?')]);
       why = 'cursor the API did not issue';
       break;
     case 'duplicate': {
@@ -462,7 +484,7 @@ function invalidQuery(rng: Rng, kind: QueryKind): { query: string; why: string }
     }
     default: {
       // A percent escape that is not UTF-8, in a value that is invalid anyway.
-      const key = rng.pick([...keys.filter((k) => k !== 'limit' || true), 'cursor']);
+      const key = rng.pick([...keys, 'cursor']);
       drop(key);
       pairs.push([key, rng.pick(['%E0%A4%A', '%zz', '%', '%ED%A0%80', '%C0%AF', '%FF%FE']), true]);
       why = `malformed escape in ${key}`;
@@ -480,7 +502,7 @@ function junkQuery(rng: Rng): string {
     const k = rng.pick(JUNK_QUERY_KEYS);
     pairs.push(rng.chance(0.2) ? [enc(k), rng.pick(['%', '%zz', '%00', '%E0%A4%A']), true] : [k, rng.pick(NOISE).replace(/[\ud800-\udfff]/g, '?')]);
   }
-  if (rng.chance(0.2)) pairs.push(['big', 'q'.repeat(rng.int(1000, 6000))]);
+  if (rng.chance(0.2)) pairs.push(['big', 'q'.repeat(rng.int(1000, 4000))]);
   return queryString(pairs);
 }
 
@@ -525,7 +547,7 @@ function badAuth(rng: Rng, ctx: FuzzContext, auth: 'tenant' | 'admin'): { value?
     () => ({ value: `Bearer hk_${'A'.repeat(12)}_${'b'.repeat(32)}`, why: 'made-up tenant key' }),
     () => ({ value: `Bearer hk_${"'OR'1'='1"}_x`, why: 'injection in key' }),
     () => ({ value: `Bearer ${rng.pick(["'--", '${jndi:ldap://x.example/a}', '{{7*7}}', 'null', 'undefined', '<script>'])}`, why: 'junk key' }),
-    () => ({ value: `Bearer ${'A'.repeat(rng.int(1000, 8000))}`, why: 'huge key' }),
+    () => ({ value: `Bearer ${'A'.repeat(rng.int(1000, 4000))}`, why: 'huge key' }),
     () => ({ value: 'Bearer caf\u00e9\u00ff', why: 'latin1 key' }),
     () =>
       auth === 'admin'
@@ -562,7 +584,7 @@ function badEncoding(rng: Rng, ctx: FuzzContext, kind: BodyKind | undefined): { 
       return { body: text, contentType: 'application/json', why: `body of ${text.length} bytes` };
     }
     case 'too-deep': {
-      const depth = rng.pick([33, 34, 64, 500, 10_000, 60_000]);
+      const depth = rng.pick([33, 34, 64, 500, 10_000, 30_000]);
       const text = rng.chance(0.5) ? deepValue(depth, rng) : appendRaw(sample(), 'nested', deepValue(depth, rng));
       return { body: text, contentType: 'application/json', why: `nested ${depth} deep` };
     }
@@ -593,6 +615,30 @@ function anyJson(rng: Rng, ctx: FuzzContext): string {
 
 type Strategy = 'bad-id' | 'unknown-id' | 'bad-body' | 'bad-query' | 'bad-encoding' | 'bad-auth';
 
+/** Docs asset names that are not one of the page's files: traversal, case, NUL, prototype keys. */
+const ASSET_SEGMENTS_BAD = [
+  '..%2F..%2Fpackage.json',
+  '..%2Fpackage.json',
+  '..%2F..%2F..%2F..%2Fetc%2Fpasswd',
+  '%2Fetc%2Fpasswd',
+  'package.json',
+  'index.html',
+  'swagger-ui.css.map',
+  'SWAGGER-UI.CSS',
+  'swagger-ui.css%00',
+  'swagger-ui.css%2F..',
+  'swagger-ui.css%20',
+  '.%2Fswagger-ui.css',
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  'toString',
+];
+
+function paramOf(pattern: string): string | undefined {
+  return /:(\w+)/.exec(pattern)?.[1];
+}
+
 function idKindOf(pattern: string): IdKind | undefined {
   const collection = /^\/v1\/([^/]+)\/:id/.exec(pattern)?.[1];
   return collection ? ID_KIND_BY_COLLECTION[collection] : undefined;
@@ -602,8 +648,19 @@ function idKindOf(pattern: string): IdKind | undefined {
 export function badRequest(ctx: FuzzContext, route: string, spec: RouteSpec): FuzzRequest {
   const { rng } = ctx;
   const [method, pattern] = route.split(' ') as [Method, string];
-  const hasId = pattern.includes(':id');
-  if (spec.auth === 'public') throw new Error(`${route} is public: use probeRequest`);
+  const param = paramOf(pattern);
+  const hasId = param === 'id';
+  if (spec.probe) throw new Error(`${route} takes no input: use probeRequest`);
+  if (spec.auth === 'public') {
+    // A public route with a path parameter (a docs asset): a name that is none of its files.
+    if (!param) throw new Error(`generator bug: nothing to make invalid in ${route}`);
+    const segment = rng.chance(0.3) ? rng.pick(ID_SEGMENTS_BAD) : rng.pick(ASSET_SEGMENTS_BAD);
+    const headers: Record<string, string> = rng.chance(0.5) ? { ...rng.pick(JUNK_HEADERS) } : {};
+    if (rng.chance(0.3)) headers.Authorization = badAuth(rng, ctx, 'tenant').value ?? '';
+    const query = rng.chance(0.3) ? junkQuery(rng) : '';
+    const path = pattern.replace(`:${param}`, segment);
+    return { route, kind: 'bad', method, url: query ? `${path}?${query}` : path, headers, why: [`${param} ${segment.slice(0, 60)}`] };
+  }
   const strategy = rng.weighted<Strategy>([
     ['bad-id', hasId ? 4 : 0],
     ['unknown-id', hasId ? 1 : 0],
@@ -627,7 +684,8 @@ export function badRequest(ctx: FuzzContext, route: string, spec: RouteSpec): Fu
   if (hasId) {
     let segment: string;
     if (strategy === 'bad-id') {
-      segment = rng.chance(0.1) ? enc(hugeString(rng, 300).slice(0, 2000)) : rng.pick(ID_SEGMENTS_BAD);
+      // Long, but within what an HTTP server reads (Node refuses a request head over 16 KiB with a bare 431).
+      segment = rng.chance(0.1) ? enc(hugeString(rng, 300)).slice(0, rng.int(300, 6000)) : rng.pick(ID_SEGMENTS_BAD);
       why.push(`id ${segment.slice(0, 60)}`);
     } else if (strategy === 'unknown-id') {
       segment = rng.chance(0.5) ? rng.uuid() : rng.pick(UNKNOWN_UUIDS);
@@ -680,7 +738,7 @@ export function badRequest(ctx: FuzzContext, route: string, spec: RouteSpec): Fu
 export function wrongMethodRequest(ctx: FuzzContext, pattern: string, method: Method, spec: RouteSpec): FuzzRequest {
   const { rng } = ctx;
   const kind = idKindOf(pattern);
-  const id = kind && ctx.ids[kind] && rng.chance(0.5) ? ctx.ids[kind]! : rng.uuid();
+  const id = kind && ctx.ids[kind] && rng.chance(0.5) ? ctx.ids[kind]! : pattern.includes(':asset') ? 'swagger-ui.css' : rng.uuid();
   const headers: Record<string, string> = {};
   if (spec.auth !== 'public') headers.Authorization = `Bearer ${spec.auth === 'admin' ? ctx.adminKey : ctx.tenantKey}`;
   let body: string | undefined;
@@ -692,11 +750,17 @@ export function wrongMethodRequest(ctx: FuzzContext, pattern: string, method: Me
     route: `${method} ${pattern} (unregistered method)`,
     kind: 'bad',
     method,
-    url: pattern.replace(':id', id),
+    url: pattern.replace(/:\w+/, id),
     headers,
     body,
     why: [`${method} is not a method of ${pattern}`],
   };
+}
+
+/** A request with a method that is no HTTP method of this API at all. */
+export function unknownMethodRequest(ctx: FuzzContext, pattern: string, method: string, spec: RouteSpec): FuzzRequest {
+  const request = wrongMethodRequest(ctx, pattern, 'POST', spec);
+  return { ...request, route: `${method} ${pattern} (unknown method)`, method, why: [`${method} is not a method of this API`] };
 }
 
 /** A read-only public route, with junk around it that it must ignore. */
