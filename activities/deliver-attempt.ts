@@ -38,6 +38,12 @@ export interface AttemptInput {
   workflowId: string;
   /** The number this try is stored under, 1-based across the delivery's whole life. */
   attempt: number;
+  /**
+   * The receiver's time limit, fixed with the workflow's input when the delivery was
+   * dispatched (the webhook's `timeout_ms`, or the configured one), so it matches the
+   * activity's own timeout. Without it, the webhook's current setting.
+   */
+  timeoutMs?: number;
 }
 
 /** How the attempt ended when it did not throw. */
@@ -73,12 +79,16 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   }
   if (webhook.status === WebhookStatus.Paused) return { status: 'held', attemptsMade: delivery.attemptCount };
 
-  const body = buildPayload({
-    type: delivery.eventType,
-    createdAt: delivery.eventCreatedAt,
-    data: delivery.data,
-    format: delivery.payloadFormat,
-  });
+  // Shaped once, at the first attempt that gets this far, and stored: retries send (and show) the same bytes.
+  const body =
+    delivery.payload ??
+    (await deps.deliveries.storePayload(
+      delivery.id,
+      buildPayload(
+        { id: delivery.eventId, type: delivery.eventType, createdAt: delivery.eventCreatedAt, data: delivery.data, format: delivery.payloadFormat },
+        { webhook: { id: webhook.id, name: webhook.name }, includeResource: webhook.payload.includeResource, fields: webhook.payload.fields },
+      ),
+    ));
   const startedAt = now();
   const signed = signatureHeaders(webhook.signatureScheme, {
     secrets: [deps.secretBox.open(webhook.secretEncrypted), ...(webhook.previousSecretEncrypted ? [deps.secretBox.open(webhook.previousSecretEncrypted)] : [])],
@@ -90,7 +100,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   const result = await deps.send({
     url: webhook.url,
     body,
-    timeoutMs: deps.delivery.timeoutMs,
+    timeoutMs: input.timeoutMs ?? webhook.timeoutMs ?? deps.delivery.timeoutMs,
     headers: {
       // Custom headers first: the engine's own headers win over a namesake.
       ...webhook.headers,

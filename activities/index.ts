@@ -78,12 +78,13 @@ export function createActivities({ pool, config, temporal, send, connectors = []
     connectors: new Map([createDemoConnector(pool), ...connectors].map((c) => [c.provider, c])),
   };
   return {
-    async deliverAttempt(input: { deliveryId: string; attemptNumberBase: number }) {
+    async deliverAttempt(input: { deliveryId: string; attemptNumberBase: number; requestTimeoutMs?: number }) {
       const { info } = Context.current();
       return deliverAttempt(deps, {
         deliveryId: input.deliveryId,
         workflowId: workflowIdOf(info),
         attempt: input.attemptNumberBase + info.attempt,
+        timeoutMs: input.requestTimeoutMs,
       });
     },
     async failDelivery(input: { deliveryId: string; webhookId: string; error: string }) {

@@ -52,7 +52,6 @@ export async function changeWebhookState(
 export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { webhookId: string }): Promise<number> {
   const repo = new DeliveriesRepository(deps.pool);
   const client = await deps.temporal();
-  const waitLimitMs = deps.settings.requestTimeoutMs + 5_000;
   let released = 0;
   for (;;) {
     if (!(await isActive(deps.pool, input.webhookId))) return released;
@@ -65,7 +64,7 @@ export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { web
         await dispatchDelivery(client, deps.settings, row);
         await repo.markDispatched([row.id]);
       }
-      await waitForAttempt(repo, row.id, row.attemptCount, waitLimitMs, deps.pollMs ?? 50);
+      await waitForAttempt(repo, row.id, row.attemptCount, (row.timeoutMs ?? deps.settings.requestTimeoutMs) + 5_000, deps.pollMs ?? 50);
       released++;
     }
     // Done only when no undispatched delivery arrived meanwhile; then the dispatcher takes over again.

@@ -23,7 +23,7 @@ export interface DeliveryWorkflowInput {
   eventType: string;
   /** Fixed when the delivery is dispatched, so a running delivery keeps its schedule. */
   retry: DeliveryRetrySchedule;
-  /** The receiver's time limit; the activity gets a little more to store the attempt. */
+  /** The receiver's time limit (the webhook's `timeout_ms`, or the configured one); the activity gets a little more to store the attempt. */
   requestTimeoutMs: number;
   /** Number of this run's first attempt: a redelivery continues the numbering. @default 1 */
   firstAttemptNumber?: number;
@@ -79,7 +79,11 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
     const attempt = series
       .run(() =>
         deliverAttempt.executeWithOptions(options, [
-          { deliveryId: input.deliveryId, attemptNumberBase: firstAttemptNumber + attemptsMade - 1 },
+          {
+            deliveryId: input.deliveryId,
+            attemptNumberBase: firstAttemptNumber + attemptsMade - 1,
+            requestTimeoutMs: input.requestTimeoutMs,
+          },
         ]),
       )
       .then(

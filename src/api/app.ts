@@ -13,6 +13,8 @@ import { requestLog } from './middleware/request-log';
 import { jsonBody } from './middleware/json-body';
 import { apiKeysRoutes, tenantsRoutes } from './routes/tenants-routes';
 import { accountsRoutes } from './routes/accounts-routes';
+import { eventTypesRoutes } from './routes/event-types-routes';
+import { EventSchemaValidator } from '../services/event-schema-validator';
 import { deliveriesRoutes } from './routes/deliveries-routes';
 import { eventsRoutes } from './routes/events-routes';
 import { healthRoutes, type HealthCheck } from './routes/health-routes';
@@ -82,7 +84,7 @@ export function createApp(deps: ApiDeps): Koa {
   const signingKeys = new SigningKeysRepository(deps.pool, deps.secretBox);
   app.use(jwksRoutes({ signingKeys }).routes());
   // The API contract (OpenAPI 3.1) and its reference page: no auth.
-  app.use(openApiRoutes().routes());
+  app.use(openApiRoutes({ pool: deps.pool, resolveKey: deps.resolveKey }).routes());
 
   // Admin routes first, with their own key; the tenant API below never sees them.
   const tenants = tenantsRoutes({ pool: deps.pool, adminApiKey: deps.adminApiKey, maxBodyBytes: deps.maxBodyBytes });
@@ -99,7 +101,9 @@ export function createApp(deps: ApiDeps): Koa {
   const v1 = new Router({ prefix: '/v1' });
   v1.use(authenticate(deps.resolveKey), jsonBody(deps.maxBodyBytes));
   const accounts = accountsRoutes({ pool: deps.pool, temporal: deps.control.temporal, config: deps.control.config });
-  for (const routes of [webhooksRoutes(deps), eventsRoutes(deps), deliveriesRoutes(deps), accounts, apiKeysRoutes(deps)]) {
+  const schemas = new EventSchemaValidator();
+  const catalogue = eventTypesRoutes({ pool: deps.pool, schemas });
+  for (const routes of [webhooksRoutes(deps), eventsRoutes({ ...deps, schemas }), deliveriesRoutes(deps), accounts, apiKeysRoutes(deps), catalogue]) {
     v1.use(routes.routes(), routes.allowedMethods(METHODS));
   }
   app.use(v1.routes());

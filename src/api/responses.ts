@@ -41,6 +41,14 @@ export const webhookResponse = z.strictObject({
   events: z.array(z.string()).meta({ description: 'Event types it receives; `"*"` is every type.' }),
   headers: z.record(z.string(), z.string()).meta({ description: 'Custom headers sent with each request.' }),
   signature: z.enum(SIGNATURE_SCHEMES).meta({ description: 'How its requests are signed.' }),
+  config: z
+    .strictObject({
+      include_resource: z.boolean().meta({ description: '`false`: thin notifications, whose `data` keeps only the identifiers.' }),
+      fields: z.array(z.string()).nullable().meta({ description: 'JSON pointers into `data`: only these are sent. `null` sends all of it.' }),
+    })
+    .meta({ description: 'How its payloads are shaped.' }),
+  max_attempts: z.number().int().nullable().meta({ description: 'Attempts in all per delivery; `null` uses `RETRY_MAXIMUM_ATTEMPTS`.' }),
+  timeout_ms: z.number().int().nullable().meta({ description: 'How long its receiver has to answer; `null` uses `DELIVERY_TIMEOUT_MS`.' }),
   status: z.enum(Object.values(WebhookStatus)),
   failure_count: z.number().int(),
   disabled_reason: z.string().nullable(),
@@ -95,6 +103,13 @@ export const attemptResponse = z.strictObject({
   response_body: z.string().nullable().meta({ description: 'Truncated.' }),
   error: z.string().nullable(),
   started_at: timestamp,
+  request_body: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        'The exact body sent, as signed. Shaped once, at the delivery’s first attempt, so every attempt (and a redelivery) sends the same bytes. `null` for attempts made before bodies were stored.',
+    }),
 });
 export type AttemptResponse = z.infer<typeof attemptResponse>;
 
@@ -200,6 +215,26 @@ export const jwksResponse = z.strictObject({
   ),
 });
 
+// ── Event catalogue ──────────────────────────────────────────────────────────
+
+export const eventTypeResponse = z.strictObject({
+  name: z.string(),
+  description: z.string(),
+  schema: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .meta({ description: 'JSON Schema (draft 2020-12) of the event `data`; null accepts any JSON object.' }),
+  deprecated: z.boolean(),
+  builtin: z.boolean().meta({ description: 'The engine’s own types (webhook.test, SyncAccount, SyncError): read-only.' }),
+  archived_at: timestamp.nullable(),
+  created_at: timestamp.nullable(),
+  updated_at: timestamp.nullable(),
+});
+export const eventTypeListResponse = z.strictObject({ results: z.array(eventTypeResponse) });
+export const settingsResponse = z.strictObject({
+  strict_event_types: z.boolean().meta({ description: 'When true, events of a type not in the catalogue are refused with 422.' }),
+});
+
 // ── Health ───────────────────────────────────────────────────────────────────
 
 const checks = z.strictObject({
@@ -238,6 +273,9 @@ export const RESPONSE_SCHEMAS = {
   TenantCreated: tenantCreatedResponse,
   SigningKeyRotation: signingKeyRotationResponse,
   Jwks: jwksResponse,
+  EventType: eventTypeResponse,
+  EventTypeList: eventTypeListResponse,
+  Settings: settingsResponse,
   Health: healthResponse,
   Ready: readyResponse,
   NotReady: notReadyResponse,

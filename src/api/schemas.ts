@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SIGNATURE_SCHEMES } from '../crypto/signature-schemes';
+import { SUPPLIED_SECRET_MAX_BYTES, SUPPLIED_SECRET_MIN_BYTES, suppliedSecretProblem } from '../crypto/webhook-signature';
+import { JSON_POINTER_PATTERN, MAX_POINTER_LENGTH } from '../util/json-pointer';
 import { DELIVERY_STATUSES } from '../domain/statuses';
 import { DEMO_OUTCOMES, PROVIDERS } from '../domain/account-sync';
 import { WEBHOOK_ORDERINGS } from '../repositories/webhooks-repository';
@@ -12,8 +14,10 @@ import { WEBHOOK_ORDERINGS } from '../repositories/webhooks-repository';
 /** Event type names: letters, digits, ".", "_" and "-", e.g. `accounts.updated`, `PLAID_ACCOUNT_CONNECTED`. */
 export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 export const eventType = z.string().regex(EVENT_TYPE_PATTERN, 'must be 1-128 letters, digits, ".", "_" or "-"');
-export const eventSelector = z.union([z.literal('*'), eventType], {
-  error: 'must be "*" or an event type of 1-128 letters, digits, ".", "_" or "-"',
+/** A prefix wildcard subscribes to every type under it: `accounts.*` takes `accounts.updated` and `accounts.a.b`. */
+export const PREFIX_WILDCARD_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,125}\.\*$/;
+export const eventSelector = z.union([z.literal('*'), eventType, z.string().regex(PREFIX_WILDCARD_PATTERN)], {
+  error: 'must be "*", a prefix wildcard like "accounts.*", or an event type of 1-128 letters, digits, ".", "_" or "-"',
 });
 
 export const uuid = z.uuid({ error: 'must be a UUID' });
@@ -107,7 +111,88 @@ const signatureScheme = z
   .enum(SIGNATURE_SCHEMES, { error: `must be one of ${SIGNATURE_SCHEMES.join(', ')}` })
   .meta({ description: 'How its requests are signed; `standard` (Standard Webhooks) unless chosen.' });
 
-export const createWebhookBody = z.strictObject({ ...webhookFields, headers: headers.optional(), signature: signatureScheme.optional() });
+/** Most JSON pointers one webhook's `config.fields` may list. */
+export const MAX_PAYLOAD_FIELDS = 50;
+
+/** What a webhook's receiver gets (activities/payload.ts). */
+const payloadConfig = z
+  .strictObject(
+    {
+      include_resource: z
+        .boolean({ error: 'must be true or false' })
+        .optional()
+        .meta({
+          description:
+            '`true` (the default) sends the full event. `false` sends a thin notification, `{id, type, timestamp, webhook, data}`, whose `data` keeps only the identifiers: top-level keys that are `id` or end in `_id` or `Id`.',
+        }),
+      fields: z
+        .array(
+          z
+            .string({ error: 'must be a string' })
+            .max(MAX_POINTER_LENGTH, `must be at most ${MAX_POINTER_LENGTH} characters`)
+            .regex(JSON_POINTER_PATTERN, 'must be a JSON pointer (RFC 6901) into data, such as "/customer/id"'),
+        )
+        .min(1, 'must list at least one JSON pointer, or be null')
+        .max(MAX_PAYLOAD_FIELDS, `may list at most ${MAX_PAYLOAD_FIELDS} JSON pointers`)
+        .transform((fields) => [...new Set(fields)])
+        .nullable()
+        .optional()
+        .meta({
+          description: `JSON pointers (RFC 6901) into \`data\`, at most ${MAX_PAYLOAD_FIELDS}: only these values are sent, nested objects rebuilt around them. A pointer that an event lacks is left out. \`null\` (the default) sends all of \`data\`.`,
+        }),
+    },
+    { error: 'must be an object' },
+  )
+  .meta({ description: 'How its payloads are shaped. In a change, only the keys given change.' });
+
+/** A per-webhook retry ceiling: the backoff stays 10 s doubling, so 10 attempts already span about 85 minutes. */
+export const MAX_ATTEMPTS_CEILING = 10;
+const maxAttempts = z
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(MAX_ATTEMPTS_CEILING, `must be at most ${MAX_ATTEMPTS_CEILING}`)
+  .nullable()
+  .meta({
+    description: `Attempts in all for each delivery, 1 to ${MAX_ATTEMPTS_CEILING}, overriding \`RETRY_MAXIMUM_ATTEMPTS\`; \`null\` uses it. The backoff stays the same, so ${MAX_ATTEMPTS_CEILING} attempts span about 85 minutes.`,
+  });
+
+export const WEBHOOK_TIMEOUT_MS = { min: 1_000, max: 60_000 } as const;
+const timeoutMs = z
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(WEBHOOK_TIMEOUT_MS.min, `must be at least ${WEBHOOK_TIMEOUT_MS.min}`)
+  .max(WEBHOOK_TIMEOUT_MS.max, `must be at most ${WEBHOOK_TIMEOUT_MS.max}`)
+  .nullable()
+  .meta({
+    description: `How long its receiver has to answer, ${WEBHOOK_TIMEOUT_MS.min} to ${WEBHOOK_TIMEOUT_MS.max} ms, overriding \`DELIVERY_TIMEOUT_MS\`; \`null\` uses it.`,
+  });
+
+/** A signing secret chosen by the caller instead of generated. */
+const suppliedSecret = z
+  .string({ error: 'must be a string' })
+  .superRefine((secret, ctx) => {
+    const problem = suppliedSecretProblem(secret);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({
+    writeOnly: true,
+    description: `A Standard Webhooks secret to sign with instead of a generated one: \`whsec_\` followed by standard base64 of ${SUPPLIED_SECRET_MIN_BYTES} to ${SUPPLIED_SECRET_MAX_BYTES} random bytes. A weaker one is refused.`,
+  });
+
+const webhookSettings = {
+  config: payloadConfig.optional(),
+  max_attempts: maxAttempts.optional(),
+  timeout_ms: timeoutMs.optional(),
+};
+
+export const createWebhookBody = z.strictObject({
+  ...webhookFields,
+  headers: headers.optional(),
+  signature: signatureScheme.optional(),
+  ...webhookSettings,
+  secret: suppliedSecret.optional(),
+});
 export type CreateWebhookBody = z.infer<typeof createWebhookBody>;
 
 export const updateWebhookBody = z
@@ -117,8 +202,9 @@ export const updateWebhookBody = z
     events: webhookFields.events.optional(),
     headers: webhookFields.headers.optional(),
     signature: signatureScheme.optional(),
+    ...webhookSettings,
   })
-  .refine((b) => Object.keys(b).length > 0, 'must change at least one of name, url, events, headers, signature')
+  .refine((b) => Object.keys(b).length > 0, 'must change at least one of name, url, events, headers, signature, config, max_attempts, timeout_ms')
   .meta({ minProperties: 1, description: 'The fields to change; at least one.' });
 export type UpdateWebhookBody = z.infer<typeof updateWebhookBody>;
 
@@ -214,3 +300,25 @@ export const createApiKeyBody = z.strictObject({
 
 /** For lists that take no parameters: an unknown one is refused like everywhere else. */
 export const noQuery = z.strictObject({});
+
+const eventTypeDescription = z.string().max(1000, 'must be at most 1000 characters');
+const jsonSchemaObject = z.record(z.string(), z.unknown(), { error: 'must be a JSON Schema object' });
+
+export const createEventTypeBody = z.strictObject({
+  name: eventType,
+  description: eventTypeDescription.default(''),
+  schema: jsonSchemaObject.nullable().optional(),
+  deprecated: z.boolean({ error: 'must be true or false' }).optional(),
+});
+
+export const updateEventTypeBody = z
+  .strictObject({
+    description: eventTypeDescription.optional(),
+    schema: jsonSchemaObject.nullable().optional(),
+    deprecated: z.boolean({ error: 'must be true or false' }).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'must change at least one of description, schema, deprecated');
+
+export const updateSettingsBody = z.strictObject({
+  strict_event_types: z.boolean({ error: 'must be true or false' }),
+});

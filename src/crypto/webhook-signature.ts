@@ -12,6 +12,26 @@ export function generateWebhookSecret(): string {
   return SECRET_PREFIX + randomBytes(SECRET_KEY_BYTES).toString('base64');
 }
 
+/** Bounds on the key of a secret supplied at creation, as Standard Webhooks recommends (24 to 64 bytes). */
+export const SUPPLIED_SECRET_MIN_BYTES = 24;
+export const SUPPLIED_SECRET_MAX_BYTES = 64;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Why a secret supplied at creation is refused, or undefined when it is
+ * acceptable: `whsec_` followed by standard, padded base64 of 24 to 64 key
+ * bytes. Says nothing of the secret itself.
+ */
+export function suppliedSecretProblem(secret: string): string | undefined {
+  if (!secret.startsWith(SECRET_PREFIX)) return `must start with ${SECRET_PREFIX}`;
+  const encoded = secret.slice(SECRET_PREFIX.length);
+  if (!BASE64.test(encoded)) return `must be ${SECRET_PREFIX} followed by standard base64 (A-Z, a-z, 0-9, +, /, with = padding)`;
+  const bytes = Buffer.from(encoded, 'base64').length;
+  if (bytes < SUPPLIED_SECRET_MIN_BYTES) return `is too weak: its key must be at least ${SUPPLIED_SECRET_MIN_BYTES} bytes, got ${bytes}`;
+  if (bytes > SUPPLIED_SECRET_MAX_BYTES) return `its key must be at most ${SUPPLIED_SECRET_MAX_BYTES} bytes, got ${bytes}`;
+  return undefined;
+}
+
 export interface SignedHeaders {
   'webhook-id': string;
   'webhook-timestamp': string;

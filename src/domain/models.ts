@@ -16,6 +16,12 @@ export interface Webhook {
   headers: Record<string, string>;
   /** How its requests are signed. */
   signatureScheme: SignatureScheme;
+  /** What its receiver gets: the full event or a thin notification, and which fields of `data`. */
+  payload: PayloadConfig;
+  /** Attempts in all for each delivery; null uses the configured default. */
+  maxAttempts: number | null;
+  /** The receiver's time limit per request; null uses the configured default. */
+  timeoutMs: number | null;
   status: WebhookStatus;
   failureCount: number;
   /** Why and when it was disabled, by an operator or automatically. */
@@ -26,7 +32,15 @@ export interface Webhook {
   updatedAt: Date;
 }
 
-/** `envelope`: `{type, timestamp, data}`; `bare`: `data` itself is the body (the engine's SyncAccount/SyncError). */
+/** A webhook's `config`: how the bodies it is sent are shaped (activities/payload.ts). */
+export interface PayloadConfig {
+  /** false: a thin notification whose `data` keeps only the resource's identifiers. */
+  includeResource: boolean;
+  /** JSON pointers into `data`: only these are sent. null sends all of it. */
+  fields: string[] | null;
+}
+
+/** `envelope`: `{type, timestamp, webhook, data}`, shaped by the webhook's config; `bare`: `data` itself is the body (the engine's SyncAccount/SyncError). */
 export type PayloadFormat = 'envelope' | 'bare';
 
 export interface WebhookEvent {
@@ -66,6 +80,8 @@ export interface Attempt {
   responseBody: string | null;
   error: string | null;
   startedAt: Date;
+  /** The body it sent: the delivery's stored payload (read back, not stored per attempt). */
+  requestBody?: string | null;
 }
 
 /** Where a list page starts and how it is ordered. */

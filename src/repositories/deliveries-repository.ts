@@ -62,6 +62,9 @@ export interface PendingDispatch {
   eventId: string;
   eventType: string;
   firstAttemptNumber: number;
+  /** The webhook's own retry ceiling and request timeout, when it sets them; they override the configured defaults. */
+  maxAttempts?: number | null;
+  timeoutMs?: number | null;
 }
 
 const toPendingDispatch = (r: {
@@ -71,6 +74,8 @@ const toPendingDispatch = (r: {
   event_id: string;
   event_type: string;
   first_attempt_number: number;
+  max_attempts: number | null;
+  timeout_ms: number | null;
 }): PendingDispatch => ({
   id: r.id,
   workflowId: r.workflow_id,
@@ -78,6 +83,8 @@ const toPendingDispatch = (r: {
   eventId: r.event_id,
   eventType: r.event_type,
   firstAttemptNumber: r.first_attempt_number,
+  maxAttempts: r.max_attempts,
+  timeoutMs: r.timeout_ms,
 });
 
 export type NewAttempt = Attempt & { deliveryId: string };
@@ -141,9 +148,10 @@ export class DeliveriesRepository {
   }
 
   async listAttempts(deliveryId: string): Promise<Attempt[]> {
+    // Every attempt sent the delivery's one stored body.
     const { rows } = await this.db.query(
-      `SELECT attempt, status, status_code, duration_ms, response_body, error, started_at
-       FROM attempts WHERE delivery_id = $1 ORDER BY attempt`,
+      `SELECT a.attempt, a.status, a.status_code, a.duration_ms, a.response_body, a.error, a.started_at, d.payload AS request_body
+       FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE a.delivery_id = $1 ORDER BY a.attempt`,
       [deliveryId],
     );
     return rows.map((r) => ({
@@ -154,6 +162,7 @@ export class DeliveriesRepository {
       responseBody: r.response_body,
       error: r.error,
       startedAt: r.started_at,
+      requestBody: r.request_body,
     }));
   }
 
@@ -168,7 +177,8 @@ export class DeliveriesRepository {
    */
   async lockUndispatched(limit: number): Promise<PendingDispatch[]> {
     const { rows } = await this.db.query(
-      `SELECT d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number
+      `SELECT d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
+              w.max_attempts, w.timeout_ms
        FROM deliveries d
        JOIN events e ON e.id = d.event_id
        JOIN webhooks w ON w.id = d.webhook_id
@@ -185,8 +195,8 @@ export class DeliveriesRepository {
   async listPendingForWebhook(webhookId: string): Promise<Array<PendingDispatch & { dispatched: boolean; attemptCount: number }>> {
     const { rows } = await this.db.query(
       `SELECT d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
-              d.dispatched_at IS NOT NULL AS dispatched, d.attempt_count
-       FROM deliveries d JOIN events e ON e.id = d.event_id
+              w.max_attempts, w.timeout_ms, d.dispatched_at IS NOT NULL AS dispatched, d.attempt_count
+       FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
        WHERE d.webhook_id = $1 AND d.status = 'pending'
        ORDER BY e.created_at, d.created_at, d.id`,
       [webhookId],
@@ -255,7 +265,10 @@ export class DeliveriesRepository {
    * Sends finished deliveries again: each goes back to the outbox as pending
    * with a fresh attempt series under a new workflow id
    * (`<workflow id>-redelivery-<n>`); its attempt numbering continues and its
-   * event, hence its `webhook-id`, stays the same. Returns what was requeued.
+   * event, hence its `webhook-id`, stays the same, and so does its stored
+   * body (`payload` is kept, not recomputed: the same bytes go out again,
+   * freshly signed, whatever the webhook's config has become). Returns what
+   * was requeued.
    */
   async redeliver(tenantId: string, filter: { ids: string[] } | { webhookId: string; status: DeliveryStatus; from: Date; to?: Date }): Promise<string[]> {
     const params: unknown[] = [tenantId];
@@ -278,11 +291,25 @@ export class DeliveriesRepository {
 
   async findForDelivery(
     id: string,
-  ): Promise<(Delivery & { data: Record<string, unknown>; payloadFormat: PayloadFormat; eventCreatedAt: Date }) | undefined> {
+  ): Promise<
+    (Delivery & { data: Record<string, unknown>; payloadFormat: PayloadFormat; eventCreatedAt: Date; payload: string | null }) | undefined
+  > {
     const { rows } = await this.db.query<
-      DeliveryRow & { data: Record<string, unknown>; payload_format: PayloadFormat; event_created_at: Date }
-    >(`SELECT ${COLUMNS}, e.data, e.payload_format, e.created_at AS event_created_at FROM ${FROM} WHERE d.id = $1`, [id]);
+      DeliveryRow & { data: Record<string, unknown>; payload_format: PayloadFormat; event_created_at: Date; payload: string | null }
+    >(`SELECT ${COLUMNS}, e.data, e.payload_format, e.created_at AS event_created_at, d.payload FROM ${FROM} WHERE d.id = $1`, [id]);
     const r = rows[0];
-    return r && { ...toDelivery(r), data: r.data, payloadFormat: r.payload_format, eventCreatedAt: r.event_created_at };
+    return r && { ...toDelivery(r), data: r.data, payloadFormat: r.payload_format, eventCreatedAt: r.event_created_at, payload: r.payload };
+  }
+
+  /**
+   * Fixes the delivery's body: the first one stored stays, so every attempt
+   * (and every redelivery) sends the same bytes. Returns the stored body.
+   */
+  async storePayload(id: string, payload: string): Promise<string> {
+    const { rows } = await this.db.query<{ payload: string }>(
+      'UPDATE deliveries SET payload = COALESCE(payload, $2) WHERE id = $1 RETURNING payload',
+      [id, payload],
+    );
+    return rows[0]?.payload ?? payload;
   }
 }

@@ -11,6 +11,10 @@ interface WebhookRow {
   events: string[];
   headers: Record<string, string>;
   signature_scheme: SignatureScheme;
+  include_resource: boolean;
+  payload_fields: string[] | null;
+  max_attempts: number | null;
+  timeout_ms: number | null;
   status: WebhookStatus;
   failure_count: number;
   disabled_reason: string | null;
@@ -20,7 +24,7 @@ interface WebhookRow {
   updated_at: Date;
 }
 
-const COLUMNS = `id, tenant_id, name, url, events, headers, signature_scheme, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
+const COLUMNS = `id, tenant_id, name, url, events, headers, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
 
 const toWebhook = (r: WebhookRow): Webhook => ({
   id: r.id,
@@ -30,6 +34,9 @@ const toWebhook = (r: WebhookRow): Webhook => ({
   events: r.events,
   headers: r.headers,
   signatureScheme: r.signature_scheme,
+  payload: { includeResource: r.include_resource, fields: r.payload_fields },
+  maxAttempts: r.max_attempts,
+  timeoutMs: r.timeout_ms,
   status: r.status,
   failureCount: r.failure_count,
   disabledReason: r.disabled_reason,
@@ -52,9 +59,15 @@ export interface WebhookListQuery {
   toCreatedAt?: Date;
 }
 
-export type NewWebhook = Pick<Webhook, 'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers' | 'signatureScheme'> & { secretEncrypted: string };
+export type NewWebhook = Pick<
+  Webhook,
+  'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers' | 'signatureScheme' | 'payload' | 'maxAttempts' | 'timeoutMs'
+> & { secretEncrypted: string };
 
-export type WebhookChanges = Partial<Pick<Webhook, 'name' | 'url' | 'events' | 'headers' | 'signatureScheme'>>;
+/** Fields left undefined stay as they are; `payload` changes only the keys it holds, and null resets a setting to its default. */
+export type WebhookChanges = Partial<Pick<Webhook, 'name' | 'url' | 'events' | 'headers' | 'signatureScheme' | 'maxAttempts' | 'timeoutMs'>> & {
+  payload?: Partial<Webhook['payload']>;
+};
 
 /** What the delivery activity needs: the webhook plus its sealed secret(s). */
 export interface WebhookForDelivery extends Webhook {
@@ -70,9 +83,23 @@ export class WebhooksRepository {
 
   async insert(w: NewWebhook): Promise<Webhook> {
     const { rows } = await this.db.query<WebhookRow>(
-      `INSERT INTO webhooks (id, tenant_id, name, url, events, headers, secret_encrypted, signature_scheme)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-      [w.id, w.tenantId, w.name, w.url, w.events, JSON.stringify(w.headers), w.secretEncrypted, w.signatureScheme],
+      `INSERT INTO webhooks (id, tenant_id, name, url, events, headers, secret_encrypted, signature_scheme,
+                             include_resource, payload_fields, max_attempts, timeout_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+      [
+        w.id,
+        w.tenantId,
+        w.name,
+        w.url,
+        w.events,
+        JSON.stringify(w.headers),
+        w.secretEncrypted,
+        w.signatureScheme,
+        w.payload.includeResource,
+        w.payload.fields,
+        w.maxAttempts,
+        w.timeoutMs,
+      ],
     );
     return toWebhook(rows[0]!);
   }
@@ -115,6 +142,10 @@ export class WebhooksRepository {
     if (changes.events !== undefined) sets.push(`events = $${params.push(changes.events)}`);
     if (changes.headers !== undefined) sets.push(`headers = $${params.push(JSON.stringify(changes.headers))}`);
     if (changes.signatureScheme !== undefined) sets.push(`signature_scheme = $${params.push(changes.signatureScheme)}`);
+    if (changes.payload?.includeResource !== undefined) sets.push(`include_resource = $${params.push(changes.payload.includeResource)}`);
+    if (changes.payload?.fields !== undefined) sets.push(`payload_fields = $${params.push(changes.payload.fields)}::text[]`);
+    if (changes.maxAttempts !== undefined) sets.push(`max_attempts = $${params.push(changes.maxAttempts)}`);
+    if (changes.timeoutMs !== undefined) sets.push(`timeout_ms = $${params.push(changes.timeoutMs)}`);
     const { rows } = await this.db.query<WebhookRow>(
       `UPDATE webhooks SET ${[...sets, 'updated_at = now()'].join(', ')}
        WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
@@ -139,9 +170,9 @@ export class WebhooksRepository {
   async findSubscribedIds(tenantId: string, eventType: string): Promise<string[]> {
     const { rows } = await this.db.query<{ id: string }>(
       `SELECT id FROM webhooks
-       WHERE tenant_id = $1 AND deleted_at IS NULL AND status = ANY($2::text[]) AND events && ARRAY[$3, '*']::text[]
+       WHERE tenant_id = $1 AND deleted_at IS NULL AND status = ANY($2::text[]) AND events && $3::text[]
        ORDER BY id`,
-      [tenantId, [WebhookStatus.Active, WebhookStatus.Paused], eventType],
+      [tenantId, [WebhookStatus.Active, WebhookStatus.Paused], subscriptionsMatching(eventType)],
     );
     return rows.map((r) => r.id);
   }
@@ -198,4 +229,15 @@ export class WebhooksRepository {
       [id],
     );
   }
+}
+
+/**
+ * Every subscription entry that takes `eventType`: itself, `*`, and each
+ * prefix wildcard above it (`a.b.c` → `a.*`, `a.b.*`). Matching is an array
+ * overlap, so the GIN index on `events` serves it.
+ */
+export function subscriptionsMatching(eventType: string): string[] {
+  const parts = eventType.split('.');
+  const prefixes = parts.slice(0, -1).map((_, i) => `${parts.slice(0, i + 1).join('.')}.*`);
+  return [eventType, '*', ...prefixes];
 }

@@ -29,10 +29,10 @@ async function checkTarget(targets: TargetPolicy, url: string): Promise<void> {
   }
 }
 
-/** Registers a webhook with a fresh signing secret, returned to the caller this once. */
+/** Registers a webhook with the caller's secret or a fresh one, returned to the caller this once. */
 export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: CreateWebhookBody) {
   await checkTarget(deps.targets, input.url);
-  const secret = generateWebhookSecret();
+  const secret = input.secret ?? generateWebhookSecret();
   const webhook = await new WebhooksRepository(deps.pool).insert({
     id: uuidv7(),
     tenantId: tenant.id,
@@ -41,6 +41,9 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Cr
     events: input.events,
     headers: input.headers ?? {},
     signatureScheme: input.signature ?? DEFAULT_SIGNATURE_SCHEME,
+    payload: { includeResource: input.config?.include_resource ?? true, fields: input.config?.fields ?? null },
+    maxAttempts: input.max_attempts ?? null,
+    timeoutMs: input.timeout_ms ?? null,
     secretEncrypted: deps.secretBox.seal(secret),
   });
   return { webhook, secret };
@@ -58,8 +61,14 @@ export function listWebhooks(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, qu
 
 export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets'>, tenant: Tenant, id: string, changes: UpdateWebhookBody) {
   if (changes.url !== undefined) await checkTarget(deps.targets, changes.url);
-  const { signature, ...fields } = changes;
-  const webhook = await new WebhooksRepository(deps.pool).update(tenant.id, id, { ...fields, signatureScheme: signature });
+  const { signature, config, max_attempts, timeout_ms, ...fields } = changes;
+  const webhook = await new WebhooksRepository(deps.pool).update(tenant.id, id, {
+    ...fields,
+    signatureScheme: signature,
+    payload: config && { includeResource: config.include_resource, fields: config.fields },
+    maxAttempts: max_attempts,
+    timeoutMs: timeout_ms,
+  });
   if (!webhook) throw new NotFoundError('Webhook', id);
   return webhook;
 }

@@ -21,6 +21,9 @@ export function webhookView(w: Webhook): WebhookResponse {
     events: w.events,
     headers: w.headers,
     signature: w.signatureScheme,
+    config: { include_resource: w.payload.includeResource, fields: w.payload.fields },
+    max_attempts: w.maxAttempts,
+    timeout_ms: w.timeoutMs,
     status: w.status,
     failure_count: w.failureCount,
     disabled_reason: w.disabledReason,
@@ -62,6 +65,7 @@ export function attemptView(a: Attempt): AttemptResponse {
     response_body: a.responseBody,
     error: a.error,
     started_at: a.startedAt.toISOString(),
+    request_body: a.requestBody ?? null,
   };
 }
 

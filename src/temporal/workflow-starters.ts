@@ -28,15 +28,19 @@ export function deliverySettings(config: Pick<Config, 'temporal' | 'delivery'>):
   };
 }
 
-/** Starts the workflow of an outbox row. */
+/**
+ * Starts the workflow of an outbox row. The webhook's own `max_attempts` and
+ * `timeout_ms`, carried in the row, override the configured ones; the backoff
+ * stays as configured.
+ */
 export function dispatchDelivery(client: Client, settings: DeliverySettings, row: PendingDispatch): Promise<void> {
   return startDeliveryWorkflow(client, settings.taskQueue, row.workflowId, {
     deliveryId: row.id,
     webhookId: row.webhookId,
     eventId: row.eventId,
     eventType: row.eventType,
-    retry: settings.retry,
-    requestTimeoutMs: settings.requestTimeoutMs,
+    retry: row.maxAttempts ? { ...settings.retry, maximumAttempts: row.maxAttempts } : settings.retry,
+    requestTimeoutMs: row.timeoutMs ?? settings.requestTimeoutMs,
     firstAttemptNumber: row.firstAttemptNumber,
   });
 }

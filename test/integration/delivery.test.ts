@@ -38,7 +38,12 @@ describe('a receiver that answers 2xx', () => {
 
     expect(req!.method).toBe('POST');
     const verified = new StandardWebhook(hook.secret).verify(req!.body, req!.headers as Record<string, string>);
-    expect(verified).toEqual({ type: 'orders.created', timestamp: expect.any(String), data: { order: 42, items: ['a', 'b'] } });
+    expect(verified).toEqual({
+      type: 'orders.created',
+      timestamp: expect.any(String),
+      webhook: { id: hook.id, name: 'test hook' },
+      data: { order: 42, items: ['a', 'b'] },
+    });
     expect(req!.headers['webhook-id']).toBe(event.id);
     expect(req!.headers['content-type']).toBe('application/json');
     expect(req!.headers['user-agent']).toMatch(/^Hookline-Webhooks\//);
@@ -56,7 +61,16 @@ describe('a receiver that answers 2xx', () => {
 
     expect(delivery).toMatchObject({ status: 'succeeded', attempt_count: 1, last_status_code: 201, last_error: null, webhook_id: hook.id, event_id: event.id });
     expect(delivery.attempts).toEqual([
-      { attempt: 1, status: 'succeeded', status_code: 201, duration_ms: expect.any(Number), response_body: 'created!', error: null, started_at: expect.any(String) },
+      {
+        attempt: 1,
+        status: 'succeeded',
+        status_code: 201,
+        duration_ms: expect.any(Number),
+        response_body: 'created!',
+        error: null,
+        started_at: expect.any(String),
+        request_body: expect.any(String),
+      },
     ]);
     const webhook = (await stack.http.get(`/v1/webhooks/${hook.id}`).set(stack.auth)).body;
     expect(webhook.last_triggered_at).not.toBeNull();

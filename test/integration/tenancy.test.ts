@@ -4,6 +4,7 @@ import { deliveriesRoutes } from '../../src/api/routes/deliveries-routes';
 import { eventsRoutes } from '../../src/api/routes/events-routes';
 import { apiKeysRoutes } from '../../src/api/routes/tenants-routes';
 import { webhooksRoutes } from '../../src/api/routes/webhooks-routes';
+import { eventTypesRoutes } from '../../src/api/routes/event-types-routes';
 import { createWebhook, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
 import { Receiver } from '../support/receiver';
@@ -83,6 +84,7 @@ describe("another tenant's resources", () => {
     const user = await stack.http.post('/v1/users').set(stack.auth).send({ login_name: 'isolated@example.com' });
     const account = await stack.http.post('/v1/accounts').set(stack.auth).send({ user_id: user.body.id, provider: 'demo' });
     const key = await stack.http.post('/v1/api-keys').set(stack.auth).send({});
+    await stack.http.post('/v1/event-types').set(stack.auth).send({ name: 'isolated.type', description: 'mine' }).expect(201);
     await waitForFinalDelivery(stack, event.deliveries[0]!.id);
     Object.assign(ids, {
       webhook: hook.id,
@@ -117,6 +119,9 @@ describe("another tenant's resources", () => {
     ['post', `/v1/accounts/${ids.account}/sync`],
     ['post', `/v1/accounts/${ids.account}/reconnect`],
     ['delete', `/v1/api-keys/${ids.apiKey}`],
+    ['get', '/v1/event-types/isolated.type'],
+    ['patch', '/v1/event-types/isolated.type', { description: 'stolen' }],
+    ['delete', '/v1/event-types/isolated.type'],
   ];
 
   it('answers 404 on every route that names one, as if it did not exist, and changes nothing', async () => {
@@ -133,18 +138,18 @@ describe("another tenant's resources", () => {
 
   it('covers every route with an :id in the API', () => {
     const fake = { eventsRateLimit: { perSecond: 0, burst: 1 } } as any;
-    const registered = [webhooksRoutes(fake), eventsRoutes(fake), deliveriesRoutes(fake), accountsRoutes(fake), apiKeysRoutes(fake)]
+    const registered = [webhooksRoutes(fake), eventsRoutes(fake), deliveriesRoutes(fake), accountsRoutes(fake), apiKeysRoutes(fake), eventTypesRoutes(fake)]
       .flatMap((r: Router) => r.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} /v1${layer.path}`)))
-      .filter((route) => route.includes(':id'));
-    const walked = routes().map(([m, p]) => `${m.toUpperCase()} ${p.replace(/[0-9a-f-]{36}/, ':id')}`);
+      .filter((route) => route.includes(':id') || route.includes(':name'));
+    const walked = routes().map(([m, p]) => `${m.toUpperCase()} ${p.replace(/[0-9a-f-]{36}/, ':id').replace('isolated.type', ':name')}`);
     expect(registered.filter((r) => !walked.includes(r))).toEqual([]);
   });
 
   it('never lists them, nor fans out to them', async () => {
-    for (const path of ['/v1/webhooks', '/v1/deliveries', '/v1/accounts', '/v1/api-keys']) {
+    for (const path of ['/v1/webhooks', '/v1/deliveries', '/v1/accounts', '/v1/api-keys', '/v1/event-types']) {
       const res = await stack.http.get(path).set(asOther());
       expect(res.status).toBe(200);
-      expect(JSON.stringify(res.body)).not.toMatch(new RegExp(Object.values(ids).join('|')));
+      expect(JSON.stringify(res.body)).not.toMatch(new RegExp([...Object.values(ids), 'isolated\\.type'].join('|')));
     }
     const res = await stack.http.post('/v1/events').set(asOther()).send({ type: 'isolation', data: {} });
     expect(res.body.deliveries).toEqual([]);

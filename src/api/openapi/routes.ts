@@ -1,16 +1,29 @@
 import Router from '@koa/router';
 import { DOCS_PAGE, docsAsset, isDocsAsset } from './assets';
 import { openApiDocument } from './document';
+import type { Pool } from 'pg';
+import { BUILTIN_EVENT_TYPES } from '../../domain/builtin-event-types';
+import { listEventTypes } from '../../services/event-catalogue';
+import type { KeyResolver } from '../middleware/authenticate';
+import { webhooksSection } from './webhooks-section';
 
 /**
  * `GET /openapi.json` (the contract) and `GET /docs` (it, rendered), both
  * without authentication. The page's files come from node_modules.
  */
-export function openApiRoutes() {
+export function openApiRoutes(deps?: { pool: Pool; resolveKey: KeyResolver }) {
   const router = new Router();
-  router.get('/openapi.json', (ctx) => {
+  /**
+   * With a tenant key, the document's `webhooks` section lists that tenant's
+   * event catalogue; without one, the built-in types only.
+   */
+  router.get('/openapi.json', async (ctx) => {
     ctx.set('Cache-Control', 'no-cache');
-    ctx.body = openApiDocument();
+    ctx.set('Vary', 'Authorization');
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'))?.[1];
+    const tenant = token && deps ? await deps.resolveKey(token) : undefined;
+    const types = tenant && deps ? await listEventTypes(deps, tenant) : BUILTIN_EVENT_TYPES;
+    ctx.body = { ...openApiDocument(), webhooks: webhooksSection(types) };
   });
   router.get('/docs', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';

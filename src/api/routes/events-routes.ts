@@ -1,6 +1,8 @@
 import Router from '@koa/router';
 import type { DefaultState } from 'koa';
 import type { Pool } from 'pg';
+import { checkEventAgainstCatalogue } from '../../services/event-catalogue';
+import type { EventSchemaValidator } from '../../services/event-schema-validator';
 import type { Metrics } from '../../observability/metrics';
 import { getEvent } from '../../services/inspect-deliveries';
 import { publishEvent } from '../../services/publish-event';
@@ -9,12 +11,18 @@ import { publishEventBody } from '../schemas';
 import { rateLimitPerTenant } from '../middleware/rate-limit';
 import { uuidParam, validate } from '../validate';
 
-export function eventsRoutes(deps: { pool: Pool; eventsRateLimit: { perSecond: number; burst: number }; metrics?: Metrics }) {
+export function eventsRoutes(deps: {
+  pool: Pool;
+  schemas: EventSchemaValidator;
+  eventsRateLimit: { perSecond: number; burst: number };
+  metrics?: Metrics;
+}) {
   const router = new Router<DefaultState>();
 
   /** 202: stored with its deliveries; they go out as soon as the dispatcher starts them. */
   router.post('/events', rateLimitPerTenant(deps.eventsRateLimit), async (ctx) => {
     const body = validate(publishEventBody, ctx.request.body, 'body');
+    await checkEventAgainstCatalogue(deps, ctx.state.tenant, body.type, body.data);
     const published = await publishEvent(deps.pool, ctx.state.tenant, {
       type: body.type,
       data: body.data,

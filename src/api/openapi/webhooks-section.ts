@@ -1,0 +1,85 @@
+import type { EventTypeDefinition } from '../../domain/builtin-event-types';
+
+type Json = Record<string, unknown>;
+
+const header = (name: string, description: string, required = true) => ({
+  name,
+  in: 'header',
+  required,
+  description,
+  schema: { type: 'string' },
+});
+
+/** Headers every delivery carries, whatever its signature scheme (see README "Signature schemes"). */
+const DELIVERY_HEADERS = [
+  header('webhook-id', 'The event id: the same on every retry, so receivers can deduplicate.'),
+  header('webhook-timestamp', 'Unix seconds of this attempt.'),
+  header(
+    'webhook-signature',
+    'Standard Webhooks: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` (`v1a,<base64 Ed25519>` for the ed25519 scheme). Absent for the HMAC schemes, which send X-Webhook-Signature.',
+    false,
+  ),
+  header('x-webhook-signature', 'HMAC schemes only: `sha256=<hex>` or the SHA-512 hex digest of the body.', false),
+  header('webhook-key-id', 'ed25519 scheme only: the `kid` of the key in /.well-known/jwks.json.', false),
+  header('x-client-id', 'The tenant’s client id.'),
+];
+
+const anyObject = { type: 'object', description: 'Any JSON object: this type has no schema.' };
+
+/**
+ * The body of one event type: bare for the engine's seed-fixed hooks, else the
+ * `{type, timestamp, webhook, data}` envelope. The schema describes the full
+ * payload; a webhook with `config.include_resource: false` or `config.fields`
+ * receives a subset of `data` (and a thin payload also carries the event `id`).
+ */
+function body(t: EventTypeDefinition): Json {
+  const data = t.schema ?? anyObject;
+  if (t.name === 'SyncAccount' || t.name === 'SyncError') return data;
+  return {
+    type: 'object',
+    required: ['type', 'timestamp', 'webhook', 'data'],
+    properties: {
+      id: { type: 'string', format: 'uuid', description: 'Thin payloads only: the event id (also `webhook-id`).' },
+      type: { const: t.name },
+      timestamp: { type: 'string', format: 'date-time', description: 'When the event was accepted.' },
+      webhook: {
+        type: 'object',
+        required: ['id', 'name'],
+        properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' } },
+        description: 'The webhook this was sent to (seed 004: its name comes back in the payload).',
+      },
+      data: { ...data, description: 'The event data; shaped per webhook by `config.include_resource` and `config.fields`.' },
+    },
+  };
+}
+
+/**
+ * The OpenAPI 3.1 `webhooks` section: one entry per event type, with the body
+ * a receiver gets, the signature headers, and the answers the engine expects.
+ * Receivers can generate their types from it.
+ */
+export function webhooksSection(types: readonly EventTypeDefinition[]): Record<string, Json> {
+  return Object.fromEntries(
+    types.map((t) => [
+      t.name,
+      {
+        post: {
+          operationId: `receive_${t.name.replace(/[^A-Za-z0-9_]/g, '_')}`,
+          summary: t.name,
+          description: `${t.description || `The ${t.name} event.`}${t.builtin ? ' (built in)' : ''}`,
+          deprecated: t.deprecated || undefined,
+          parameters: DELIVERY_HEADERS,
+          requestBody: { required: true, content: { 'application/json': { schema: body(t) } } },
+          responses: {
+            '2XX': { description: 'Delivered.' },
+            '408': { description: 'Retried, after `Retry-After` when given.' },
+            '410': { description: 'Gone: the webhook is disabled at once.' },
+            '429': { description: 'Retried, after `Retry-After` when given.' },
+            '4XX': { description: 'Refused: not retried; the delivery fails.' },
+            '5XX': { description: 'Retried on the schedule: 10 s, then doubling, 5 attempts in all.' },
+          },
+        },
+      },
+    ]),
+  );
+}

@@ -1,0 +1,70 @@
+import Router from '@koa/router';
+import type { DefaultState } from 'koa';
+import { BadRequestError } from '../../errors';
+import {
+  archiveEventType,
+  createEventType,
+  getEventType,
+  listEventTypes,
+  setStrictMode,
+  strictMode,
+  updateEventType,
+  type CatalogueDeps,
+  type EventTypeView,
+} from '../../services/event-catalogue';
+import { createEventTypeBody, EVENT_TYPE_PATTERN, noQuery, updateEventTypeBody, updateSettingsBody } from '../schemas';
+import { validate } from '../validate';
+
+export const eventTypeView = (t: EventTypeView) => ({
+  name: t.name,
+  description: t.description,
+  schema: t.schema,
+  deprecated: t.deprecated,
+  builtin: t.builtin,
+  archived_at: t.archivedAt?.toISOString() ?? null,
+  created_at: t.createdAt?.toISOString() ?? null,
+  updated_at: t.updatedAt?.toISOString() ?? null,
+});
+
+function nameParam(value: string | undefined): string {
+  if (!value || !EVENT_TYPE_PATTERN.test(value)) throw new BadRequestError(`event type name must be 1-128 letters, digits, ".", "_" or "-"`, 'invalid_id');
+  return value;
+}
+
+/** The tenant's event catalogue, and its strict-mode setting. */
+export function eventTypesRoutes(deps: CatalogueDeps) {
+  const router = new Router<DefaultState>();
+
+  router.post('/event-types', async (ctx) => {
+    const body = validate(createEventTypeBody, ctx.request.body, 'body');
+    ctx.status = 201;
+    ctx.body = eventTypeView(await createEventType(deps, ctx.state.tenant, body));
+  });
+  router.get('/event-types', async (ctx) => {
+    validate(noQuery, ctx.query, 'query');
+    ctx.body = { results: (await listEventTypes(deps, ctx.state.tenant)).map(eventTypeView) };
+  });
+  router.get('/event-types/:name', async (ctx) => {
+    ctx.body = eventTypeView(await getEventType(deps, ctx.state.tenant, nameParam(ctx.params.name)));
+  });
+  router.patch('/event-types/:name', async (ctx) => {
+    const name = nameParam(ctx.params.name);
+    const body = validate(updateEventTypeBody, ctx.request.body, 'body');
+    ctx.body = eventTypeView(await updateEventType(deps, ctx.state.tenant, name, body));
+  });
+  router.delete('/event-types/:name', async (ctx) => {
+    await archiveEventType(deps, ctx.state.tenant, nameParam(ctx.params.name));
+    ctx.status = 204;
+  });
+
+  router.get('/settings', async (ctx) => {
+    ctx.body = { strict_event_types: await strictMode(deps, ctx.state.tenant) };
+  });
+  router.patch('/settings', async (ctx) => {
+    const body = validate(updateSettingsBody, ctx.request.body, 'body');
+    await setStrictMode(deps, ctx.state.tenant, body.strict_event_types);
+    ctx.body = { strict_event_types: body.strict_event_types };
+  });
+
+  return router;
+}

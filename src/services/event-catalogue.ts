@@ -1,0 +1,113 @@
+import type { Pool } from 'pg';
+import { BUILTIN_EVENT_TYPES, builtinEventType, type EventTypeDefinition } from '../domain/builtin-event-types';
+import type { Tenant } from '../domain/models';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { EventTypesRepository, type StoredEventType } from '../repositories/event-types-repository';
+import type { EventSchemaValidator } from './event-schema-validator';
+
+export interface CatalogueDeps {
+  pool: Pool;
+  schemas: EventSchemaValidator;
+}
+
+export interface EventTypeView extends EventTypeDefinition {
+  archivedAt: Date | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+}
+
+const fromStored = (t: StoredEventType): EventTypeView => ({ ...t, builtin: false });
+const fromBuiltin = (t: EventTypeDefinition): EventTypeView => ({ ...t, archivedAt: null, createdAt: null, updatedAt: null });
+
+function requireValidSchema(deps: CatalogueDeps, schema: unknown) {
+  if (schema === undefined || schema === null) return;
+  const problem = deps.schemas.check(schema);
+  if (problem) throw new ValidationError(`body.schema: not a valid JSON Schema: ${problem}`, [{ path: 'body.schema', message: problem }]);
+}
+
+function refuseBuiltin(name: string) {
+  if (builtinEventType(name)) throw new ConflictError(`${name} is a built-in event type and cannot be changed`, 'builtin_event_type');
+}
+
+export async function createEventType(
+  deps: CatalogueDeps,
+  tenant: Tenant,
+  input: { name: string; description: string; schema?: object | null; deprecated?: boolean },
+) {
+  refuseBuiltin(input.name);
+  requireValidSchema(deps, input.schema);
+  const created = await new EventTypesRepository(deps.pool).create(tenant.id, {
+    name: input.name,
+    description: input.description,
+    schema: input.schema ?? null,
+    deprecated: input.deprecated ?? false,
+  });
+  if (!created) throw new ConflictError(`event type ${input.name} already exists`, 'event_type_exists');
+  return fromStored(created);
+}
+
+/** Built-in types first, then the tenant's live ones by name. */
+export async function listEventTypes(deps: Pick<CatalogueDeps, 'pool'>, tenant: Pick<Tenant, 'id'>): Promise<EventTypeView[]> {
+  return [...BUILTIN_EVENT_TYPES.map(fromBuiltin), ...(await new EventTypesRepository(deps.pool).listLive(tenant.id)).map(fromStored)];
+}
+
+export async function getEventType(deps: Pick<CatalogueDeps, 'pool'>, tenant: Tenant, name: string): Promise<EventTypeView> {
+  const builtin = builtinEventType(name);
+  if (builtin) return fromBuiltin(builtin);
+  const found = await new EventTypesRepository(deps.pool).find(tenant.id, name);
+  if (!found) throw new NotFoundError('Event type', name);
+  return fromStored(found);
+}
+
+export async function updateEventType(
+  deps: CatalogueDeps,
+  tenant: Tenant,
+  name: string,
+  changes: { description?: string; schema?: object | null; deprecated?: boolean },
+) {
+  refuseBuiltin(name);
+  requireValidSchema(deps, changes.schema);
+  const updated = await new EventTypesRepository(deps.pool).update(tenant.id, name, changes);
+  if (!updated) throw new NotFoundError('Event type', name);
+  return fromStored(updated);
+}
+
+/** Archives the type: events already sent keep it, new ones treat it as unknown. */
+export async function archiveEventType(deps: Pick<CatalogueDeps, 'pool'>, tenant: Tenant, name: string) {
+  refuseBuiltin(name);
+  if (!(await new EventTypesRepository(deps.pool).archive(tenant.id, name))) throw new NotFoundError('Event type', name);
+}
+
+/**
+ * What publishing an event of `type` requires: its data must match the type's
+ * schema, if it has one; an unknown (or archived) type is refused in strict
+ * mode and accepted otherwise.
+ */
+export async function checkEventAgainstCatalogue(deps: CatalogueDeps, tenant: Pick<Tenant, 'id'>, type: string, data: unknown) {
+  const repo = new EventTypesRepository(deps.pool);
+  const builtin = builtinEventType(type);
+  const stored = builtin ? undefined : await repo.find(tenant.id, type);
+  const known = builtin ?? (stored && !stored.archivedAt ? stored : undefined);
+  if (!known) {
+    if (await repo.strictMode(tenant.id)) {
+      throw new ValidationError(`body.type: unknown event type "${type}"; this tenant accepts catalogue types only`, [
+        { path: 'body.type', message: `unknown event type "${type}" (strict mode)` },
+      ]);
+    }
+    return;
+  }
+  if (!known.schema) return;
+  const cacheKey = builtin ? `builtin:${type}` : `${tenant.id}:${type}:${stored!.updatedAt.getTime()}`;
+  const problems = deps.schemas.validate(cacheKey, known.schema, data);
+  if (problems.length > 0) {
+    throw new ValidationError(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+  }
+}
+
+export async function strictMode(deps: Pick<CatalogueDeps, 'pool'>, tenant: Tenant) {
+  return new EventTypesRepository(deps.pool).strictMode(tenant.id);
+}
+
+export async function setStrictMode(deps: Pick<CatalogueDeps, 'pool'>, tenant: Tenant, strict: boolean) {
+  await new EventTypesRepository(deps.pool).setStrictMode(tenant.id, strict);
+}
