@@ -64,6 +64,8 @@ export function createActivities({ pool, config, temporal, send, connectors = []
       },
     },
     async reportFailedAttempt(webhookId, failure) {
+      // With auto-disable off, only a 410 matters to the controller: spare it (and Temporal) the rest.
+      if (config.autoDisable.failureThreshold < 0 && failure.statusCode !== 410) return;
       try {
         await signalController(await temporal(), webhookId, config, attemptFailedSignal.name, [failure]);
       } catch (err) {

@@ -31,7 +31,7 @@ export interface WebhookControllerInput {
   changesPerRun?: number;
 }
 
-/** Continue-as-new after this many changes, so history stays bounded however long the webhook lives. */
+/** Continue-as-new after this many changes and failure reports, so history stays bounded however long the webhook lives. */
 export const CHANGES_PER_RUN = 500;
 
 /**
@@ -102,7 +102,10 @@ export async function webhookControllerWorkflow(input: WebhookControllerInput): 
     }
   });
 
-  await condition(() => deleted || changesApplied >= (input.changesPerRun ?? CHANGES_PER_RUN) || workflowInfo().continueAsNewSuggested);
+  // Failure reports are signals too: they count toward the history's size.
+  await condition(
+    () => deleted || changesApplied + failuresSeen >= (input.changesPerRun ?? CHANGES_PER_RUN) || workflowInfo().continueAsNewSuggested,
+  );
   await condition(allHandlersFinished);
   await queue;
   if (deleted) return;
