@@ -251,9 +251,9 @@ async function main(): Promise<number> {
           engineEnv: {},
           durationS: 0,
         });
-        // A crashed engine is restarted for the next scenario.
+        // A crashed engine is restarted for the next scenario, if there is one.
         await engine.stop().catch(() => undefined);
-        await ctx.useEngine({}, { fresh: true }).catch((e) => progress.line(`could not restart the engine: ${(e as Error).message}`));
+        if (name !== opts.scenarios[opts.scenarios.length - 1]) await ctx.useEngine({}, { fresh: true }).catch((e) => progress.line(`could not restart the engine: ${(e as Error).message}`));
       }
     }
     await sleep(10);

@@ -94,6 +94,8 @@ export interface OpenLoopOptions {
   fire: (seq: number, measured: boolean) => Promise<{ ok: boolean; error?: string }>;
   /** Extra text for the progress line. */
   status?: () => string;
+  /** How long to wait at the end for answers still in flight. @default 15_000 */
+  settleMs?: number;
   /** Stop early (e.g. everything is failing). */
   abortWhen?: (s: { sent: number; errors: number; measured: boolean }) => boolean;
 }
@@ -117,6 +119,8 @@ export interface OpenLoopResult {
   measureFrom: number;
   measureTo: number;
   stoppedEarly: boolean;
+  /** Requests still unanswered when the result was taken. */
+  stillInFlight: number;
 }
 
 /**
@@ -220,7 +224,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
       await sleep(Math.max(0, Math.min(5, next - performance.now())));
     }
     // Requests sent in the window count, even if their answer comes after it.
-    await Promise.race([Promise.all(pending), sleep(15_000)]);
+    await Promise.race([Promise.all(pending), sleep(o.settleMs ?? 15_000)]);
   } finally {
     ticker.stop();
     loop.disable();
@@ -243,5 +247,6 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     measureFrom: startedAt + o.warmupMs,
     measureTo: startedAt + o.warmupMs + o.durationMs,
     stoppedEarly,
+    stillInFlight: inFlight,
   };
 }

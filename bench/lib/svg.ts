@@ -29,7 +29,9 @@ function frame(title: string, body: string[], legend: Array<{ name: string; colo
 function niceLogTicks(min: number, max: number): number[] {
   const ticks: number[] = [];
   for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
-    for (const m of [1, 2, 5]) {
+    // Fewer labels when the range spans many decades, so they do not overlap.
+    const decades = Math.log10(max / min);
+    for (const m of decades <= 2.5 ? [1, 2, 5] : decades <= 4 ? [1, 3] : [1]) {
       const v = m * 10 ** e;
       if (v >= min * 0.999 && v <= max * 1.001) ticks.push(v);
     }
@@ -55,7 +57,7 @@ function msLabel(v: number): string {
  * Latency by percentile: x is log10(1 / (1 - p)), so p50, p90, p99 and p99.9
  * are evenly spread (the tail is what matters); y is logarithmic.
  */
-export function percentileChart(title: string, series: Array<{ name: string; values: number[] }>): string {
+export function percentileChart(title: string, series: Array<{ name: string; values: number[] }>, o: { pairs?: boolean } = {}): string {
   const ps = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92, 94, 95, 96, 97, 98, 99, 99.3, 99.5, 99.7, 99.8, 99.9];
   const xOf = (p: number) => Math.log10(1 / (1 - p / 100));
   const xMax = 3;
@@ -86,8 +88,9 @@ export function percentileChart(title: string, series: Array<{ name: string; val
   body.push(`<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">latency (log scale)</text>`);
   const legend: Array<{ name: string; color: string; dash?: string }> = [];
   curves.forEach((c, i) => {
-    const color = COLORS[Math.floor(i / 2) % COLORS.length]!;
-    const dash = i % 2 === 0 ? '5 3' : undefined;
+    // In pairs (light, load) one colour per pair, the first dashed; otherwise one colour each.
+    const color = COLORS[(o.pairs ? Math.floor(i / 2) : i) % COLORS.length]!;
+    const dash = o.pairs && i % 2 === 0 ? '5 3' : undefined;
     body.push(
       `<polyline fill="none" stroke="${color}" stroke-width="2.5"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${c.points.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' ')}"/>`,
     );
@@ -119,7 +122,9 @@ export function timelineChart(
   for (const m of o.marks ?? []) {
     if (m.x > n) continue;
     body.push(`<line x1="${X(m.x)}" y1="${M.top}" x2="${X(m.x)}" y2="${M.top + ph}" stroke="#555" stroke-dasharray="3 3"/>`);
-    body.push(`<text x="${X(m.x) + 4}" y="${M.top + 12}">${esc(m.label)}</text>`);
+    // Near the right edge the label goes on the left of its line.
+    const right = X(m.x) > M.left + pw * 0.75;
+    body.push(`<text x="${X(m.x) + (right ? -4 : 4)}" y="${M.top + 12}"${right ? ' text-anchor="end"' : ''}>${esc(m.label)}</text>`);
   }
   body.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#888"/>`);
   body.push(`<text x="${M.left + pw / 2}" y="${M.top + ph + 32}" text-anchor="middle">${esc(o.xLabel)}</text>`);

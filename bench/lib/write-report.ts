@@ -32,7 +32,7 @@ export function writeReport(input: ReportInput): { md: string; json: string } {
   const { opts, stamp, machine, results, failures } = input;
   const get = <T = any>(name: string): T | undefined => {
     const data = results.find((r) => r.name === name)?.data;
-    return data && !('crashed' in data) ? (data as T) : undefined;
+    return data && typeof data.crashed !== 'string' ? (data as T) : undefined;
   };
   const ingest = get('ingest');
   const e2e = get('e2e');

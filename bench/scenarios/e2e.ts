@@ -117,7 +117,12 @@ export async function e2eScenario(ctx: Ctx): Promise<ScenarioResult> {
     for (let t = load.startedAt; t < Math.max(last, loadEnd) + 1000; t += 1000) timeline.push(tracker.deliveredIn(t, t + 1000));
     const dbStatus = await statusCounts(ctx, routes.length ? type : '');
     if (lost > 0) failures.push(`fan-out ${fanout}: ${lost} of ${tracker.expectedTotal} deliveries lost (db: ${JSON.stringify(dbStatus)})`);
-    if (duplicates > 0) notes.push(`fan-out ${fanout}: ${duplicates} duplicate deliveries`);
+    if (duplicates > 0) {
+      notes.push(
+        `fan-out ${fanout}: ${duplicates} duplicate deliveries (the same webhook-id answered 2xx twice); ${dbStatus.more_than_one_attempt ?? 0} deliveries ` +
+          `have more than one attempt recorded although every request was answered 2xx: an attempt that had already POSTed was retried by Temporal (e.g. its activity timed out while waiting on the database)`,
+      );
+    }
     if (load.errors > 0) notes.push(`fan-out ${fanout}: ${load.errors} publish errors during the load (${JSON.stringify(load.errorsByKind)})`);
     runs.push({
       fanout,
@@ -164,6 +169,7 @@ export async function e2eScenario(ctx: Ctx): Promise<ScenarioResult> {
           { name: `fan-out ${r.fanout}, light (${r.light.deliveriesPerS}/s)`, values: r.latencyValuesLight },
           { name: `fan-out ${r.fanout}, load (${r.load.offeredDeliveriesPerS}/s offered)`, values: r.latencyValuesLoad },
         ]),
+        { pairs: true },
       ),
     },
     {
@@ -192,6 +198,7 @@ export async function e2eScenario(ctx: Ctx): Promise<ScenarioResult> {
         ['Deliveries/s while draining (no ingest beside)', ...runs.map((r) => fmtRate(r.load.drainDeliveriesPerS))],
         ['Deliveries expected / delivered', ...runs.map((r) => `${r.expected} / ${r.delivered}`)],
         ['**Lost / duplicated**', ...runs.map((r) => `**${r.lost} / ${r.duplicated}**`)],
+        ['Deliveries with more than one attempt recorded (all receivers answered 2xx)', ...runs.map((r) => r.dbStatus.more_than_one_attempt ?? 0)],
       ],
     ),
   );
@@ -241,7 +248,9 @@ export function compactIngest(r: OpenLoopResult) {
 
 async function statusCounts(ctx: Ctx, type: string): Promise<Record<string, number>> {
   const { rows } = await ctx.db.query(
-    `SELECT d.status, count(*)::int AS n FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.type = $1 GROUP BY d.status`,
+    `SELECT d.status, count(*)::int AS n FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.type = $1 GROUP BY d.status
+     UNION ALL
+     SELECT 'more_than_one_attempt', count(*)::int FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.type = $1 AND d.attempt_count > 1`,
     [type],
   );
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
