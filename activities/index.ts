@@ -80,12 +80,13 @@ export function createActivities({ pool, config, temporal, send, connectors = []
     connectors: new Map([createDemoConnector(pool), ...connectors].map((c) => [c.provider, c])),
   };
   return {
-    async deliverAttempt(input: { deliveryId: string; attemptNumberBase: number; requestTimeoutMs?: number }) {
+    /** `attemptNumberBase` is absent in attempts scheduled by workflows of earlier versions: those number from 1. */
+    async deliverAttempt(input: { deliveryId: string; attemptNumberBase?: number; requestTimeoutMs?: number }) {
       const { info } = Context.current();
       return deliverAttempt(deps, {
         deliveryId: input.deliveryId,
         workflowId: workflowIdOf(info),
-        attempt: input.attemptNumberBase + info.attempt,
+        attempt: (input.attemptNumberBase ?? 0) + info.attempt,
         timeoutMs: input.requestTimeoutMs,
       });
     },
