@@ -9,8 +9,10 @@ export type Queryable = Pool | PoolClient;
 export function createPool(url: string, max: number): Pool {
   // A request waits at most this long for a connection: with Postgres down, callers fail fast instead of hanging.
   const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  // A client losing its connection (Postgres restarting) must not crash the process: idle ones report on the
+  // pool, checked-out ones on themselves, where the query in progress fails anyway and the pool drops the client.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
