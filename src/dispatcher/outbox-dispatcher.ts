@@ -197,7 +197,8 @@ export class OutboxDispatcher {
         client.on('notification', () => this.nudge());
         await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
         await new Promise<void>((resolve) => {
-          client.once('error', () => resolve());
+          // A cut connection can emit more than one error: every one needs a listener.
+          client.on('error', () => resolve());
           client.once('end', () => resolve());
         });
       } catch {

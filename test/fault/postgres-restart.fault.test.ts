@@ -1,0 +1,188 @@
+/**
+ * Fault 4: restart PostgreSQL mid-run (the suite's own embedded server: a fast shutdown that cuts
+ * every session, 10 s down, then started again on the same data). Deliveries are in backoff and on
+ * the wire when it stops.
+ *
+ *   - While it is down the API answers 503 with the JSON error shape
+ *     `{error: {code: "service_unavailable", ...}}`, promptly: not a hang, not a 500.
+ *   - Afterwards every delivery is delivered and its rows are complete: the delivery is
+ *     `succeeded` with a succeeded attempt row, and every answer the receiver gave while Postgres
+ *     was up has its attempt row (an answer given while it was stopping or down cannot be recorded:
+ *     the attempt fails, and the delivery is sent again and recorded once Postgres is back).
+ *   - Neither the API nor the worker dies. Events are being published when it stops, so some
+ *     API requests are mid-transaction when their sessions are cut.
+ *
+ * Schedule: first retry after 2 s, doubling, 7 attempts (0, 2, 6, 14, 30, 62, 126 s). An attempt that
+ * runs while Postgres is down fails before sending anything and spends one of them.
+ */
+import { CountingReceiver } from './support/counting-receiver';
+import { apiGet, createWebhook, publish, publishAll, type EventInput, type PublishOutcome } from './support/engine-client';
+import { FaultStack } from './support/fault-stack';
+import { deliveryRows, explainDuplicates, printReport, requestsWithoutRows, tally } from './support/report';
+import { hold, waitUntil } from './support/wait';
+
+type ErrorBody = { error?: { code?: string } } | undefined;
+
+jest.setTimeout(300_000);
+
+const DOWN_MS = 10_000;
+/** A 503 must come well before a client would give up: the pool waits at most 5 s for a connection. */
+const MAX_ANSWER_MS = 8_000;
+const GROUPS = { steady: 10, inBackoff: 15, onTheWire: 5 };
+
+describe('fault: Postgres restarted mid-run', () => {
+  let stack: FaultStack;
+  let receiver: CountingReceiver;
+  let stopped = false;
+
+  beforeAll(async () => {
+    receiver = new CountingReceiver(({ body }) => {
+      const group = body.data?.group;
+      // On the wire when Postgres stops, and answered (200) while it is down: the worker cannot record it.
+      if (group === 'onTheWire' && !stopped) return { status: 200, holdMs: 120_000 };
+      // In backoff: every attempt before the stop fails.
+      if (group === 'inBackoff' && !stopped) return { status: 500 };
+      return { status: 200 };
+    });
+    await receiver.up();
+    stack = await FaultStack.start({
+      name: 'postgres-restart',
+      env: { RETRY_INITIAL_INTERVAL_MS: '2000', RETRY_BACKOFF_COEFFICIENT: '2', RETRY_MAXIMUM_ATTEMPTS: '7', DELIVERY_TIMEOUT_MS: '20000' },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await receiver?.stop();
+  });
+
+  test('503 with the JSON error while down; every delivery and attempt row complete after', async () => {
+    const startedAt = Date.now();
+    try {
+      await createWebhook(stack, receiver.url('/hook'), ['fault.postgres']);
+      let crashed: string[] = [];
+      const events = (group: keyof typeof GROUPS): EventInput[] =>
+        Array.from({ length: GROUPS[group] }, (_, i) => ({ type: 'fault.postgres', data: { group, i } }));
+      const ids = new Map<string, string>();
+      const record = (group: string, outcomes: Awaited<ReturnType<typeof publishAll>>) => {
+        for (const o of outcomes) {
+          expect(o.kind).toBe('accepted');
+          if (o.kind === 'accepted') ids.set(o.eventId, group);
+        }
+      };
+      record('steady', await publishAll(stack, events('steady')));
+      record('inBackoff', await publishAll(stack, events('inBackoff')));
+      const idsOf = (group: string) => [...ids].filter(([, g]) => g === group).map(([id]) => id);
+      await waitUntil(
+        async () => {
+          const rows = await deliveryRows(stack.db, [...idsOf('steady'), ...idsOf('inBackoff')]);
+          return rows.filter((r) => r.status === 'succeeded' || r.failedRows >= 1).length === GROUPS.steady + GROUPS.inBackoff;
+        },
+        { timeoutMs: 60_000, message: 'steady deliveries done and the others in backoff' },
+      );
+      record('onTheWire', await publishAll(stack, events('onTheWire')));
+      await waitUntil(() => receiver.holding() === GROUPS.onTheWire, { timeoutMs: 60_000, message: 'requests on the wire' });
+
+      // Events keep coming while Postgres stops: some requests are mid-transaction when their sessions are cut.
+      const around: PublishOutcome[] = [];
+      let loading = true;
+      const loaders = Array.from({ length: 4 }, async (_, lane) => {
+        for (let i = 0; loading; i++) {
+          const o = await publish(stack, { type: 'fault.postgres', data: { group: 'aroundStop', lane, i } }, 20_000);
+          around.push(o);
+          if (o.kind === 'accepted') ids.set(o.eventId, 'aroundStop');
+          if (o.kind === 'no-answer' || o.kind === 'refused') return;
+        }
+      });
+      await waitUntil(() => around.filter((o) => o.kind === 'accepted').length >= 20, { timeoutMs: 30_000, message: 'events flowing' });
+
+      stopped = true;
+      const stopStartedAt = Date.now();
+      await stack.postgres.stop();
+      const stoppedAt = Date.now();
+      loading = false;
+      await Promise.all(loaders);
+      stack.note(`Postgres stopped with ${receiver.holding()} requests on the wire, ${GROUPS.inBackoff} deliveries in backoff and events being published`);
+      const releasedWhileDown = receiver.release();
+
+      // While it is down, and for as long as the fault lasts: every answer is a prompt 503 with the JSON error.
+      const probes: Array<{ route: string; status: number; code?: string; ms: number }> = [];
+      const probe = (route: string, o: PublishOutcome | { status: number; body: unknown; ms: number } | Error) =>
+        probes.push(
+          'kind' in o
+            ? { route, status: 'status' in o ? o.status : -1, code: o.kind === 'answered' ? (o.body as ErrorBody)?.error?.code : o.kind, ms: o.ms }
+            : 'ms' in o
+              ? { route, status: o.status, code: (o.body as ErrorBody)?.error?.code, ms: o.ms }
+              : { route, status: -1, code: `no answer: ${(o.cause as { code?: string })?.code ?? o.message}`, ms: 0 },
+        );
+      for (const o of around.filter((x) => x.kind !== 'accepted')) probe('POST /v1/events (during the stop)', o);
+      for (let n = 0; Date.now() - stoppedAt < DOWN_MS; n++) {
+        const ev = await publish(stack, { type: 'fault.postgres', data: { group: 'whileDown', i: n } }, 20_000);
+        if (ev.kind === 'accepted') ids.set(ev.eventId, 'whileDown');
+        probe('POST /v1/events', ev);
+        probe('GET /v1/deliveries', await apiGet(stack, '/v1/deliveries?limit=5', 20_000).catch((e: Error) => e));
+        // Pacing within the outage (the fault's own duration).
+        await hold(500);
+      }
+      await stack.postgres.start();
+      const backAt = Date.now();
+      const downMs = backAt - stoppedAt;
+      stack.note(`Postgres back after ${(downMs / 1000).toFixed(1)} s`);
+
+      // An engine process that died is a failure of this test; it is restarted, as a supervisor
+      // would, only so that the counts below still say whether anything was lost.
+      crashed = stack.deadProcesses().map((p) => `${p} (${stack.logLines(p.replace(/^.*\((.*)\)$/, '$1'), /Unhandled|^\s+code:|^error: |^Error: /).slice(0, 3).join(' | ').replace(/\s+/g, ' ')})`);
+      if (!stack.api?.alive()) await stack.startApi();
+      for (const [i, w] of stack.workers.entries()) if (w && !w.alive()) await stack.startWorker(i);
+      if (crashed.length) stack.note(`died during the restart: ${crashed.join('; ')}`);
+
+      const expected = [...ids.keys()].map((id) => CountingReceiver.key('/hook', id));
+      await waitUntil(() => expected.every((k) => receiver.delivered().has(k)), {
+        timeoutMs: 150_000,
+        message: 'every delivery to arrive',
+        progress: () => `${expected.filter((k) => receiver.delivered().has(k)).length}/${expected.length}`,
+      });
+      const rows = await waitUntil(
+        async () => {
+          const r = await deliveryRows(stack.db, [...ids.keys()]);
+          return r.length === ids.size && r.every((d) => d.status === 'succeeded' && d.succeededRows >= 1) && r;
+        },
+        { timeoutMs: 60_000, message: 'every delivery row to be succeeded with a succeeded attempt row' },
+      );
+
+      const postsRefused = probes.filter((p) => p.route.startsWith('POST')).length;
+      const t = tally(receiver, expected, ids.size + postsRefused, ids.size);
+      const withoutRow = requestsWithoutRows(receiver, rows, () => '/hook');
+      // Answers given from the moment Postgres began to stop until it was back: the only ones a worker may have been unable to record.
+      const answeredWhileDown = receiver.answeredBetween(stopStartedAt, backAt);
+      const slowest = Math.max(...probes.map((p) => p.ms));
+      const statuses = [...new Set(probes.map((p) => `${p.status} ${p.code}`))];
+      const acceptedAround = idsOf('aroundStop').length;
+      const dup = explainDuplicates(stack, t, 'its connection was cut');
+      printReport(stack, 'Postgres restart', t.counts, startedAt, [
+        `down ${(downMs / 1000).toFixed(1)} s with ${GROUPS.onTheWire} requests on the wire (answered 200 while it was down: ${releasedWhileDown}) and ${GROUPS.inBackoff} deliveries in backoff`,
+        `events published by 4 clients up to the stop: ${acceptedAround} acknowledged before it (delivered like the rest)`,
+        `during the stop and while down: ${probes.length} API requests (${postsRefused} POST /v1/events, counted as sent and not acknowledged), answers: ${statuses.join(', ')}; slowest ${slowest} ms`,
+        ...dup,
+        `attempt rows: ${rows.reduce((n2, r) => n2 + r.rows, 0)} for ${rows.length} deliveries, all succeeded; answers without a row: ${withoutRow}, of ${answeredWhileDown} given while Postgres was stopping or down (the worker could not record those, and sent them again once it could)`,
+        `engine processes that died: ${crashed.length ? crashed.join('; ') : 'none'}`,
+      ]);
+      // Neither the API nor the worker may die when Postgres restarts.
+      expect(crashed).toEqual([]);
+      expect(probes.length).toBeGreaterThan(0);
+      for (const p of probes) {
+        expect({ route: p.route, status: p.status, code: p.code }).toEqual({ route: p.route, status: 503, code: 'service_unavailable' });
+        expect(p.ms).toBeLessThan(MAX_ANSWER_MS);
+      }
+      expect(t.counts.lost).toBe(0);
+      // Every duplicate is explained: a cut connection, or a failure the worker logged after the 2xx.
+      expect(dup.unexplained).toBe(0);
+      expect(t.counts.delivered).toBe(ids.size);
+      expect(withoutRow).toBeLessThanOrEqual(answeredWhileDown);
+
+    } catch (err) {
+      stack.markFailed();
+      throw err;
+    }
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * Fault 2: stop the Temporal server mid-run and start it again on the same data (the same SQLite
+ * file and port; with FAULT_STACK=prod, the same Postgres databases). Some deliveries are on the
+ * wire when it stops, some wait in their retry backoff (a Temporal timer), and events keep arriving
+ * while it is down. The API and the worker keep running throughout. Every delivery arrives after
+ * the server is back.
+ *
+ * Schedule: first retry after 4 s, doubling, 6 attempts; the server stays down 10 s.
+ */
+import { CountingReceiver } from './support/counting-receiver';
+import { apiGet, createWebhook, publishAll, type EventInput } from './support/engine-client';
+import { FaultStack } from './support/fault-stack';
+import { deliveryRows, explainDuplicates, printReport, requestsWithoutRows, tally } from './support/report';
+import { hold, waitUntil } from './support/wait';
+
+jest.setTimeout(300_000);
+
+const DOWN_MS = 10_000;
+const GROUPS = { steady: 10, onTheWire: 10, inBackoff: 15, whileDown: 15 };
+
+describe('fault: Temporal server stopped and restarted', () => {
+  let stack: FaultStack;
+  let receiver: CountingReceiver;
+  let stopped = false;
+
+  beforeAll(async () => {
+    receiver = new CountingReceiver(({ body }) => {
+      const group = body.data?.group;
+      // On the wire when the server stops: held, and answered (200) while it is down.
+      if (group === 'onTheWire' && !stopped) return { status: 200, holdMs: 120_000 };
+      // In backoff: every attempt before the stop fails, so each waits on a retry timer when it stops.
+      if (group === 'inBackoff' && !stopped) return { status: 500 };
+      return { status: 200 };
+    });
+    await receiver.up();
+    stack = await FaultStack.start({
+      name: 'temporal-restart',
+      env: { RETRY_INITIAL_INTERVAL_MS: '4000', RETRY_BACKOFF_COEFFICIENT: '2', RETRY_MAXIMUM_ATTEMPTS: '6', DELIVERY_TIMEOUT_MS: '20000' },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await receiver?.stop();
+  });
+
+  test('every delivery arrives once the server is back', async () => {
+    const startedAt = Date.now();
+    try {
+      await createWebhook(stack, receiver.url('/hook'), ['fault.temporal']);
+      const events = (group: keyof typeof GROUPS): EventInput[] =>
+        Array.from({ length: GROUPS[group] }, (_, i) => ({ type: 'fault.temporal', data: { group, i } }));
+      const ids = new Map<string, string>();
+      const record = (group: string, outcomes: Awaited<ReturnType<typeof publishAll>>) => {
+        for (const o of outcomes) {
+          expect(o.kind).toBe('accepted');
+          if (o.kind === 'accepted') ids.set(o.eventId, group);
+        }
+      };
+      record('steady', await publishAll(stack, events('steady')));
+      record('inBackoff', await publishAll(stack, events('inBackoff')));
+      const idsOf = (group: string) => [...ids].filter(([, g]) => g === group).map(([id]) => id);
+      await waitUntil(
+        async () => {
+          const rows = await deliveryRows(stack.db, [...idsOf('steady'), ...idsOf('inBackoff')]);
+          return rows.filter((r) => r.status === 'succeeded' || r.failedRows >= 1).length === GROUPS.steady + GROUPS.inBackoff;
+        },
+        { timeoutMs: 60_000, message: 'steady deliveries done and the others in backoff' },
+      );
+      record('onTheWire', await publishAll(stack, events('onTheWire')));
+      await waitUntil(() => receiver.holding() === GROUPS.onTheWire, {
+        timeoutMs: 60_000,
+        message: 'requests on the wire',
+        progress: () => `holding ${receiver.holding()}`,
+      });
+
+      // How long the API's outbox dispatcher keeps a transaction open while Temporal is away.
+      let longestOpenTransactionMs = 0;
+      const sampler = setInterval(() => {
+        stack.db
+          .query(
+            `SELECT coalesce(max(extract(epoch FROM now() - xact_start)) * 1000, 0)::int AS ms FROM pg_stat_activity
+              WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle in transaction'`,
+          )
+          .then((r) => (longestOpenTransactionMs = Math.max(longestOpenTransactionMs, r.rows[0].ms)))
+          .catch(() => undefined);
+      }, 250);
+
+      stopped = true;
+      await stack.temporal.stop();
+      const stoppedAt = Date.now();
+      stack.note(`Temporal stopped with ${receiver.holding()} requests on the wire and ${GROUPS.inBackoff} deliveries in backoff`);
+      // The receiver answers the requests on the wire: the worker finishes them with no server to report to.
+      const releasedWhileDown = receiver.release();
+      // Publishing never needs Temporal: the outbox keeps the events.
+      record('whileDown', await publishAll(stack, events('whileDown')));
+      const readyWhileDown = await apiGet(stack, '/readyz').catch(() => undefined);
+      await hold(DOWN_MS - (Date.now() - stoppedAt));
+      await stack.temporal.start();
+      clearInterval(sampler);
+      stack.note(`Temporal back after ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s`);
+
+      const expected = [...ids.keys()].map((id) => CountingReceiver.key('/hook', id));
+      await waitUntil(() => expected.every((k) => receiver.delivered().has(k)), {
+        timeoutMs: 150_000,
+        message: 'every delivery to arrive',
+        progress: () => `${expected.filter((k) => receiver.delivered().has(k)).length}/${expected.length}`,
+      });
+      const rows = await waitUntil(
+        async () => {
+          const r = await deliveryRows(stack.db, [...ids.keys()]);
+          return r.length === ids.size && r.every((d) => d.status === 'succeeded' && d.succeededRows >= 1) && r;
+        },
+        { timeoutMs: 60_000, message: 'every delivery row to be succeeded with a succeeded attempt row' },
+      );
+
+      const t = tally(receiver, expected, ids.size, ids.size);
+      const dead = stack.deadProcesses();
+      const withoutRow = requestsWithoutRows(receiver, rows, () => '/hook');
+      const dup = explainDuplicates(stack, t, 'its connection was cut');
+      printReport(stack, 'Temporal server restart', t.counts, startedAt, [
+        `down ${(DOWN_MS / 1000).toFixed(0)} s with ${GROUPS.onTheWire} requests on the wire (answered 200 while it was down: ${releasedWhileDown}) and ${GROUPS.inBackoff} deliveries in backoff; ${GROUPS.whileDown} events published while down (all 202)`,
+        `GET /readyz while down: ${readyWhileDown ? `${readyWhileDown.status} ${JSON.stringify(readyWhileDown.body)}` : 'no answer'}`,
+        `all delivered ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after the stop; API and worker processes ${dead.length ? `died: ${dead.join(', ')}` : 'kept running'}`,
+        ...dup,
+        `attempt rows: ${rows.reduce((n, r) => n + r.rows, 0)} for ${rows.length} deliveries, all succeeded; answered requests without a row: ${withoutRow}`,
+        `longest transaction the outbox dispatcher held open while Temporal was down: ${(longestOpenTransactionMs / 1000).toFixed(1)} s`,
+      ]);
+      expect(t.counts.lost).toBe(0);
+      // Every duplicate is explained: a cut connection, or a failure the worker logged after the 2xx.
+      expect(dup.unexplained).toBe(0);
+      expect(t.counts.delivered).toBe(ids.size);
+      expect(dead).toEqual([]);
+    } catch (err) {
+      stack.markFailed();
+      throw err;
+    }
+  });
+});
