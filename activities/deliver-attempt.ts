@@ -157,7 +157,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
       throw ApplicationFailure.create({
         type: 'ReceiverUnavailable',
         message: verdict.reason,
-        details: [{ statusCode: statusCodeOf(result) }],
+        details: [{ statusCode: statusCodeOf(result), retryAfterMs: verdict.retryAfterMs }],
         nextRetryDelay: verdict.retryAfterMs,
       });
     case 'reject':

@@ -57,6 +57,7 @@ export const envSchema = z.object({
   DISPATCH_POLL_INTERVAL_MS: int(10, 60_000).default(1_000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(1, 10_000).default(200),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(1, 10_000).default(100),
+  WORKER_MAX_CACHED_WORKFLOWS: int(0, 1_000_000).default(500),
   WORKER_SHUTDOWN_GRACE_MS: int(0).default(30_000),
   WORKER_METRICS_PORT: int(0, 65535).default(9464),
   TEMPORAL_SDK_METRICS_PORT: int(0, 65535).default(9465),
@@ -127,6 +128,8 @@ export interface Config {
   readonly worker: {
     readonly maxConcurrentActivities: number;
     readonly maxConcurrentWorkflowTasks: number;
+    /** Workflows kept in memory between tasks; the rest replay their (short) history when they wake. */
+    readonly maxCachedWorkflows: number;
     /** On SIGTERM, attempts in flight get this long to finish before they are cancelled. @default 30_000 */
     readonly shutdownGraceMs: number;
     /** The worker's Prometheus endpoint (`/metrics`); 0 turns it off. @default 9464 */
@@ -208,6 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
     worker: {
       maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
       metricsPort: e.WORKER_METRICS_PORT,
       sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,

@@ -7,7 +7,6 @@ import type { Config } from '../config';
 import { SecretBox } from '../crypto/secret-box';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { OutboxDispatcher } from '../dispatcher/outbox-dispatcher';
 import type { Tenant } from '../domain/models';
 import type { Logger } from '../logger';
 import { TenantsRepository } from '../repositories/tenants-repository';
@@ -15,22 +14,20 @@ import { createKeyResolver } from '../services/resolve-api-key';
 import { TargetPolicy } from '../security/target-policy';
 import { TemporalGateway } from '../temporal/connection';
 import { createMetrics } from '../observability/metrics';
-import { deliverySettings } from '../temporal/workflow-starters';
 
 /** Everything the API process runs, wired but not yet listening. */
 export interface ApiComponents {
   app: Koa;
   pool: Pool;
-  dispatcher?: OutboxDispatcher;
   defaultTenant: Tenant;
-  /** Stops the dispatcher and closes connections (the HTTP server is the caller's). */
+  /** Closes connections (the HTTP server is the caller's). */
   close(): Promise<void>;
 }
 
 /**
- * The API process: migrations, the default tenant, the Koa app and the outbox
- * dispatcher. Temporal may be down when it starts; events are still accepted
- * and go out once it is back.
+ * The API process: migrations, the default tenant and the Koa app. Accepted
+ * events go to the outbox in Postgres, which the workers' dispatchers drain:
+ * Temporal may be down and events are still accepted.
  */
 export async function createApiComponents(config: Config, log: Logger): Promise<ApiComponents> {
   const pool = createPool(config.database.url, config.database.poolMax);
@@ -50,20 +47,6 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
     count(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending' AND dispatched_at IS NOT NULL AND attempt_count > 0`),
   );
 
-  const dispatcher = config.dispatcher.enabled
-    ? new OutboxDispatcher({
-        pool,
-        databaseUrl: config.database.url,
-        temporal: () => temporal.client(),
-        settings: deliverySettings(config),
-        controllers: config,
-        batchSize: config.dispatcher.batchSize,
-        concurrency: config.dispatcher.concurrency,
-        pollIntervalMs: config.dispatcher.pollIntervalMs,
-        log,
-      })
-    : undefined;
-  dispatcher?.start();
 
   const app = createApp({
     pool,
@@ -83,10 +66,8 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
   return {
     app,
     pool,
-    dispatcher,
     defaultTenant,
     async close() {
-      await dispatcher?.stop();
       await temporal.close();
       await pool.end();
     },

@@ -4,11 +4,15 @@ import type { Config } from '../config';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import type { Logger } from '../logger';
+import { OutboxDispatcher } from '../dispatcher/outbox-dispatcher';
 import { createDeliveryWorker } from '../temporal/delivery-worker';
+import { deliverySettings } from '../temporal/workflow-starters';
 import { createMetrics } from '../observability/metrics';
 import { startMetricsServer } from '../observability/metrics-server';
 
 export interface RunningWorker {
+  /** The outbox dispatcher of this process, unless DISPATCHER_ENABLED is false. */
+  dispatcher?: OutboxDispatcher;
   /** Resolves when the worker has stopped. */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -16,7 +20,13 @@ export interface RunningWorker {
 
 const CONNECT_RETRY_MS = 2_000;
 
-/** The worker process: connects to Temporal (waiting for it if needed) and runs delivery workflows and activities. */
+/**
+ * The worker process: connects to Temporal (waiting for it if needed), runs
+ * delivery workflows and activities, and drains the outbox. The dispatcher
+ * starts workflows through the worker's own connection with eager start, so
+ * Temporal hands each new workflow's first task straight back to this worker
+ * instead of through the task queue: adding workers adds dispatchers.
+ */
 export async function startWorkerProcess(
   config: Config,
   log: Logger,
@@ -29,20 +39,39 @@ export async function startWorkerProcess(
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const metrics = createMetrics();
   const worker = await createDeliveryWorker({ config, pool, connection, client, metrics, log, workflowBundle: opts.workflowBundle });
+  const starter = new Client({ connection, namespace: config.temporal.namespace });
+  const dispatcher = config.dispatcher.enabled
+    ? new OutboxDispatcher({
+        pool,
+        databaseUrl: config.database.url,
+        temporal: async () => starter,
+        settings: { ...deliverySettings(config), eagerStart: true },
+        controllers: config,
+        batchSize: config.dispatcher.batchSize,
+        concurrency: config.dispatcher.concurrency,
+        pollIntervalMs: config.dispatcher.pollIntervalMs,
+        log,
+      })
+    : undefined;
   const metricsServer =
     config.worker.metricsPort > 0
       ? await startMetricsServer({ port: config.worker.metricsPort, registry: metrics.registry, sdkMetricsPort: config.worker.sdkMetricsPort })
       : undefined;
   const done = worker.run().finally(async () => {
+    await dispatcher?.stop();
     await metricsServer?.close();
     await clientConnection.close().catch(() => undefined);
     await connection.close().catch(() => undefined);
     await pool.end();
   });
+  dispatcher?.start();
   log.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
   return {
+    dispatcher,
     done,
     async stop() {
+      // No new workflows while the worker drains what it has.
+      await dispatcher?.stop();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
     },

@@ -34,6 +34,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): Promise<Worke
     activities: createActivities({ pool: opts.pool, config: opts.config, send: opts.send, temporal: async () => opts.client, metrics: opts.metrics, log: opts.log }),
     maxConcurrentActivityTaskExecutions: opts.config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: opts.config.worker.maxConcurrentWorkflowTasks,
+    maxCachedWorkflows: opts.config.worker.maxCachedWorkflows,
     shutdownGraceTime: opts.config.worker.shutdownGraceMs,
   });
 }

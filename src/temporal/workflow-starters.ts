@@ -17,6 +17,11 @@ export interface DeliverySettings {
   taskQueue: string;
   retry: DeliveryWorkflowInput['retry'];
   requestTimeoutMs: number;
+  /**
+   * Ask Temporal to hand the new workflow's first task straight back to this
+   * process's worker (the client must share the worker's NativeConnection).
+   */
+  eagerStart?: boolean;
 }
 
 export function deliverySettings(config: Pick<Config, 'temporal' | 'delivery'>): DeliverySettings {
@@ -34,7 +39,7 @@ export function deliverySettings(config: Pick<Config, 'temporal' | 'delivery'>):
  * stays as configured.
  */
 export function dispatchDelivery(client: Client, settings: DeliverySettings, row: PendingDispatch): Promise<void> {
-  return startDeliveryWorkflow(client, settings.taskQueue, row.workflowId, {
+  return startDeliveryWorkflow(client, settings, row.workflowId, {
     deliveryId: row.id,
     webhookId: row.webhookId,
     eventId: row.eventId,
@@ -48,7 +53,7 @@ export function dispatchDelivery(client: Client, settings: DeliverySettings, row
 /** The one way any process starts a delivery workflow. Starting one that already ran is a no-op. */
 export async function startDeliveryWorkflow(
   client: Client,
-  taskQueue: string,
+  { taskQueue, eagerStart }: Pick<DeliverySettings, 'taskQueue' | 'eagerStart'>,
   workflowId: string,
   input: DeliveryWorkflowInput,
 ): Promise<void> {
@@ -56,6 +61,7 @@ export async function startDeliveryWorkflow(
     await client.workflow.start('deliveryWorkflow', {
       taskQueue,
       workflowId,
+      requestEagerStart: eagerStart === true,
       args: [input],
       // A finished delivery must never run again under the same id.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

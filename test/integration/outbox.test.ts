@@ -60,7 +60,7 @@ it('refuses to start a delivery twice, even after its workflow has finished', as
 
   // As if a dispatcher had died after starting the workflow but before marking the row.
   await s.api.pool.query('UPDATE deliveries SET dispatched_at = NULL WHERE id = $1', [delivery.id]);
-  s.api.dispatcher!.nudge();
+  s.worker!.dispatcher!.nudge();
   await waitFor(
     async () => (await s.api.pool.query('SELECT dispatched_at FROM deliveries WHERE id = $1', [delivery.id])).rows[0].dispatched_at,
     { message: 'the row to be marked dispatched again' },
