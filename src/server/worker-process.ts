@@ -6,6 +6,7 @@ import { createPool } from '../db/pool';
 import type { Logger } from '../logger';
 import { OutboxDispatcher } from '../dispatcher/outbox-dispatcher';
 import { createDeliveryWorker } from '../temporal/delivery-worker';
+import { bundleWorkflowsInChildProcess } from '../temporal/workflow-bundle';
 import { deliverySettings } from '../temporal/workflow-starters';
 import { createMetrics } from '../observability/metrics';
 import { startMetricsServer } from '../observability/metrics-server';
@@ -38,7 +39,16 @@ export async function startWorkerProcess(
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const metrics = createMetrics();
-  const worker = await createDeliveryWorker({ config, pool, connection, client, metrics, log, workflowBundle: opts.workflowBundle });
+  const bundle = opts.workflowBundle ? undefined : await bundleWorkflowsInChildProcess();
+  const worker = await createDeliveryWorker({
+    config,
+    pool,
+    connection,
+    client,
+    metrics,
+    log,
+    workflowBundle: opts.workflowBundle ?? { codePath: bundle!.codePath },
+  }).finally(() => bundle?.dispose());
   const starter = new Client({ connection, namespace: config.temporal.namespace });
   const dispatcher = config.dispatcher.enabled
     ? new OutboxDispatcher({
