@@ -5,7 +5,6 @@ import {
   CancellationScope,
   condition,
   log,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   TemporalFailure,
@@ -30,6 +29,8 @@ export interface DeliveryWorkflowInput {
   requestTimeoutMs: number;
   /** Number of this run's first attempt: a redelivery continues the numbering. @default 1 */
   firstAttemptNumber?: number;
+  /** Make the first attempt as a local activity (the dispatcher's fast path). @default false */
+  firstAttemptLocal?: boolean;
 }
 
 export interface DeliveryWorkflowResult {
@@ -42,9 +43,6 @@ export interface DeliveryWorkflowResult {
 const ATTEMPT_OVERHEAD_MS = 10_000;
 /** A held delivery looks at its webhook again this often, in case a release signal was missed. */
 const HELD_RECHECK = '1 minute';
-
-/** Marks workflows that make their first attempt as a local activity (runs started before it replay without). */
-export const LOCAL_FIRST_ATTEMPT_PATCH = 'local-first-attempt';
 
 /** Bookkeeping touches only Postgres: retry it until it lands. */
 const BOOKKEEPING_OPTIONS: ActivityOptions = {
@@ -78,7 +76,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   setHandler(deliveryProgressQuery, () => ({ held, attemptsMade, ...(nextAttemptAt ? { nextAttemptAt } : {}) }));
 
   let result: DeliveryWorkflowResult | undefined;
-  if (patched(LOCAL_FIRST_ATTEMPT_PATCH)) result = await firstAttemptInProcess();
+  if (input.firstAttemptLocal) result = await firstAttemptInProcess();
   while (!result) {
     const seen = wakeups;
     const options: ActivityOptions = {

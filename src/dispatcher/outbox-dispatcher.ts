@@ -4,6 +4,7 @@ import { Client as PgClient, type Pool } from 'pg';
 import type { Config } from '../config';
 import { withTransaction } from '../db/pool';
 import { dispatchDelivery, ensureControllerWorkflow, type DeliverySettings } from '../temporal/workflow-starters';
+import type { FirstAttemptFastPath } from './first-attempt-fast-path';
 import type { Logger } from '../logger';
 import { DeliveriesRepository, OUTBOX_CHANNEL, type PendingDispatch } from '../repositories/deliveries-repository';
 
@@ -20,6 +21,8 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Fallback poll when no notification arrives (and the retry pace while Temporal is away). */
   pollIntervalMs: number;
+  /** Which deliveries make their first attempt as a local activity (only with eager start on this worker). */
+  fastPath?: FirstAttemptFastPath;
   log: Logger;
 }
 
@@ -27,6 +30,8 @@ export interface DispatcherOptions {
 const MAX_BACKOFF_MS = 30_000;
 /** A start that takes longer is abandoned (the row stays in the outbox for the next drain). */
 const START_TIMEOUT_MS = 5_000;
+/** A fast-path reservation lapses this long after the receiver's own time limit, should its release never come. */
+const FAST_PATH_MARGIN_MS = 15_000;
 
 /**
  * Drains the delivery outbox: starts one workflow per undispatched delivery,
@@ -106,11 +111,18 @@ export class OutboxDispatcher {
     });
   }
 
-  private startWorkflow(client: Client, row: PendingDispatch): Promise<void> {
+  private async startWorkflow(client: Client, row: PendingDispatch): Promise<void> {
     const { connection } = client;
-    return connection.withAbortSignal(this.abort.signal, () =>
-      connection.withDeadline(Date.now() + START_TIMEOUT_MS, () => dispatchDelivery(client, this.opts.settings, row)),
-    );
+    const timeoutMs = row.timeoutMs ?? this.opts.settings.requestTimeoutMs;
+    const firstAttemptLocal = this.opts.fastPath?.tryReserve(row.id, row.webhookId, timeoutMs + FAST_PATH_MARGIN_MS) ?? false;
+    try {
+      await connection.withAbortSignal(this.abort.signal, () =>
+        connection.withDeadline(Date.now() + START_TIMEOUT_MS, () => dispatchDelivery(client, this.opts.settings, row, { firstAttemptLocal })),
+      );
+    } catch (err) {
+      if (firstAttemptLocal) this.opts.fastPath!.release(row.id);
+      throw err;
+    }
   }
 
   /** Starts the controller workflow of each webhook that has none yet (the same outbox pattern, on webhooks). */

@@ -38,7 +38,12 @@ export function deliverySettings(config: Pick<Config, 'temporal' | 'delivery'>):
  * `timeout_ms`, carried in the row, override the configured ones; the backoff
  * stays as configured.
  */
-export function dispatchDelivery(client: Client, settings: DeliverySettings, row: PendingDispatch): Promise<void> {
+export function dispatchDelivery(
+  client: Client,
+  settings: DeliverySettings,
+  row: PendingDispatch,
+  { firstAttemptLocal = false }: { firstAttemptLocal?: boolean } = {},
+): Promise<void> {
   return startDeliveryWorkflow(client, settings, row.workflowId, {
     deliveryId: row.id,
     webhookId: row.webhookId,
@@ -47,6 +52,7 @@ export function dispatchDelivery(client: Client, settings: DeliverySettings, row
     retry: row.maxAttempts ? { ...settings.retry, maximumAttempts: row.maxAttempts } : settings.retry,
     requestTimeoutMs: row.timeoutMs ?? settings.requestTimeoutMs,
     firstAttemptNumber: row.firstAttemptNumber,
+    ...(firstAttemptLocal ? { firstAttemptLocal } : {}),
   });
 }
 
