@@ -8,6 +8,7 @@ import {
   type SyncOutcome,
 } from '../src/domain/account-sync';
 import { withTransaction } from '../src/db/pool';
+import { wakeOutbox } from '../src/repositories/outbox-wake';
 import { publishEventInTransaction } from '../src/services/publish-event';
 import { ConnectorError, type AccountConnector } from './connectors/connector';
 
@@ -81,7 +82,7 @@ export async function reportSyncOutcome(
   deps: AccountSyncDeps,
   input: { accountId: string; outcome: SyncOutcome; key: string },
 ): Promise<{ eventId: string | null }> {
-  return withTransaction(deps.pool, async (tx) => {
+  const reported = await withTransaction(deps.pool, async (tx) => {
     const { rows } = await tx.query(
       `SELECT a.id, a.tenant_id, a.provider, u.id AS user_id, u.login_name, a.deleted_at IS NOT NULL AS deleted
        FROM accounts a JOIN users u ON u.id = a.user_id WHERE a.id = $1 FOR UPDATE OF a`,
@@ -115,4 +116,6 @@ export async function reportSyncOutcome(
     });
     return { eventId: published.event.id };
   });
+  if (reported.eventId) wakeOutbox(deps.pool);
+  return reported;
 }

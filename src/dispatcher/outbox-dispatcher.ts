@@ -30,14 +30,18 @@ export interface DispatcherOptions {
 const MAX_BACKOFF_MS = 30_000;
 /** A start that takes longer is abandoned (the row stays in the outbox for the next drain). */
 const START_TIMEOUT_MS = 5_000;
+/** How long a dispatcher's claim on outbox rows lasts, should it die before marking them dispatched. */
+const CLAIM_MS = 30_000;
 /** A fast-path reservation lapses this long after the receiver's own time limit, should its release never come. */
 const FAST_PATH_MARGIN_MS = 15_000;
 
 /**
  * Drains the delivery outbox: starts one workflow per undispatched delivery,
- * then marks it dispatched. Rows are locked with SKIP LOCKED, so any number of
- * dispatchers can run; the deterministic workflow id refuses a second start of
- * the same delivery even if a dispatcher dies between starting and marking.
+ * then marks it dispatched. Each batch is claimed for a while in one short
+ * statement (SKIP LOCKED), so any number of dispatchers can run and no row
+ * lock is held while Temporal is called; the deterministic workflow id
+ * refuses a second start of the same delivery even if a dispatcher dies
+ * between starting and marking.
  * While Temporal is unreachable, rows wait and the dispatcher backs off.
  */
 export class OutboxDispatcher {
@@ -78,37 +82,36 @@ export class OutboxDispatcher {
 
   /** Starts up to one batch; returns how many deliveries it dispatched. Throws only on database errors. */
   async drainOnce(): Promise<{ dispatched: number; failed: number }> {
-    return withTransaction(this.opts.pool, async (tx) => {
-      const repo = new DeliveriesRepository(tx);
-      const rows = await repo.lockUndispatched(this.opts.batchSize);
-      const controllersDue = await tx.query(
-        'SELECT 1 FROM webhooks WHERE controller_started_at IS NULL AND deleted_at IS NULL LIMIT 1',
-      );
-      if (rows.length === 0 && controllersDue.rowCount === 0) return { dispatched: 0, failed: 0 };
-      let client: Client;
+    const repo = new DeliveriesRepository(this.opts.pool);
+    const rows = await repo.claimUndispatched(this.opts.batchSize, CLAIM_MS);
+    const controllersDue = await this.opts.pool.query(
+      'SELECT 1 FROM webhooks WHERE controller_started_at IS NULL AND deleted_at IS NULL LIMIT 1',
+    );
+    if (rows.length === 0 && controllersDue.rowCount === 0) return { dispatched: 0, failed: 0 };
+    let client: Client;
+    try {
+      client = await this.opts.temporal();
+    } catch (err) {
+      this.opts.log.warn('Temporal unreachable; deliveries wait in the outbox', { pending: rows.length, err: (err as Error).message });
+      await repo.releaseClaims(rows.map((r) => r.id));
+      return { dispatched: 0, failed: rows.length };
+    }
+    const started: string[] = [];
+    const failed: string[] = [];
+    await forEachConcurrently(rows, this.opts.concurrency, async (row) => {
       try {
-        client = await this.opts.temporal();
+        await this.startWorkflow(client, row);
+        started.push(row.id);
       } catch (err) {
-        this.opts.log.warn('Temporal unreachable; deliveries wait in the outbox', { pending: rows.length, err: (err as Error).message });
-        return { dispatched: 0, failed: rows.length };
+        failed.push(row.id);
+        if (failed.length === 1) this.opts.log.warn('could not start delivery workflow', { workflowId: row.workflowId, err });
       }
-      const started: string[] = [];
-      let failed = 0;
-      await forEachConcurrently(rows, this.opts.concurrency, async (row) => {
-        try {
-          await this.startWorkflow(client, row);
-          started.push(row.id);
-        } catch (err) {
-          {
-            failed += 1;
-            if (failed === 1) this.opts.log.warn('could not start delivery workflow', { workflowId: row.workflowId, err });
-          }
-        }
-      });
-      await repo.markDispatched(started);
-      if (controllersDue.rowCount) await this.startControllers(client);
-      return { dispatched: started.length, failed };
     });
+    // A crash before this line leaves claims that lapse: the rows are started again, which Temporal refuses as duplicates.
+    await repo.markDispatched(started);
+    await repo.releaseClaims(failed);
+    if (controllersDue.rowCount) await this.startControllers(client);
+    return { dispatched: started.length, failed: failed.length };
   }
 
   private async startWorkflow(client: Client, row: PendingDispatch): Promise<void> {

@@ -95,7 +95,7 @@ export const OUTBOX_CHANNEL = 'delivery_outbox';
 export class DeliveriesRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** Creates one pending delivery per webhook and wakes the dispatcher once the transaction commits. */
+  /** Creates one pending delivery per webhook; the caller wakes the dispatchers after commit (wakeOutbox). */
   async insertForEvent(tenantId: string, eventId: string, webhookIds: string[]): Promise<void> {
     if (webhookIds.length === 0) return;
     const ids = webhookIds.map(() => uuidv7());
@@ -105,7 +105,6 @@ export class DeliveriesRepository {
        SELECT id, $1, $2, webhook_id, workflow_id FROM unnest($3::uuid[], $4::uuid[], $5::text[]) AS t(id, webhook_id, workflow_id)`,
       [tenantId, eventId, ids, webhookIds, workflowIds],
     );
-    await this.notifyOutbox();
   }
 
   /** Wakes dispatchers (delivered on commit when inside a transaction). */
@@ -175,20 +174,36 @@ export class DeliveriesRepository {
    * webhook paused.) Call inside a transaction and mark them dispatched
    * before committing.
    */
-  async lockUndispatched(limit: number): Promise<PendingDispatch[]> {
+  /**
+   * Claims up to `limit` undispatched deliveries of active webhooks for
+   * `claimMs`, oldest first, in one short statement: other dispatchers skip
+   * them until the claim lapses. Returned in creation order.
+   */
+  async claimUndispatched(limit: number, claimMs: number): Promise<PendingDispatch[]> {
     const { rows } = await this.db.query(
-      `SELECT d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
-              w.max_attempts, w.timeout_ms
-       FROM deliveries d
-       JOIN events e ON e.id = d.event_id
-       JOIN webhooks w ON w.id = d.webhook_id
-       WHERE d.dispatched_at IS NULL AND d.status = 'pending' AND w.status = 'active' AND NOT w.releasing
-       ORDER BY d.created_at, d.id
-       LIMIT $1
-       FOR UPDATE OF d SKIP LOCKED`,
-      [limit],
+      `WITH due AS (
+         SELECT d.id FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
+         WHERE d.dispatched_at IS NULL AND d.status = 'pending' AND w.status = 'active' AND NOT w.releasing
+           AND (d.dispatch_claimed_until IS NULL OR d.dispatch_claimed_until < now())
+         ORDER BY d.created_at, d.id
+         LIMIT $1
+         FOR UPDATE OF d SKIP LOCKED
+       )
+       UPDATE deliveries d SET dispatch_claimed_until = now() + make_interval(secs => $2::double precision / 1000)
+       FROM due, events e, webhooks w
+       WHERE d.id = due.id AND e.id = d.event_id AND w.id = d.webhook_id
+       RETURNING d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
+                 w.max_attempts, w.timeout_ms, d.created_at`,
+      [limit, claimMs],
     );
+    rows.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return rows.map(toPendingDispatch);
+  }
+
+  /** Gives claimed deliveries back to the outbox at once (their starts failed). */
+  async releaseClaims(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.query(`UPDATE deliveries SET dispatch_claimed_until = NULL WHERE id = ANY($1::uuid[]) AND dispatched_at IS NULL`, [ids]);
   }
 
   /** A webhook's pending deliveries in the order their events were created, dispatched or not. */
@@ -211,7 +226,7 @@ export class DeliveriesRepository {
 
   async markDispatched(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.query(`UPDATE deliveries SET dispatched_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+    await this.db.query(`UPDATE deliveries SET dispatched_at = now(), dispatch_claimed_until = NULL WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   async countUndispatched(): Promise<number> {
@@ -278,7 +293,7 @@ export class DeliveriesRepository {
         : `webhook_id = $${params.push(filter.webhookId)} AND status = $${params.push(filter.status)}
            AND created_at >= $${params.push(filter.from)}${filter.to ? ` AND created_at < $${params.push(filter.to)}` : ''}`;
     const { rows } = await this.db.query<{ id: string }>(
-      `UPDATE deliveries SET status = 'pending', completed_at = NULL, last_error = NULL, dispatched_at = NULL,
+      `UPDATE deliveries SET status = 'pending', completed_at = NULL, last_error = NULL, dispatched_at = NULL, dispatch_claimed_until = NULL,
               redeliveries = redeliveries + 1, first_attempt_number = attempt_count + 1, updated_at = now(),
               workflow_id = 'delivery-' || event_id || '-' || webhook_id || '-redelivery-' || (redeliveries + 1)
        WHERE tenant_id = $1 AND ${where}

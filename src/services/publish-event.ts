@@ -5,6 +5,7 @@ import type { Delivery, PayloadFormat, Tenant, WebhookEvent } from '../domain/mo
 import { ConflictError } from '../errors';
 import { DeliveriesRepository } from '../repositories/deliveries-repository';
 import { EventsRepository } from '../repositories/events-repository';
+import { wakeOutbox } from '../repositories/outbox-wake';
 import { WebhooksRepository } from '../repositories/webhooks-repository';
 import { stableStringify } from '../util/stable-json';
 import { uuidv7 } from '../util/uuid';
@@ -32,11 +33,17 @@ export interface PublishedEvent {
  * dispatcher starts their workflows after commit. Once this returns, a crash
  * anywhere cannot lose a delivery, and Temporal being down delays them only.
  */
-export function publishEvent(pool: Pool, tenant: Tenant, input: PublishEventInput): Promise<PublishedEvent> {
-  return withTransaction(pool, (tx) => publishEventInTransaction(tx, tenant, input));
+export async function publishEvent(pool: Pool, tenant: Tenant, input: PublishEventInput): Promise<PublishedEvent> {
+  const published = await withTransaction(pool, (tx) => publishEventInTransaction(tx, tenant, input));
+  if (!published.replayed && published.deliveries.length > 0) wakeOutbox(pool);
+  return published;
 }
 
-/** publishEvent inside the caller's transaction, for use cases that change other rows with it. */
+/**
+ * publishEvent inside the caller's transaction, for use cases that change
+ * other rows with it. The caller wakes the dispatchers after commit
+ * (wakeOutbox); otherwise they find the deliveries at their next poll.
+ */
 export async function publishEventInTransaction(tx: PoolClient, tenant: Pick<Tenant, 'id'>, input: PublishEventInput): Promise<PublishedEvent> {
   const requestHash = createHash('sha256').update(`${input.type}\n${stableStringify(input.data)}`).digest('hex');
   const events = new EventsRepository(tx);
