@@ -25,6 +25,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Migrations are read from src/db/migrations relative to the package root.
 COPY --from=build /app/src/db/migrations ./src/db/migrations
+# The webhook portal's page, scripts and styles are served from src/portal/assets likewise.
+COPY --from=build /app/src/portal/assets ./src/portal/assets
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/main/api.js"]

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidCidr } from './security/target-policy';
+import { COOKIE_SAME_SITE, type CookieSameSite } from './portal/session-cookie';
 
 /**
  * Configuration is read once at start-up from defaults and the environment,
@@ -62,6 +63,26 @@ export const envSchema = z.object({
   WORKER_SHUTDOWN_GRACE_MS: int(0).default(30_000),
   WORKER_METRICS_PORT: int(0, 65535).default(9464),
   TEMPORAL_SDK_METRICS_PORT: int(0, 65535).default(9465),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\/[^/?#]+\/?$/.test(v), 'must be an http(s) origin without a path, e.g. https://hooks.example.com')
+    .transform((v) => v.replace(/\/$/, ''))
+    .optional(),
+  TEMPORAL_UI_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  PORTAL_LINK_TTL_MS: int(10_000, 86_400_000).default(600_000),
+  PORTAL_SESSION_TTL_MS: int(60_000, 7 * 86_400_000).default(3_600_000),
+  PORTAL_FRAME_ANCESTORS: z
+    .string()
+    .trim()
+    .regex(/^[^;,\r\n]+$/, "must be CSP frame-ancestors sources separated by spaces, e.g. 'self' https://app.example.com")
+    .default('*'),
+  PORTAL_COOKIE_SAMESITE: z.enum(COOKIE_SAME_SITE).default('lax'),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -139,6 +160,21 @@ export interface Config {
     readonly metricsPort: number;
     /** Where the Temporal SDK serves its own metrics, merged into the worker's endpoint; 0 turns it off. @default 9465 */
     readonly sdkMetricsPort: number;
+  };
+  /** The webhook portal (`/portal`). */
+  readonly portal: {
+    /** The origin portal links are built on; unset: the origin each request came to. */
+    readonly publicUrl?: string;
+    /** Where delivery workflows are shown; unset: the portal shows no link. */
+    readonly temporalUiUrl?: string;
+    /** How long a portal link can be opened. @default 600_000 (10 min) */
+    readonly linkTtlMs: number;
+    /** How long a session lasts once its link is opened. @default 3_600_000 (1 h) */
+    readonly sessionTtlMs: number;
+    /** CSP frame-ancestors: who may embed the portal. @default `*` */
+    readonly frameAncestors: string;
+    /** @default 'lax' */
+    readonly cookieSameSite: CookieSameSite;
   };
 }
 
@@ -219,6 +255,14 @@ export function loadConfig(env: Env = process.env): Config {
       shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
       metricsPort: e.WORKER_METRICS_PORT,
       sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,
+    },
+    portal: {
+      publicUrl: e.PUBLIC_URL,
+      temporalUiUrl: e.TEMPORAL_UI_URL,
+      linkTtlMs: e.PORTAL_LINK_TTL_MS,
+      sessionTtlMs: e.PORTAL_SESSION_TTL_MS,
+      frameAncestors: e.PORTAL_FRAME_ANCESTORS,
+      cookieSameSite: e.PORTAL_COOKIE_SAMESITE,
     },
   });
 }

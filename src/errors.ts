@@ -38,6 +38,17 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** The caller is known, but may not do this: e.g. a portal session without its CSRF token. */
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  constructor(
+    message: string,
+    readonly code = 'forbidden',
+  ) {
+    super(message);
+  }
+}
+
 export class ConflictError extends AppError {
   readonly status = 409;
   constructor(

@@ -8,6 +8,7 @@ import type { Metrics } from '../observability/metrics';
 import type { ControlPlane } from '../services/control-plane';
 import type { TargetPolicy } from '../security/target-policy';
 import { authenticate, type KeyResolver } from './middleware/authenticate';
+import { canonicalApiPrefix } from './middleware/canonical-api-prefix';
 import { errorHandler } from './middleware/error-handler';
 import { requestLog } from './middleware/request-log';
 import { jsonBody } from './middleware/json-body';
@@ -22,6 +23,12 @@ import { jwksRoutes } from './routes/jwks-routes';
 import { openApiRoutes } from './openapi/routes';
 import { signingKeysRoutes } from './routes/signing-keys-routes';
 import { webhooksRoutes } from './routes/webhooks-routes';
+import type { PortalOptions } from '../portal/portal-options';
+import { findPortalSession } from '../services/manage-portal-sessions';
+import { portalSessionGuard } from './middleware/portal-session-guard';
+import { portalInsightsRoutes } from './routes/portal-insights-routes';
+import { portalPagesRoutes } from './routes/portal-pages-routes';
+import { portalSessionsRoutes } from './routes/portal-sessions-routes';
 
 export interface ApiDeps {
   pool: Pool;
@@ -42,6 +49,10 @@ export interface ApiDeps {
   /** After a secret rotation the old secret also signs for this long. */
   secretRotationGraceMs: number;
   log: Logger;
+  /** The webhook portal's links, sessions and embedding; defaults when unset. */
+  portal?: PortalOptions;
+  /** The User-Agent deliveries are sent with, as the portal shows it. */
+  deliveryUserAgent?: string;
 }
 
 /**
@@ -78,6 +89,8 @@ export function createApp(deps: ApiDeps): Koa {
     });
   }
 
+  app.use(canonicalApiPrefix());
+
   const health = healthRoutes({ pool: deps.pool, temporal: deps.temporalHealth });
   app.use(health.routes());
   // Public keys of the ed25519 signature scheme: no auth, like /healthz.
@@ -98,12 +111,22 @@ export function createApp(deps: ApiDeps): Koa {
   });
   app.use(rotation.routes());
 
+  // The webhook portal's page and files: no key; the page signs in with a portal session cookie.
+  const portalPages = portalPagesRoutes({ pool: deps.pool, portal: deps.portal });
+  app.use(portalPages.routes());
+  app.use(portalPages.allowedMethods(METHODS));
+
   const v1 = new Router({ prefix: '/v1' });
-  v1.use(authenticate(deps.resolveKey), jsonBody(deps.maxBodyBytes));
+  v1.use(
+    authenticate(deps.resolveKey, (secret) => findPortalSession(deps.pool, secret)),
+    portalSessionGuard({ publicUrl: deps.portal?.publicUrl }),
+    jsonBody(deps.maxBodyBytes),
+  );
   const accounts = accountsRoutes({ pool: deps.pool, temporal: deps.control.temporal, config: deps.control.config });
   const schemas = new EventSchemaValidator();
   const catalogue = eventTypesRoutes({ pool: deps.pool, schemas });
-  for (const routes of [webhooksRoutes(deps), eventsRoutes({ ...deps, schemas }), deliveriesRoutes(deps), accounts, apiKeysRoutes(deps), catalogue]) {
+  const portal = [portalSessionsRoutes(deps), portalInsightsRoutes(deps)];
+  for (const routes of [webhooksRoutes(deps), eventsRoutes({ ...deps, schemas }), deliveriesRoutes(deps), accounts, apiKeysRoutes(deps), catalogue, ...portal]) {
     v1.use(routes.routes(), routes.allowedMethods(METHODS));
   }
   app.use(v1.routes());

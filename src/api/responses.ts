@@ -235,6 +235,81 @@ export const settingsResponse = z.strictObject({
   strict_event_types: z.boolean().meta({ description: 'When true, events of a type not in the catalogue are refused with 422.' }),
 });
 
+// ── The webhook portal and its statistics ───────────────────────────────────
+
+export const portalLinkResponse = z.strictObject({
+  url: z.string().meta({ description: 'The single-use portal link: open it (or put it in an iframe) once, before `expires_at`.' }),
+  expires_at: timestamp.meta({ description: 'After this the link no longer opens a session.' }),
+});
+
+export const portalSessionResponse = z.strictObject({
+  tenant: z.strictObject({ name: z.string(), client_id: z.string() }),
+  expires_at: timestamp.meta({ description: 'When the session ends; a new link is needed then.' }),
+  read_only: z.boolean(),
+  csrf_token: z.string().meta({ description: 'Send as `X-CSRF-Token` with every state-changing request of this session.' }),
+  temporal_ui: z
+    .strictObject({ url: z.string(), namespace: z.string() })
+    .nullable()
+    .meta({ description: 'The Temporal UI that shows delivery workflows (`TEMPORAL_UI_URL`); null when none is configured.' }),
+});
+export type PortalSessionResponse = z.infer<typeof portalSessionResponse>;
+
+const statsRange = z.enum(['hour', 'day']);
+
+export const webhookStatsResponse = z.strictObject({
+  range: statsRange,
+  since: timestamp.meta({ description: 'Deliveries created from here on are counted.' }),
+  results: z.array(
+    z.strictObject({
+      webhook_id: id,
+      succeeded: z.number().int(),
+      failed: z.number().int(),
+      pending: z.number().int(),
+      cancelled: z.number().int(),
+      success_rate: z
+        .number()
+        .min(0)
+        .max(1)
+        .nullable()
+        .meta({ description: '`succeeded / (succeeded + failed)`; null when none has finished either way.' }),
+    }),
+  ),
+});
+export type WebhookStatsResponse = z.infer<typeof webhookStatsResponse>;
+
+export const deliveryStatsResponse = z.strictObject({
+  range: statsRange,
+  bucket_seconds: z.number().int(),
+  since: timestamp,
+  until: timestamp,
+  buckets: z.array(
+    z.strictObject({
+      start: timestamp,
+      succeeded: z.number().int().meta({ description: 'Attempts that got a 2xx.' }),
+      failed: z.number().int().meta({ description: 'Attempts that did not.' }),
+      p50_ms: z.number().nullable().meta({ description: 'Median attempt duration; null without attempts.' }),
+      p95_ms: z.number().nullable(),
+    }),
+  ),
+});
+export type DeliveryStatsResponse = z.infer<typeof deliveryStatsResponse>;
+
+export const deliveryRequestResponse = z.strictObject({
+  method: z.literal('POST'),
+  url: z.string().nullable().meta({ description: 'The webhook’s URL now; null once the webhook is deleted.' }),
+  headers: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        value: z.string().nullable().meta({ description: 'null: set for each attempt and not stored (see `note`).' }),
+        note: z.string().nullable(),
+      }),
+    )
+    .meta({ description: 'In the order they are sent: the webhook’s custom headers, then the engine’s.' }),
+  body: z.string().nullable().meta({ description: 'The exact body sent, as signed; null before the first attempt.' }),
+});
+export type DeliveryRequestResponse = z.infer<typeof deliveryRequestResponse>;
+
 // ── Health ───────────────────────────────────────────────────────────────────
 
 const checks = z.strictObject({
@@ -276,6 +351,11 @@ export const RESPONSE_SCHEMAS = {
   EventType: eventTypeResponse,
   EventTypeList: eventTypeListResponse,
   Settings: settingsResponse,
+  PortalLink: portalLinkResponse,
+  PortalSession: portalSessionResponse,
+  WebhookStats: webhookStatsResponse,
+  DeliveryStats: deliveryStatsResponse,
+  DeliveryRequest: deliveryRequestResponse,
   Health: healthResponse,
   Ready: readyResponse,
   NotReady: notReadyResponse,

@@ -322,3 +322,21 @@ export const updateEventTypeBody = z
 export const updateSettingsBody = z.strictObject({
   strict_event_types: z.boolean({ error: 'must be true or false' }),
 });
+
+// ── The webhook portal ───────────────────────────────────────────────────────
+
+export const createPortalSessionBody = z.strictObject({
+  read_only: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .meta({ description: 'The session may look but not change anything: no actions, no edits. `false` unless given.' }),
+});
+
+export const STATS_RANGES = ['hour', 'day'] as const;
+export const statsQuery = z.strictObject({
+  range: z
+    .enum(STATS_RANGES, { error: `must be one of ${STATS_RANGES.join(', ')}` })
+    .default('day')
+    .meta({ description: 'The last hour (1-minute buckets) or the last day (15-minute buckets).' }),
+  webhook_id: uuid.optional().meta({ description: 'Only this webhook.' }),
+});

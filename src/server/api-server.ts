@@ -14,6 +14,7 @@ import { createKeyResolver } from '../services/resolve-api-key';
 import { TargetPolicy } from '../security/target-policy';
 import { TemporalGateway } from '../temporal/connection';
 import { createMetrics } from '../observability/metrics';
+import { portalOptionsFrom } from '../portal/portal-options';
 
 /** Everything the API process runs, wired but not yet listening. */
 export interface ApiComponents {
@@ -61,6 +62,8 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
     maxBodyBytes: config.http.maxBodyBytes,
     secretRotationGraceMs: config.secretRotationGraceMs,
     log,
+    portal: portalOptionsFrom(config),
+    deliveryUserAgent: config.delivery.userAgent,
   });
 
   return {

@@ -7,6 +7,9 @@ import { jwksRoutes } from '../../src/api/routes/jwks-routes';
 import { signingKeysRoutes } from '../../src/api/routes/signing-keys-routes';
 import { apiKeysRoutes, tenantsRoutes } from '../../src/api/routes/tenants-routes';
 import { webhooksRoutes } from '../../src/api/routes/webhooks-routes';
+import { portalInsightsRoutes } from '../../src/api/routes/portal-insights-routes';
+import { portalPagesRoutes } from '../../src/api/routes/portal-pages-routes';
+import { portalSessionsRoutes } from '../../src/api/routes/portal-sessions-routes';
 import { openApiRoutes } from '../../src/api/openapi/routes';
 import { createLogger } from '../../src/logger';
 import { createWebhook, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
@@ -61,8 +64,11 @@ const errorLog: string[] = [];
 function registeredRoutes(): string[] {
   const fake = { eventsRateLimit: { perSecond: 0, burst: 1 } } as any;
   const groups: Array<[string, Router[]]> = [
-    ['/v1', [webhooksRoutes(fake), eventsRoutes(fake), deliveriesRoutes(fake), accountsRoutes(fake), apiKeysRoutes(fake)]],
-    ['', [tenantsRoutes(fake), signingKeysRoutes(fake), jwksRoutes(fake), healthRoutes(fake), openApiRoutes()]],
+    [
+      '/v1',
+      [webhooksRoutes(fake), eventsRoutes(fake), deliveriesRoutes(fake), accountsRoutes(fake), apiKeysRoutes(fake), portalSessionsRoutes(fake), portalInsightsRoutes(fake)],
+    ],
+    ['', [tenantsRoutes(fake), signingKeysRoutes(fake), jwksRoutes(fake), healthRoutes(fake), openApiRoutes(), portalPagesRoutes(fake)]],
   ];
   return groups.flatMap(([prefix, routers]) =>
     routers.flatMap((r) => r.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${prefix}${layer.path}`))),
@@ -223,6 +229,8 @@ function problemWith(r: FuzzRequest, o: Outcome): string | undefined {
     return undefined;
   }
   if (o.status < 400 || o.status > 499) return `expected a 4xx, got ${o.status}`;
+  // A page for people answers a bad request with a page; a wrong method there is still the API's JSON 405.
+  if (ROUTES[r.route]?.page) return /^text\/html/.test(o.contentType) ? undefined : `expected an HTML page, got ${o.contentType || 'none'}`;
   if (!/^application\/json/.test(o.contentType)) return `content-type ${o.contentType || 'none'}`;
   const error = o.body?.error;
   if (typeof error?.code !== 'string' || typeof error?.message !== 'string') return 'body is not {error: {code, message}}';

@@ -5,6 +5,7 @@ import { eventsRoutes } from '../../src/api/routes/events-routes';
 import { apiKeysRoutes } from '../../src/api/routes/tenants-routes';
 import { webhooksRoutes } from '../../src/api/routes/webhooks-routes';
 import { eventTypesRoutes } from '../../src/api/routes/event-types-routes';
+import { portalInsightsRoutes } from '../../src/api/routes/portal-insights-routes';
 import { createWebhook, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
 import { Receiver } from '../support/receiver';
@@ -113,6 +114,7 @@ describe("another tenant's resources", () => {
     ['post', `/v1/deliveries/${ids.delivery}/retry`],
     ['post', `/v1/deliveries/${ids.delivery}/retry-now`],
     ['post', `/v1/deliveries/${ids.delivery}/cancel`],
+    ['get', `/v1/deliveries/${ids.delivery}/request`],
     ['get', `/v1/users/${ids.user}`],
     ['get', `/v1/accounts/${ids.account}`],
     ['delete', `/v1/accounts/${ids.account}`],
@@ -138,7 +140,7 @@ describe("another tenant's resources", () => {
 
   it('covers every route with an :id in the API', () => {
     const fake = { eventsRateLimit: { perSecond: 0, burst: 1 } } as any;
-    const registered = [webhooksRoutes(fake), eventsRoutes(fake), deliveriesRoutes(fake), accountsRoutes(fake), apiKeysRoutes(fake), eventTypesRoutes(fake)]
+    const registered = [webhooksRoutes(fake), eventsRoutes(fake), deliveriesRoutes(fake), accountsRoutes(fake), apiKeysRoutes(fake), eventTypesRoutes(fake), portalInsightsRoutes(fake)]
       .flatMap((r: Router) => r.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} /v1${layer.path}`)))
       .filter((route) => route.includes(':id') || route.includes(':name'));
     const walked = routes().map(([m, p]) => `${m.toUpperCase()} ${p.replace(/[0-9a-f-]{36}/, ':id').replace('isolated.type', ':name')}`);

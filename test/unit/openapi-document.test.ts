@@ -25,12 +25,12 @@ describe('the OpenAPI document', () => {
     expect(result.valid).toBe(false);
   });
 
-  it('gives every operation a unique id, a tag, a success answer, and the error shape for 500', () => {
+  it('gives every operation a unique id, a tag, a success answer (or a redirect), and the error shape for 500', () => {
     const ids = operations().map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     for (const { path, method, op } of operations()) {
       const statuses = Object.keys(op.responses);
-      expect([path, method, statuses.some((s) => /^2/.test(s))]).toEqual([path, method, true]);
+      expect([path, method, statuses.some((s) => /^[23]/.test(s))]).toEqual([path, method, true]);
       expect(op.responses['500']).toEqual({ $ref: '#/components/responses/InternalError' });
       expect(op.tags).toHaveLength(1);
     }
@@ -47,10 +47,11 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('uses bearer authentication with two schemes: tenant API key and admin key', () => {
+  it('uses bearer authentication with two schemes, tenant API key and admin key, beside the portal session cookie', () => {
     expect(doc.components.securitySchemes).toEqual({
       ApiKey: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       AdminKey: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      PortalSession: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'hookline_portal' }),
     });
     expect(doc.security).toEqual([{ ApiKey: [] }]);
   });

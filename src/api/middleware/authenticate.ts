@@ -2,10 +2,24 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Tenant } from '../../domain/models';
 import { UnauthorizedError } from '../../errors';
+import { csrfTokenFor } from '../../portal/portal-tokens';
+import { readSessionCookie } from '../../portal/session-cookie';
+import type { PortalSessionRecord } from '../../repositories/portal-sessions-repository';
+
+/** A request made by the webhook portal with its session cookie. */
+export interface PortalSessionState {
+  id: string;
+  expiresAt: Date;
+  readOnly: boolean;
+  /** What the request's `X-CSRF-Token` must be for a state change. */
+  csrfToken: string;
+}
 
 declare module 'koa' {
   interface DefaultState {
     tenant: Tenant;
+    /** Set when a portal session, not an API key, authenticated the request. */
+    portalSession?: PortalSessionState;
   }
 }
 
@@ -34,8 +48,29 @@ export function authenticateAdmin(adminKey: string | undefined): Middleware {
   };
 }
 
-export function authenticate(resolve: KeyResolver): Middleware {
+/** Resolves a portal session secret (the cookie's value) to its live session, or undefined. */
+export type SessionResolver = (secret: string) => Promise<PortalSessionRecord | undefined>;
+
+/**
+ * Tenant routes: a Bearer API key, or else the portal's session cookie. An
+ * Authorization header always wins, so API clients are never judged by a
+ * cookie they happen to carry.
+ */
+export function authenticate(resolve: KeyResolver, resolveSession?: SessionResolver): Middleware {
   return async (ctx, next) => {
+    const sessionSecret = resolveSession && !ctx.get('authorization') ? readSessionCookie(ctx.get('cookie')) : undefined;
+    if (sessionSecret) {
+      const session = await resolveSession!(sessionSecret);
+      if (!session) throw new UnauthorizedError('The portal session has ended: open a new portal link');
+      ctx.state.tenant = session.tenant;
+      ctx.state.portalSession = {
+        id: session.id,
+        expiresAt: session.expiresAt,
+        readOnly: session.readOnly,
+        csrfToken: csrfTokenFor(sessionSecret),
+      };
+      return next();
+    }
     const token = bearerToken(ctx.get('authorization'), (v) => ctx.set('WWW-Authenticate', v));
     const tenant = await resolve(token);
     if (!tenant) {

@@ -23,6 +23,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   CreateAccountRequest: req.createAccountBody,
   CreateTenantRequest: req.createTenantBody,
   CreateApiKeyRequest: req.createApiKeyBody,
+  CreatePortalSessionRequest: req.createPortalSessionBody,
 };
 
 const ERRORS: Record<ErrorStatus, { name: string; description: string; headers?: Json }> = {
@@ -35,6 +36,11 @@ const ERRORS: Record<ErrorStatus, { name: string; description: string; headers?:
     name: 'Unauthorized',
     description: 'A missing or wrong API key (`unauthorized`).',
     headers: { 'WWW-Authenticate': { description: '`Bearer`, with `error="invalid_token"` for a key that is not valid.', schema: { type: 'string' } } },
+  },
+  403: {
+    name: 'Forbidden',
+    description:
+      'A portal session outside the portal’s routes (`forbidden`), a change from a read-only one (`read_only_session`), or a change without its `X-CSRF-Token` or from another origin (`csrf_failed`).',
   },
   404: { name: 'NotFound', description: 'No such resource, or one of another tenant (`not_found`).' },
   409: { name: 'Conflict', description: 'The request conflicts with the current state.' },
@@ -57,7 +63,7 @@ const ERRORS: Record<ErrorStatus, { name: string; description: string; headers?:
   },
 };
 
-const SECURITY = { tenant: [{ ApiKey: [] }], admin: [{ AdminKey: [] }], none: [] } as const;
+const SECURITY = { tenant: [{ ApiKey: [] }], admin: [{ AdminKey: [] }], session: [{ PortalSession: [] }], none: [] } as const;
 
 /** `/v1/webhooks/:id` → `/v1/webhooks/{id}` */
 export const openApiPath = (koaPath: string) => koaPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -223,6 +229,13 @@ export function buildOpenApiDocument(operations: OperationSpec[] = OPERATIONS): 
           description: 'A tenant API key: `hk_<prefix>_<secret>`, or `API_KEY` for the default tenant.',
         },
         AdminKey: { type: 'http', scheme: 'bearer', description: '`ADMIN_API_KEY`. Without it configured, the admin routes are closed.' },
+        PortalSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'hookline_portal',
+          description:
+            'The webhook portal’s session, set by opening a portal link. Without an `Authorization` header it opens the webhook, delivery, event, event-type and statistics routes (reads only, for a read-only session); a change must also carry the session’s `X-CSRF-Token` and come from the portal’s own origin.',
+        },
       },
       schemas: { ...responseSchemas, ...requestSchemas },
       responses: Object.fromEntries((Object.keys(ERRORS) as unknown as ErrorStatus[]).map((s) => [ERRORS[s].name, errorResponse(s)])),

@@ -3,6 +3,7 @@ import { WEBHOOK_ACTIONS, type WebhookAction } from '../../../workflows/definiti
 import * as req from '../schemas';
 import * as res from '../responses';
 import { DOCS_ASSET_NAMES } from './assets';
+import { PORTAL_ASSET_PATTERN } from '../../portal/portal-assets';
 
 /**
  * Every route of the API, once: what `document.ts` turns into the OpenAPI
@@ -14,9 +15,9 @@ import { DOCS_ASSET_NAMES } from './assets';
  */
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
-/** `tenant`: a tenant API key; `admin`: `ADMIN_API_KEY`; `none`: public. */
-export type Security = 'tenant' | 'admin' | 'none';
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+/** `tenant`: a tenant API key; `admin`: `ADMIN_API_KEY`; `session`: the portal's session cookie only; `none`: public. */
+export type Security = 'tenant' | 'admin' | 'session' | 'none';
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 export interface HeaderSpec {
   description: string;
@@ -68,11 +69,16 @@ export const TAGS = {
   Admin: 'Routes that only `ADMIN_API_KEY` opens.',
   Health: 'Liveness, readiness, metrics and the public signing keys: no authentication.',
   Reference: 'This document and its human-readable page: no authentication.',
+  Portal: 'The webhook portal: a page where a tenant’s users manage its webhooks and watch deliveries, and the single-use links that open it.',
 } as const;
 export type Tag = keyof typeof TAGS;
 
-/** Every tenant route: authentication, the JSON body parser, and the database behind both. */
-const TENANT: ErrorStatus[] = [400, 401, 413, 415, 503];
+/**
+ * Every tenant route: authentication, the JSON body parser, and the database
+ * behind both. A portal session gets a 403 outside the portal's routes, or
+ * for a change without its CSRF token or from another origin.
+ */
+const TENANT: ErrorStatus[] = [400, 401, 403, 413, 415, 503];
 /** Routes with a path id: a malformed one is a 400, an unknown one (or another tenant's) a 404. */
 const BY_ID: ErrorStatus[] = [400, 404];
 
@@ -652,5 +658,135 @@ export const OPERATIONS: OperationSpec[] = [
     body: { schema: req.updateSettingsBody, required: true },
     responses: { 200: { description: 'The settings.', json: res.settingsResponse } },
     errors: [...TENANT, 422],
+  },
+
+  // ── The webhook portal ──────────────────────────────────────────────────────
+  {
+    operationId: 'createPortalSession',
+    method: 'post',
+    path: '/v1/portal/sessions',
+    summary: 'Create a portal link',
+    description:
+      'A single-use link to the webhook portal for the calling tenant: hand it to a user, or put it in an iframe. Opening it within `PORTAL_LINK_TTL_MS` (10 min) starts a session of `PORTAL_SESSION_TTL_MS` (1 h) in an HttpOnly cookie; a second opening gets the login page. The link is built on `PUBLIC_URL`, else on the origin this request came to. Needs an API key: a portal session cannot create links.',
+    tag: 'Portal',
+    security: 'tenant',
+    body: { schema: req.createPortalSessionBody, required: false },
+    responses: { 201: { description: 'The link and when it stops working.', json: res.portalLinkResponse } },
+    errors: [...TENANT, 422],
+  },
+  {
+    operationId: 'getPortalSession',
+    method: 'get',
+    path: '/v1/portal/session',
+    summary: 'The portal’s own session',
+    description: 'For the portal page: whose session it is, until when, and the CSRF token its changes must carry as `X-CSRF-Token`.',
+    tag: 'Portal',
+    security: 'session',
+    responses: { 200: { description: 'The session.', json: res.portalSessionResponse } },
+    errors: TENANT,
+    errorNotes: { 401: 'No session, or it has ended (`unauthorized`).', 403: 'An API key has no portal session (`forbidden`).' },
+  },
+  {
+    operationId: 'endPortalSession',
+    method: 'delete',
+    path: '/v1/portal/session',
+    summary: 'Sign out of the portal',
+    description: 'The session ends at once and its cookie is cleared.',
+    tag: 'Portal',
+    security: 'session',
+    responses: { 204: { description: 'Signed out.', headers: { 'Set-Cookie': { description: 'Clears the session cookie.' } } } },
+    errors: TENANT,
+    errorNotes: { 403: 'An API key has no portal session (`forbidden`), or the CSRF check failed (`csrf_failed`).' },
+  },
+  {
+    operationId: 'getWebhookStats',
+    method: 'get',
+    path: '/v1/stats/webhooks',
+    summary: 'Success rates of webhooks',
+    description: 'For each webhook with deliveries created in the range: how many succeeded, failed, wait or were cancelled, and its success rate.',
+    tag: 'Webhooks',
+    security: 'tenant',
+    query: req.statsQuery,
+    responses: { 200: { description: 'Counts by webhook.', json: res.webhookStatsResponse } },
+    errors: [...TENANT, 422],
+  },
+  {
+    operationId: 'getDeliveryStats',
+    method: 'get',
+    path: '/v1/stats/deliveries',
+    summary: 'Attempts and latency over time',
+    description:
+      'Attempts per bucket (1 minute over the last hour, 15 minutes over the last day), split into succeeded and failed, with the median and 95th-percentile attempt duration. Every bucket is listed, empty ones too.',
+    tag: 'Deliveries',
+    security: 'tenant',
+    query: req.statsQuery,
+    responses: { 200: { description: 'The buckets, oldest first.', json: res.deliveryStatsResponse } },
+    errors: [...TENANT, 422],
+  },
+  {
+    operationId: 'getDeliveryRequest',
+    method: 'get',
+    path: '/v1/deliveries/:id/request',
+    summary: 'The request a delivery sends',
+    description:
+      'Its exact body (the stored bytes every attempt sends) and its headers in the order they are sent: the webhook’s custom headers, then the engine’s. The timestamp and signatures are made for each attempt and not stored: they are listed with `value: null` and a note. URL and custom headers are the webhook’s current ones.',
+    tag: 'Deliveries',
+    security: 'tenant',
+    params: idParam('delivery'),
+    responses: { 200: { description: 'The request.', json: res.deliveryRequestResponse } },
+    errors: [...TENANT, ...BY_ID],
+  },
+  {
+    operationId: 'getPortal',
+    method: 'get',
+    path: '/portal',
+    summary: 'The webhook portal',
+    description:
+      'The portal page. It signs in with the session cookie that a portal link sets; without one it shows how to get a new link. Served with a strict Content-Security-Policy (`frame-ancestors` from `PORTAL_FRAME_ANCESTORS`).',
+    tag: 'Portal',
+    security: 'none',
+    responses: { 200: { description: 'An HTML page.', media: { 'text/html': { schema: { type: 'string' } } } } },
+    errors: [],
+  },
+  {
+    operationId: 'openPortalLink',
+    method: 'get',
+    path: '/portal/login',
+    summary: 'Open a portal link',
+    description:
+      'The link `POST /v1/portal/sessions` returns, `/portal/login?token=<token>`. Spends the token, sets the session cookie (HttpOnly, SameSite, `Secure` over https) and redirects to `/portal`. A page for people: whatever is wrong with the link, the answer is the page that says to ask for a new one.',
+    tag: 'Portal',
+    security: 'none',
+    responses: {
+      303: {
+        description: 'Signed in: on to the portal.',
+        headers: { Location: { description: '`/portal`' }, 'Set-Cookie': { description: 'The session cookie, `hookline_portal`.' } },
+      },
+      401: {
+        description: 'The link was used already, has expired or is unknown: a page that says to ask for a new one.',
+        media: { 'text/html': { schema: { type: 'string' } } },
+      },
+    },
+    errors: [503],
+  },
+  {
+    operationId: 'getPortalAsset',
+    method: 'get',
+    path: '/portal/assets/:asset',
+    summary: 'A file of the portal',
+    tag: 'Portal',
+    security: 'none',
+    params: { asset: { description: 'A script, style sheet or image of the portal.', schema: z.string().regex(PORTAL_ASSET_PATTERN) } },
+    responses: {
+      200: {
+        description: 'The file.',
+        media: {
+          'text/javascript': { schema: { type: 'string' } },
+          'text/css': { schema: { type: 'string' } },
+          'image/svg+xml': { schema: { type: 'string' } },
+        },
+      },
+    },
+    errors: [404],
   },
 ];

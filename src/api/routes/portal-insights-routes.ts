@@ -1,0 +1,37 @@
+import Router from '@koa/router';
+import type { DefaultState } from 'koa';
+import type { Pool } from 'pg';
+import { envSchema } from '../../config';
+import { deliveryStats, webhookStats } from '../../services/delivery-stats';
+import { describeDeliveryRequest } from '../../services/describe-delivery-request';
+import { statsQuery } from '../schemas';
+import { uuidParam, validate } from '../validate';
+
+const DEFAULT_USER_AGENT = envSchema.shape.DELIVERY_USER_AGENT.parse(undefined);
+
+/**
+ * What the portal shows beyond the resources themselves: success rates per
+ * webhook, attempts and latency over time, and the request a delivery sends.
+ * Ordinary tenant routes: an API key reads them as well as a portal session.
+ */
+export function portalInsightsRoutes(deps: { pool: Pool; deliveryUserAgent?: string }) {
+  const router = new Router<DefaultState>();
+
+  router.get('/stats/webhooks', async (ctx) => {
+    const q = validate(statsQuery, ctx.query, 'query');
+    ctx.body = await webhookStats(deps.pool, ctx.state.tenant, { range: q.range, webhookId: q.webhook_id });
+  });
+
+  router.get('/stats/deliveries', async (ctx) => {
+    const q = validate(statsQuery, ctx.query, 'query');
+    ctx.body = await deliveryStats(deps.pool, ctx.state.tenant, { range: q.range, webhookId: q.webhook_id });
+  });
+
+  router.get('/deliveries/:id/request', async (ctx) => {
+    ctx.body = await describeDeliveryRequest(deps.pool, ctx.state.tenant, uuidParam(ctx.params.id), {
+      userAgent: deps.deliveryUserAgent ?? DEFAULT_USER_AGENT,
+    });
+  });
+
+  return router;
+}
