@@ -25,8 +25,6 @@ export interface DeliveryActivityDeps {
   observe?: DeliveryObserver;
   /** One line per attempt. */
   log?: Logger;
-  /** Told when an attempt starts; the returned function when it ends (the fast path's view of slow receivers). */
-  watchSend?: (webhookId: string) => (outcome: { answered: boolean; durationMs: number }) => void;
 }
 
 export interface DeliveryObserver {
@@ -99,7 +97,6 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     body,
     signingKey: webhook.signatureScheme === 'ed25519' ? await deps.signingKeys.active() : undefined,
   });
-  const sent = deps.watchSend?.(webhook.id);
   const result = await deps.send({
     url: webhook.url,
     body,
@@ -114,7 +111,6 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     },
   });
 
-  sent?.({ answered: result.kind === 'response', durationMs: result.durationMs });
   deps.observe?.attempted(attemptClass({ kind: result.kind, statusCode: statusCodeOf(result) ?? undefined }), result.durationMs);
   const verdict = classifyAttempt(result, deps.delivery.retryAfterMaxMs, now());
   deps.log?.info('attempt', {

@@ -19,7 +19,6 @@ import { TargetPolicy } from '../src/security/target-policy';
 import { changeWebhookState, releaseHeldDeliveries, type WebhookStateDeps } from './webhook-state';
 import { beginSync, endSync, reportSyncOutcome, runConnector, type AccountSyncDeps } from './account-sync';
 import type { AccountConnector } from './connectors/connector';
-import type { FirstAttemptFastPath } from '../src/dispatcher/first-attempt-fast-path';
 import { createDemoConnector } from './connectors/demo-connector';
 import type { SyncOutcome } from '../src/domain/account-sync';
 
@@ -34,12 +33,10 @@ export interface ActivityDeps {
   log?: Logger;
   /** Provider connectors for account syncs; the demo connector is always there. */
   connectors?: AccountConnector[];
-  /** The dispatcher's fast path in this worker: local first attempts release their place, and every attempt reports slowness. */
-  fastPath?: FirstAttemptFastPath;
 }
 
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
-export function createActivities({ pool, config, temporal, send, connectors = [], metrics, log, fastPath }: ActivityDeps) {
+export function createActivities({ pool, config, temporal, send, connectors = [], metrics, log }: ActivityDeps) {
   send ??= createHttpSender(new TargetPolicy(config.targets));
   const deliveries = new DeliveriesRepository(pool);
   const secretBox = new SecretBox(config.secretEncryptionKey);
@@ -56,7 +53,6 @@ export function createActivities({ pool, config, temporal, send, connectors = []
       retryAfterMaxMs: config.delivery.retry.retryAfterMaxMs,
     },
     log,
-    watchSend: fastPath && ((webhookId) => fastPath.watch(webhookId)),
     observe: metrics && {
       attempted(cls, durationMs) {
         metrics.attempts.inc({ class: cls });
@@ -87,16 +83,12 @@ export function createActivities({ pool, config, temporal, send, connectors = []
     /** `attemptNumberBase` is absent in attempts scheduled by workflows of earlier versions: those number from 1. */
     async deliverAttempt(input: { deliveryId: string; attemptNumberBase?: number; requestTimeoutMs?: number }) {
       const { info } = Context.current();
-      try {
-        return await deliverAttempt(deps, {
-          deliveryId: input.deliveryId,
-          workflowId: workflowIdOf(info),
-          attempt: (input.attemptNumberBase ?? 0) + info.attempt,
-          timeoutMs: input.requestTimeoutMs,
-        });
-      } finally {
-        if (info.isLocal) fastPath?.release(input.deliveryId);
-      }
+      return deliverAttempt(deps, {
+        deliveryId: input.deliveryId,
+        workflowId: workflowIdOf(info),
+        attempt: (input.attemptNumberBase ?? 0) + info.attempt,
+        timeoutMs: input.requestTimeoutMs,
+      });
     },
     async failDelivery(input: { deliveryId: string; webhookId: string; error: string }) {
       return failDelivery(deps, { ...input, workflowId: workflowIdOf(Context.current().info) });

@@ -59,7 +59,6 @@ export const envSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(1, 10_000).default(200),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(1, 10_000).default(100),
   WORKER_MAX_CACHED_WORKFLOWS: int(0, 1_000_000).default(500),
-  WORKER_LOCAL_FIRST_ATTEMPTS: int(0, 10_000).default(50),
   WORKER_SHUTDOWN_GRACE_MS: int(0).default(30_000),
   WORKER_METRICS_PORT: int(0, 65535).default(9464),
   TEMPORAL_SDK_METRICS_PORT: int(0, 65535).default(9465),
@@ -152,8 +151,6 @@ export interface Config {
     readonly maxConcurrentWorkflowTasks: number;
     /** Workflows kept in memory between tasks; the rest replay their (short) history when they wake. */
     readonly maxCachedWorkflows: number;
-    /** First attempts run as local activities at once (the fast path); 0 turns it off. */
-    readonly localFirstAttempts: number;
     /** On SIGTERM, attempts in flight get this long to finish before they are cancelled. @default 30_000 */
     readonly shutdownGraceMs: number;
     /** The worker's Prometheus endpoint (`/metrics`); 0 turns it off. @default 9464 */
@@ -251,7 +248,6 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
-      localFirstAttempts: e.WORKER_LOCAL_FIRST_ATTEMPTS,
       shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
       metricsPort: e.WORKER_METRICS_PORT,
       sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,

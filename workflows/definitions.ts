@@ -70,7 +70,5 @@ export const retryNowSignal = defineSignal('retryNow');
 export interface DeliveryProgress {
   held: boolean;
   attemptsMade: number;
-  /** Epoch milliseconds of the next attempt while the first backoff (a timer) runs. */
-  nextAttemptAt?: number;
 }
 export const deliveryProgressQuery = defineQuery<DeliveryProgress>('progress');

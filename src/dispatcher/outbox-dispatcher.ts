@@ -4,7 +4,6 @@ import { Client as PgClient, type Pool } from 'pg';
 import type { Config } from '../config';
 import { withTransaction } from '../db/pool';
 import { dispatchDelivery, ensureControllerWorkflow, type DeliverySettings } from '../temporal/workflow-starters';
-import type { FirstAttemptFastPath } from './first-attempt-fast-path';
 import type { Logger } from '../logger';
 import { DeliveriesRepository, OUTBOX_CHANNEL, type PendingDispatch } from '../repositories/deliveries-repository';
 
@@ -21,8 +20,6 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Fallback poll when no notification arrives (and the retry pace while Temporal is away). */
   pollIntervalMs: number;
-  /** Which deliveries make their first attempt as a local activity (only with eager start on this worker). */
-  fastPath?: FirstAttemptFastPath;
   log: Logger;
 }
 
@@ -32,8 +29,6 @@ const MAX_BACKOFF_MS = 30_000;
 const START_TIMEOUT_MS = 5_000;
 /** How long a dispatcher's claim on outbox rows lasts, should it die before marking them dispatched. */
 const CLAIM_MS = 30_000;
-/** A fast-path reservation lapses this long after the receiver's own time limit, should its release never come. */
-const FAST_PATH_MARGIN_MS = 15_000;
 
 /**
  * Drains the delivery outbox: starts one workflow per undispatched delivery,
@@ -114,18 +109,11 @@ export class OutboxDispatcher {
     return { dispatched: started.length, failed: failed.length };
   }
 
-  private async startWorkflow(client: Client, row: PendingDispatch): Promise<void> {
+  private startWorkflow(client: Client, row: PendingDispatch): Promise<void> {
     const { connection } = client;
-    const timeoutMs = row.timeoutMs ?? this.opts.settings.requestTimeoutMs;
-    const firstAttemptLocal = this.opts.fastPath?.tryReserve(row.id, row.webhookId, timeoutMs + FAST_PATH_MARGIN_MS) ?? false;
-    try {
-      await connection.withAbortSignal(this.abort.signal, () =>
-        connection.withDeadline(Date.now() + START_TIMEOUT_MS, () => dispatchDelivery(client, this.opts.settings, row, { firstAttemptLocal })),
-      );
-    } catch (err) {
-      if (firstAttemptLocal) this.opts.fastPath!.release(row.id);
-      throw err;
-    }
+    return connection.withAbortSignal(this.abort.signal, () =>
+      connection.withDeadline(Date.now() + START_TIMEOUT_MS, () => dispatchDelivery(client, this.opts.settings, row)),
+    );
   }
 
   /** Starts the controller workflow of each webhook that has none yet (the same outbox pattern, on webhooks). */

@@ -5,8 +5,7 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import type { Logger } from '../logger';
 import { OutboxDispatcher } from '../dispatcher/outbox-dispatcher';
-import { createDeliveryWorker, localFirstAttemptCapacity } from '../temporal/delivery-worker';
-import { FirstAttemptFastPath } from '../dispatcher/first-attempt-fast-path';
+import { createDeliveryWorker } from '../temporal/delivery-worker';
 import { bundleWorkflowsInChildProcess } from '../temporal/workflow-bundle';
 import { deliverySettings } from '../temporal/workflow-starters';
 import { createMetrics } from '../observability/metrics';
@@ -40,8 +39,6 @@ export async function startWorkerProcess(
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const metrics = createMetrics();
-  // Local first attempts need the dispatcher's eager starts on this worker.
-  const fastPath = config.dispatcher.enabled ? new FirstAttemptFastPath({ capacity: localFirstAttemptCapacity(config.worker) }) : undefined;
   const bundle = opts.workflowBundle ? undefined : await bundleWorkflowsInChildProcess();
   const worker = await createDeliveryWorker({
     config,
@@ -51,7 +48,6 @@ export async function startWorkerProcess(
     metrics,
     log,
     workflowBundle: opts.workflowBundle ?? { codePath: bundle!.codePath },
-    fastPath,
   }).finally(() => bundle?.dispose());
   const starter = new Client({ connection, namespace: config.temporal.namespace });
   const dispatcher = config.dispatcher.enabled
@@ -64,7 +60,6 @@ export async function startWorkerProcess(
         batchSize: config.dispatcher.batchSize,
         concurrency: config.dispatcher.concurrency,
         pollIntervalMs: config.dispatcher.pollIntervalMs,
-        fastPath,
         log,
       })
     : undefined;

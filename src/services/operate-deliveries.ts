@@ -3,7 +3,6 @@ import type { Delivery, Tenant } from '../domain/models';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
 import { DeliveriesRepository } from '../repositories/deliveries-repository';
-import { deliveryProgressQuery } from '../../workflows/definitions';
 import { signalDelivery } from '../temporal/workflow-starters';
 import type { ControlPlane } from './control-plane';
 import { getWebhook } from './manage-webhooks';
@@ -69,15 +68,11 @@ export async function nextAttemptAt(deps: Deps, delivery: Delivery): Promise<Dat
   if (delivery.status !== DeliveryStatus.Pending || !delivery.dispatchedAt) return null;
   try {
     const client = await deps.control.temporal();
-    const handle = client.workflow.getHandle(delivery.workflowId);
-    const within = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + 2_000, fn);
-    // Later attempts wait in the activity's own retry backoff; the first gap is a workflow timer the workflow reports.
-    const description = await within(() => handle.describe());
+    const description = await client.connection.withDeadline(Date.now() + 2_000, () =>
+      client.workflow.getHandle(delivery.workflowId).describe(),
+    );
     const next = description.raw.pendingActivities?.find((a) => a.nextAttemptScheduleTime)?.nextAttemptScheduleTime;
-    if (next) return new Date(Number(next.seconds ?? 0) * 1000 + Math.floor((next.nanos ?? 0) / 1e6));
-    if (description.status.name !== 'RUNNING' || (description.raw.pendingActivities?.length ?? 0) > 0) return null;
-    const progress = await within(() => handle.query(deliveryProgressQuery));
-    return progress.nextAttemptAt ? new Date(progress.nextAttemptAt) : null;
+    return next ? new Date(Number(next.seconds ?? 0) * 1000 + Math.floor((next.nanos ?? 0) / 1e6)) : null;
   } catch {
     return null;
   }

@@ -21,6 +21,13 @@ export interface DevServerOptions {
  */
 export const DEV_SERVER_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
 
+/**
+ * Eager dispatch: a new delivery workflow's first task goes straight back to
+ * the worker whose dispatcher started it, and the activity it schedules to
+ * that worker's free slot, each without a trip through the task queue.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG = ['system.enableEagerWorkflowStart=true', 'system.enableActivityEagerExecution=true'];
+
 export interface RunningDevServer {
   address: string;
   env: TestWorkflowEnvironment;
@@ -29,7 +36,10 @@ export interface RunningDevServer {
 
 /** Starts the Temporal dev server with the engine's search attributes registered. */
 export async function startDevServer(opts: DevServerOptions): Promise<RunningDevServer> {
-  const extraArgs = opts.dbFilename ? DEV_SERVER_SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]) : [];
+  const extraArgs = [
+    ...(opts.dbFilename ? DEV_SERVER_SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]) : []),
+    ...DEV_SERVER_DYNAMIC_CONFIG.flatMap((v) => ['--dynamic-config-value', v]),
+  ];
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable:

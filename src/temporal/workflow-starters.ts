@@ -42,7 +42,6 @@ export function dispatchDelivery(
   client: Client,
   settings: DeliverySettings,
   row: PendingDispatch,
-  { firstAttemptLocal = false }: { firstAttemptLocal?: boolean } = {},
 ): Promise<void> {
   return startDeliveryWorkflow(client, settings, row.workflowId, {
     deliveryId: row.id,
@@ -52,7 +51,6 @@ export function dispatchDelivery(
     retry: row.maxAttempts ? { ...settings.retry, maximumAttempts: row.maxAttempts } : settings.retry,
     requestTimeoutMs: row.timeoutMs ?? settings.requestTimeoutMs,
     firstAttemptNumber: row.firstAttemptNumber,
-    ...(firstAttemptLocal ? { firstAttemptLocal } : {}),
   });
 }
 

@@ -90,12 +90,15 @@ describe('fault: worker killed with kill -9', () => {
         message: 'every delivery to arrive',
         progress: () => `${expected.filter((k) => receiver.delivered().has(k)).length}/${expected.length}`,
       });
+      let unsettled = '';
       const rows = await waitUntil(
         async () => {
           const r = await deliveryRows(stack.db, [...ids.keys()]);
-          return r.length === ids.size && r.every((d) => d.status === 'succeeded' && d.succeededRows >= 1) && r;
+          const open = r.filter((d) => d.status !== 'succeeded' || d.succeededRows < 1);
+          unsettled = open.map((d) => `${ids.get(d.eventId)}: ${d.status}, ${d.succeededRows}/${d.rows} rows succeeded`).join('; ');
+          return r.length === ids.size && open.length === 0 && r;
         },
-        { timeoutMs: 30_000, message: 'every delivery row to be succeeded with a succeeded attempt row' },
+        { timeoutMs: 30_000, message: 'every delivery row to be succeeded with a succeeded attempt row', progress: () => unsettled },
       );
 
       const t = tally(receiver, expected, ids.size, ids.size);
