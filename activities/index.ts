@@ -33,10 +33,12 @@ export interface ActivityDeps {
   log?: Logger;
   /** Provider connectors for account syncs; the demo connector is always there. */
   connectors?: AccountConnector[];
+  /** Told when a delivery attempt begins (the dispatcher's backpressure). */
+  onAttemptStart?: (deliveryId: string) => void;
 }
 
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
-export function createActivities({ pool, config, temporal, send, connectors = [], metrics, log }: ActivityDeps) {
+export function createActivities({ pool, config, temporal, send, connectors = [], metrics, log, onAttemptStart }: ActivityDeps) {
   send ??= createHttpSender(new TargetPolicy(config.targets));
   const deliveries = new DeliveriesRepository(pool);
   const secretBox = new SecretBox(config.secretEncryptionKey);
@@ -83,6 +85,7 @@ export function createActivities({ pool, config, temporal, send, connectors = []
     /** `attemptNumberBase` is absent in attempts scheduled by workflows of earlier versions: those number from 1. */
     async deliverAttempt(input: { deliveryId: string; attemptNumberBase?: number; requestTimeoutMs?: number }) {
       const { info } = Context.current();
+      onAttemptStart?.(input.deliveryId);
       return deliverAttempt(deps, {
         deliveryId: input.deliveryId,
         workflowId: workflowIdOf(info),

@@ -6,6 +6,7 @@ import { withTransaction } from '../db/pool';
 import { dispatchDelivery, ensureControllerWorkflow, type DeliverySettings } from '../temporal/workflow-starters';
 import type { Logger } from '../logger';
 import { DeliveriesRepository, OUTBOX_CHANNEL, type PendingDispatch } from '../repositories/deliveries-repository';
+import type { DispatchWindow } from './dispatch-window';
 
 export interface DispatcherOptions {
   pool: Pool;
@@ -20,6 +21,8 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Fallback poll when no notification arrives (and the retry pace while Temporal is away). */
   pollIntervalMs: number;
+  /** Backpressure: how many started deliveries may wait for their first attempt at once. */
+  window?: DispatchWindow;
   log: Logger;
 }
 
@@ -76,28 +79,32 @@ export class OutboxDispatcher {
   }
 
   /** Starts up to one batch; returns how many deliveries it dispatched. Throws only on database errors. */
-  async drainOnce(): Promise<{ dispatched: number; failed: number }> {
+  async drainOnce(): Promise<{ dispatched: number; failed: number; limit: number }> {
     const repo = new DeliveriesRepository(this.opts.pool);
-    const rows = await repo.claimUndispatched(this.opts.batchSize, CLAIM_MS);
+    const { window } = this.opts;
+    const limit = window ? Math.min(this.opts.batchSize, window.free()) : this.opts.batchSize;
+    const rows = limit > 0 ? await repo.claimUndispatched(limit, CLAIM_MS) : [];
     const controllersDue = await this.opts.pool.query(
       'SELECT 1 FROM webhooks WHERE controller_started_at IS NULL AND deleted_at IS NULL LIMIT 1',
     );
-    if (rows.length === 0 && controllersDue.rowCount === 0) return { dispatched: 0, failed: 0 };
+    if (rows.length === 0 && controllersDue.rowCount === 0) return { dispatched: 0, failed: 0, limit };
     let client: Client;
     try {
       client = await this.opts.temporal();
     } catch (err) {
       this.opts.log.warn('Temporal unreachable; deliveries wait in the outbox', { pending: rows.length, err: (err as Error).message });
       await repo.releaseClaims(rows.map((r) => r.id));
-      return { dispatched: 0, failed: rows.length };
+      return { dispatched: 0, failed: rows.length, limit };
     }
     const started: string[] = [];
     const failed: string[] = [];
     await forEachConcurrently(rows, this.opts.concurrency, async (row) => {
+      window?.take(row.id);
       try {
         await this.startWorkflow(client, row);
         started.push(row.id);
       } catch (err) {
+        window?.release(row.id);
         failed.push(row.id);
         if (failed.length === 1) this.opts.log.warn('could not start delivery workflow', { workflowId: row.workflowId, err });
       }
@@ -106,7 +113,7 @@ export class OutboxDispatcher {
     await repo.markDispatched(started);
     await repo.releaseClaims(failed);
     if (controllersDue.rowCount) await this.startControllers(client);
-    return { dispatched: started.length, failed: failed.length };
+    return { dispatched: started.length, failed: failed.length, limit };
   }
 
   private startWorkflow(client: Client, row: PendingDispatch): Promise<void> {
@@ -149,14 +156,19 @@ export class OutboxDispatcher {
     while (this.running) {
       let more = false;
       try {
-        const { dispatched, failed } = await this.drainOnce();
+        const { dispatched, failed, limit } = await this.drainOnce();
         if (failed > 0) {
           await this.sleep(backoff);
           backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
           continue;
         }
         backoff = this.opts.pollIntervalMs;
-        more = dispatched === this.opts.batchSize;
+        if (limit === 0) {
+          // Every place is taken: wait for a first attempt to begin, not for a notification.
+          await this.opts.window!.whenFree(this.opts.pollIntervalMs);
+          continue;
+        }
+        more = dispatched === limit;
       } catch (err) {
         this.opts.log.error('outbox drain failed', { err });
         await this.sleep(backoff);

@@ -74,6 +74,8 @@ async function main() {
     stops.push(temporal.stop);
     env.TEMPORAL_ADDRESS = temporal.address;
     temporalUi = `http://localhost:${TEMPORAL_UI_PORT}`;
+    // The portal links each delivery to its workflow in this UI.
+    env.TEMPORAL_UI_URL ??= temporalUi;
   }
 
   const config = loadConfig(env);
@@ -89,6 +91,7 @@ async function main() {
   say(`  Admin key:    ${config.adminApiKey ?? '(none)'}  (creates tenants: POST /v1/tenants)`);
   say(`  Temporal:     ${config.temporal.address}`);
   if (temporalUi) say(`  Temporal UI:  ${temporalUi}`);
+  say(`  Portal:       curl -X POST -H "Authorization: Bearer ${config.apiKey}" ${api.url}/v1/portal/sessions  (open the url it returns)`);
   if (config.targets.allowPrivate.length > 0) {
     say(`  Note: webhooks may point at ${config.targets.allowPrivate.join(', ')} (ALLOW_PRIVATE_TARGETS), for local receivers.`);
   }

@@ -6,6 +6,7 @@ import { createPool } from '../db/pool';
 import type { Logger } from '../logger';
 import { OutboxDispatcher } from '../dispatcher/outbox-dispatcher';
 import { createDeliveryWorker } from '../temporal/delivery-worker';
+import { DispatchWindow } from '../dispatcher/dispatch-window';
 import { bundleWorkflowsInChildProcess } from '../temporal/workflow-bundle';
 import { deliverySettings } from '../temporal/workflow-starters';
 import { createMetrics } from '../observability/metrics';
@@ -39,6 +40,8 @@ export async function startWorkerProcess(
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const metrics = createMetrics();
+  // As many deliveries waiting for their first attempt as the worker can attempt at once; the rest wait in the outbox.
+  const window = new DispatchWindow({ capacity: config.worker.maxConcurrentActivities });
   const bundle = opts.workflowBundle ? undefined : await bundleWorkflowsInChildProcess();
   const worker = await createDeliveryWorker({
     config,
@@ -48,6 +51,7 @@ export async function startWorkerProcess(
     metrics,
     log,
     workflowBundle: opts.workflowBundle ?? { codePath: bundle!.codePath },
+    onAttemptStart: (deliveryId) => window.release(deliveryId),
   }).finally(() => bundle?.dispose());
   const starter = new Client({ connection, namespace: config.temporal.namespace });
   const dispatcher = config.dispatcher.enabled
@@ -60,6 +64,7 @@ export async function startWorkerProcess(
         batchSize: config.dispatcher.batchSize,
         concurrency: config.dispatcher.concurrency,
         pollIntervalMs: config.dispatcher.pollIntervalMs,
+        window,
         log,
       })
     : undefined;

@@ -16,6 +16,8 @@ export interface DeliveryWorkerOptions {
   /** A prebuilt workflow bundle (tests build one and share it); otherwise the worker bundles `workflows/`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   send?: HttpSender;
+  /** Told when a delivery attempt begins. */
+  onAttemptStart?: (deliveryId: string) => void;
   metrics?: Metrics;
   log?: Logger;
 }
@@ -38,6 +40,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): Promise<Worke
       temporal: async () => opts.client,
       metrics: opts.metrics,
       log: opts.log,
+      onAttemptStart: opts.onAttemptStart,
     }),
     maxConcurrentActivityTaskExecutions: opts.config.worker.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: opts.config.worker.maxConcurrentWorkflowTasks,
