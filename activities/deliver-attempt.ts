@@ -157,7 +157,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
       throw ApplicationFailure.create({
         type: 'ReceiverUnavailable',
         message: verdict.reason,
-        details: [{ statusCode: statusCodeOf(result), retryAfterMs: verdict.retryAfterMs }],
+        details: [{ statusCode: statusCodeOf(result) }],
         nextRetryDelay: verdict.retryAfterMs,
       });
     case 'reject':

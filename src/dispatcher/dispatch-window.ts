@@ -59,10 +59,6 @@ export class DispatchWindow {
     });
   }
 
-  get waiting(): number {
-    return this.taken.size;
-  }
-
   private dropLapsed(): void {
     const now = this.now();
     for (const [id, until] of this.taken) if (until <= now) this.taken.delete(id);
