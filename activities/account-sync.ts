@@ -9,7 +9,7 @@ import {
 } from '../src/domain/account-sync';
 import { withTransaction } from '../src/db/pool';
 import { wakeOutbox } from '../src/repositories/outbox-wake';
-import { publishEventInTransaction } from '../src/services/publish-event';
+import { publishEventWith } from '../src/services/publish-event';
 import { ConnectorError, type AccountConnector } from './connectors/connector';
 
 export interface AccountSyncDeps {
@@ -108,7 +108,7 @@ export async function reportSyncOutcome(
       account: { id: a.id, provider: a.provider },
       ...(outcome.ok ? {} : { error: outcome.error }),
     };
-    const published = await publishEventInTransaction(tx, { id: a.tenant_id }, {
+    const published = await publishEventWith(tx, { id: a.tenant_id }, {
       type: body.hook as string,
       data: body,
       payloadFormat: 'bare',

@@ -223,7 +223,7 @@ export class EngineProcess {
     readonly logFile: string,
   ) {
     this.log = createWriteStream(logFile, { flags: 'a' });
-    this.child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    this.child = spawn(process.execPath, [...engineNodeFlags(), '--import', 'tsx', entry], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -278,6 +278,14 @@ export class EngineProcess {
     }
     await new Promise<void>((r) => this.log.end(() => r()));
   }
+}
+
+/**
+ * Extra flags for the engine's Node processes, from `BENCH_NODE_FLAGS`, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the API and the worker during a run.
+ */
+function engineNodeFlags(): string[] {
+  return (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 }
 
 export interface EngineSettings {

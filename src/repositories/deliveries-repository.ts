@@ -95,18 +95,6 @@ export const OUTBOX_CHANNEL = 'delivery_outbox';
 export class DeliveriesRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** Creates one pending delivery per webhook; the caller wakes the dispatchers after commit (wakeOutbox). */
-  async insertForEvent(tenantId: string, eventId: string, webhookIds: string[]): Promise<void> {
-    if (webhookIds.length === 0) return;
-    const ids = webhookIds.map(() => uuidv7());
-    const workflowIds = webhookIds.map((w) => deliveryWorkflowId(eventId, w));
-    await this.db.query(
-      `INSERT INTO deliveries (id, tenant_id, event_id, webhook_id, workflow_id)
-       SELECT id, $1, $2, webhook_id, workflow_id FROM unnest($3::uuid[], $4::uuid[], $5::text[]) AS t(id, webhook_id, workflow_id)`,
-      [tenantId, eventId, ids, webhookIds, workflowIds],
-    );
-  }
-
   /** Wakes dispatchers (delivered on commit when inside a transaction). */
   async notifyOutbox(): Promise<void> {
     await this.db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);

@@ -43,6 +43,18 @@ export class EventTypesRepository {
     return rows[0] && toType(rows[0]);
   }
 
+  /** The stored type of that name, if any, and whether the tenant accepts catalogue types only: one round trip. */
+  async findWithStrictMode(tenantId: string, name: string): Promise<{ stored?: StoredEventType; strict: boolean }> {
+    const { rows } = await this.db.query(
+      `SELECT t.strict_event_types, ${COLUMNS.split(', ').map((c) => `et.${c}`).join(', ')}
+         FROM tenants t LEFT JOIN event_types et ON et.tenant_id = t.id AND et.name = $2
+        WHERE t.id = $1`,
+      [tenantId, name],
+    );
+    const r = rows[0];
+    return { stored: r?.name ? toType(r) : undefined, strict: r?.strict_event_types === true };
+  }
+
   async listLive(tenantId: string): Promise<StoredEventType[]> {
     const { rows } = await this.db.query(
       `SELECT ${COLUMNS} FROM event_types WHERE tenant_id = $1 AND archived_at IS NULL ORDER BY name`,

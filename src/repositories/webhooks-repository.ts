@@ -167,16 +167,6 @@ export class WebhooksRepository {
    * Webhooks subscribed to `eventType` directly or through `*` that take new
    * events: active ones, and paused ones, which hold them until resumed.
    */
-  async findSubscribedIds(tenantId: string, eventType: string): Promise<string[]> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `SELECT id FROM webhooks
-       WHERE tenant_id = $1 AND deleted_at IS NULL AND status = ANY($2::text[]) AND events && $3::text[]
-       ORDER BY id`,
-      [tenantId, [WebhookStatus.Active, WebhookStatus.Paused], subscriptionsMatching(eventType)],
-    );
-    return rows.map((r) => r.id);
-  }
-
   async findForDelivery(id: string): Promise<WebhookForDelivery | undefined> {
     const { rows } = await this.db.query<
       WebhookRow & { secret_encrypted: string; previous_secret_encrypted: string | null; client_id: string; deleted: boolean }

@@ -84,12 +84,14 @@ export async function archiveEventType(deps: Pick<CatalogueDeps, 'pool'>, tenant
  * mode and accepted otherwise.
  */
 export async function checkEventAgainstCatalogue(deps: CatalogueDeps, tenant: Pick<Tenant, 'id'>, type: string, data: unknown) {
-  const repo = new EventTypesRepository(deps.pool);
   const builtin = builtinEventType(type);
-  const stored = builtin ? undefined : await repo.find(tenant.id, type);
+  // A built-in type is always known: no lookup.
+  const { stored, strict } = builtin
+    ? { stored: undefined, strict: false }
+    : await new EventTypesRepository(deps.pool).findWithStrictMode(tenant.id, type);
   const known = builtin ?? (stored && !stored.archivedAt ? stored : undefined);
   if (!known) {
-    if (await repo.strictMode(tenant.id)) {
+    if (strict) {
       throw new ValidationError(`body.type: unknown event type "${type}"; this tenant accepts catalogue types only`, [
         { path: 'body.type', message: `unknown event type "${type}" (strict mode)` },
       ]);

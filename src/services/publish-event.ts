@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
-import { withTransaction } from '../db/pool';
+import type { Pool } from 'pg';
+import type { Queryable } from '../db/pool';
 import type { Delivery, PayloadFormat, Tenant, WebhookEvent } from '../domain/models';
 import { ConflictError } from '../errors';
 import { DeliveriesRepository } from '../repositories/deliveries-repository';
 import { EventsRepository } from '../repositories/events-repository';
 import { wakeOutbox } from '../repositories/outbox-wake';
-import { WebhooksRepository } from '../repositories/webhooks-repository';
 import { stableStringify } from '../util/stable-json';
 import { uuidv7 } from '../util/uuid';
 
@@ -29,45 +28,41 @@ export interface PublishedEvent {
 
 /**
  * The single way deliveries come to exist. The event and one pending delivery
- * per target webhook are written in one transaction (the outbox); the
+ * per target webhook are written by one statement (the outbox); the
  * dispatcher starts their workflows after commit. Once this returns, a crash
  * anywhere cannot lose a delivery, and Temporal being down delays them only.
  */
-export async function publishEvent(pool: Pool, tenant: Tenant, input: PublishEventInput): Promise<PublishedEvent> {
-  const published = await withTransaction(pool, (tx) => publishEventInTransaction(tx, tenant, input));
+export async function publishEvent(pool: Pool, tenant: Pick<Tenant, 'id'>, input: PublishEventInput): Promise<PublishedEvent> {
+  const published = await publishEventWith(pool, tenant, input);
   if (!published.replayed && published.deliveries.length > 0) wakeOutbox(pool);
   return published;
 }
 
 /**
- * publishEvent inside the caller's transaction, for use cases that change
- * other rows with it. The caller wakes the dispatchers after commit
- * (wakeOutbox); otherwise they find the deliveries at their next poll.
+ * publishEvent on the caller's connection: inside its transaction, for use
+ * cases that change other rows with it. The caller wakes the dispatchers after
+ * commit (wakeOutbox); otherwise they find the deliveries at their next poll.
  */
-export async function publishEventInTransaction(tx: PoolClient, tenant: Pick<Tenant, 'id'>, input: PublishEventInput): Promise<PublishedEvent> {
+export async function publishEventWith(db: Queryable, tenant: Pick<Tenant, 'id'>, input: PublishEventInput): Promise<PublishedEvent> {
   const requestHash = createHash('sha256').update(`${input.type}\n${stableStringify(input.data)}`).digest('hex');
-  const events = new EventsRepository(tx);
-  const deliveries = new DeliveriesRepository(tx);
-  const event = await events.insert({
-    id: uuidv7(),
-    tenantId: tenant.id,
-    type: input.type,
-    data: input.data,
-    payloadFormat: input.payloadFormat ?? 'envelope',
-    idempotencyKey: input.idempotencyKey ?? null,
-    requestHash,
-  });
-  if (!event) {
-    const first = (await events.findByIdempotencyKey(tenant.id, input.idempotencyKey!))!;
-    if (first.requestHash !== requestHash) {
-      throw new ConflictError(
-        `idempotency_key "${input.idempotencyKey}" was already used for a different event`,
-        'idempotency_key_reused',
-      );
-    }
-    return { event: first, deliveries: await deliveries.listForEvent(first.id), replayed: true };
+  const events = new EventsRepository(db);
+  const made = await events.insertWithDeliveries(
+    {
+      id: uuidv7(),
+      tenantId: tenant.id,
+      type: input.type,
+      data: input.data,
+      payloadFormat: input.payloadFormat ?? 'envelope',
+      idempotencyKey: input.idempotencyKey ?? null,
+      requestHash,
+    },
+    input.onlyWebhookIds ? { webhookIds: input.onlyWebhookIds } : { subscribersOf: input.type },
+  );
+  if (made) return { ...made, replayed: false };
+  // The idempotency key is taken: the first event stands, if it was the same request.
+  const first = (await events.findByIdempotencyKey(tenant.id, input.idempotencyKey!))!;
+  if (first.requestHash !== requestHash) {
+    throw new ConflictError(`idempotency_key "${input.idempotencyKey}" was already used for a different event`, 'idempotency_key_reused');
   }
-  const targets = input.onlyWebhookIds ?? (await new WebhooksRepository(tx).findSubscribedIds(tenant.id, input.type));
-  await deliveries.insertForEvent(tenant.id, event.id, targets);
-  return { event, deliveries: await deliveries.listForEvent(event.id), replayed: false };
+  return { event: first, deliveries: await new DeliveriesRepository(db).listForEvent(first.id), replayed: true };
 }

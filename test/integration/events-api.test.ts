@@ -32,6 +32,24 @@ describe('accepting an event', () => {
     const fetched = await stack.http.get(`/v1/events/${res.body.id}`).set(stack.auth);
     expect(fetched.status).toBe(200);
     expect(fetched.body.deliveries).toHaveLength(2);
+    // The answer is what was stored, in the same order.
+    expect(fetched.body.deliveries).toEqual(res.body.deliveries);
+  });
+
+  it('gives deliveries time-ordered UUIDv7 ids made by the database at insert time', async () => {
+    await createWebhook(stack, { url: 'https://v7.example/hook', events: ['v7.check'] });
+    const before = Date.now();
+    const res = await publish({ type: 'v7.check', data: {} });
+    const after = Date.now();
+    expect(res.status).toBe(202);
+    const [d] = res.body.deliveries;
+    expect(d.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const ms = parseInt(d.id.replace(/-/g, '').slice(0, 12), 16);
+    // The database clock and this process's clock are the same machine's.
+    expect(ms).toBeGreaterThanOrEqual(before - 1000);
+    expect(ms).toBeLessThanOrEqual(after + 1000);
+    const again = await publish({ type: 'v7.check', data: {} });
+    expect(parseInt(again.body.deliveries[0].id.replace(/-/g, '').slice(0, 12), 16)).toBeGreaterThanOrEqual(ms);
   });
 
   it('lists deliveries by webhook and by status', async () => {
