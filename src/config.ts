@@ -60,6 +60,7 @@ export const envSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(1, 10_000).default(100),
   WORKER_MAX_CACHED_WORKFLOWS: int(0, 1_000_000).default(500),
   WORKER_SHUTDOWN_GRACE_MS: int(0).default(30_000),
+  WORKER_NICENESS: int(0, 19).default(10),
   WORKER_METRICS_PORT: int(0, 65535).default(9464),
   TEMPORAL_SDK_METRICS_PORT: int(0, 65535).default(9465),
   PUBLIC_URL: z
@@ -153,6 +154,12 @@ export interface Config {
     readonly maxCachedWorkflows: number;
     /** On SIGTERM, attempts in flight get this long to finish before they are cancelled. @default 30_000 */
     readonly shutdownGraceMs: number;
+    /**
+     * The worker process's nice value (0 to 19). On a machine it shares with the API, ingest gets the
+     * CPU first and deliveries take what is left: the outbox holds what they have not reached yet.
+     * Alone on its machine the value changes nothing. Applied by the worker entry point only. @default 10
+     */
+    readonly niceness: number;
     /** The worker's Prometheus endpoint (`/metrics`); 0 turns it off. @default 9464 */
     readonly metricsPort: number;
     /** Where the Temporal SDK serves its own metrics, merged into the worker's endpoint; 0 turns it off. @default 9465 */
@@ -249,6 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+      niceness: e.WORKER_NICENESS,
       metricsPort: e.WORKER_METRICS_PORT,
       sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,
     },

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../src/main/embedded-postgres';
-import { startDevServer, DEV_SERVER_SQLITE_PRAGMAS, type RunningDevServer } from '../../src/temporal/dev-server';
+import { startDevServer, DEV_SERVER_NICENESS, DEV_SERVER_SQLITE_PRAGMAS, type RunningDevServer } from '../../src/temporal/dev-server';
 import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
 import { childrenOf, readComm } from './proc';
 import { progress } from './progress';
@@ -184,10 +184,10 @@ export async function startTemporal(workDir: string): Promise<TemporalInfo> {
     const executable = await ensureTemporalCli({ log: (l) => progress.line(l) });
     const before = new Set(childrenOf(process.pid));
     const dbFilename = path.join(workDir, 'temporal.db');
-    server = await startDevServer({ executable, dbFilename });
+    server = await startDevServer({ executable, dbFilename, niceness: DEV_SERVER_NICENESS });
     address = server.address;
     pid = childrenOf(process.pid).find((p) => !before.has(p) && readComm(p) === 'temporal');
-    which = `dev server (temporal CLI ${executable.type === 'existing-path' ? executable.path : 'downloaded by the SDK'}), SQLite file with ${DEV_SERVER_SQLITE_PRAGMAS.join(', ')}, no UI`;
+    which = `dev server (temporal CLI ${executable.type === 'existing-path' ? executable.path : 'downloaded by the SDK'}), SQLite file with ${DEV_SERVER_SQLITE_PRAGMAS.join(', ')}, nice ${DEV_SERVER_NICENESS} as \`npm start\` runs it, no UI`;
     if (executable.type === 'existing-path') {
       try {
         cliVersion = (await run(executable.path, ['--version'])).stdout.trim();
@@ -288,6 +288,21 @@ function engineNodeFlags(): string[] {
   return (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 }
 
+/**
+ * Engine settings to try, from `BENCH_ENGINE_ENV` (`K=V` pairs separated by spaces), e.g.
+ * `WORKER_MAX_CACHED_WORKFLOWS=100`. They win over the benchmark's own and a scenario's,
+ * and the report lists every setting the engine ran with.
+ */
+function engineEnvOverrides(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (process.env.BENCH_ENGINE_ENV ?? '').split(/\s+/).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`BENCH_ENGINE_ENV: expected K=V, got "${pair}"`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
 export interface EngineSettings {
   /** Environment beyond the defaults, e.g. a short retry schedule. */
   env: Record<string, string>;
@@ -331,7 +346,7 @@ export class Engine {
     const inherited: NodeJS.ProcessEnv = {};
     // Only what a process needs to run; nothing of the engine's own configuration leaks in from the shell.
     for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[k]) inherited[k] = process.env[k];
-    this.env = { ...this.baseEnv(), PORT: String(port), ...extra };
+    this.env = { ...this.baseEnv(), PORT: String(port), ...extra, ...engineEnvOverrides() };
     const env = { ...inherited, ...this.env };
     const tag = `${label}-${Date.now()}`;
     this.worker = new EngineProcess('worker', 'src/main/worker.ts', env, path.join(this.base.logDir, `worker-${tag}.log`));

