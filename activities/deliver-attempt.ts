@@ -61,15 +61,15 @@ export type AttemptResult =
  */
 export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptInput): Promise<AttemptResult> {
   const now = deps.now ?? (() => new Date());
-  const delivery = await deps.deliveries.findForDelivery(input.deliveryId);
-  if (!delivery) {
+  const found = await deps.deliveries.findForAttempt(input.deliveryId);
+  if (!found) {
     throw ApplicationFailure.create({ type: 'DeliveryNotFound', message: `delivery ${input.deliveryId} does not exist`, nonRetryable: true });
   }
+  const { delivery, webhook } = found;
   if (delivery.status !== DeliveryStatus.Pending || delivery.workflowId !== input.workflowId) {
     return { status: delivery.status, reason: 'already finished' };
   }
 
-  const webhook = await deps.webhooks.findForDelivery(delivery.webhookId);
   if (!webhook || webhook.deleted || webhook.status === WebhookStatus.Disabled) {
     const reason = webhook?.status === WebhookStatus.Disabled && !webhook.deleted ? 'webhook is disabled' : 'webhook was deleted';
     if (await deps.deliveries.complete(delivery.id, DeliveryStatus.Cancelled, reason, input.workflowId)) {
@@ -123,17 +123,22 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     durationMs: result.durationMs,
     ...(verdict.kind === 'delivered' ? {} : { error: verdict.reason }),
   });
-  const error = verdict.kind === 'delivered' ? null : verdict.reason;
-  await deps.deliveries.recordAttempt({
+  const attempt = {
     deliveryId: delivery.id,
     attempt: input.attempt,
-    status: verdict.kind === 'delivered' ? AttemptStatus.Succeeded : AttemptStatus.Failed,
     statusCode: statusCodeOf(result),
     durationMs: result.durationMs,
     responseBody: result.responseBody,
-    error,
     startedAt,
-  });
+  };
+  if (verdict.kind === 'delivered') {
+    // The attempt, the delivery's completion and the webhook's bookkeeping in one round trip.
+    if (await deps.deliveries.recordSuccess({ ...attempt, status: AttemptStatus.Succeeded, error: null }, input.workflowId)) {
+      deps.observe?.finished(DeliveryStatus.Succeeded, now().getTime() - delivery.eventCreatedAt.getTime());
+    }
+    return { status: DeliveryStatus.Succeeded, statusCode: statusCodeOf(result)! };
+  }
+  await deps.deliveries.recordAttempt({ ...attempt, status: AttemptStatus.Failed, error: verdict.reason });
   if (
     verdict.kind === 'reject' &&
     (await deps.deliveries.complete(delivery.id, DeliveryStatus.Failed, verdict.reason, input.workflowId))
@@ -142,17 +147,9 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     await deps.webhooks.recordOutcome(webhook.id, false);
     deps.observe?.finished(DeliveryStatus.Failed);
   }
-  if (verdict.kind !== 'delivered') {
-    await deps.reportFailedAttempt(webhook.id, { at: startedAt.getTime(), statusCode: statusCodeOf(result) });
-  }
+  await deps.reportFailedAttempt(webhook.id, { at: startedAt.getTime(), statusCode: statusCodeOf(result) });
 
   switch (verdict.kind) {
-    case 'delivered':
-      if (await deps.deliveries.complete(delivery.id, DeliveryStatus.Succeeded, undefined, input.workflowId)) {
-        await deps.webhooks.recordOutcome(webhook.id, true);
-        deps.observe?.finished(DeliveryStatus.Succeeded, now().getTime() - delivery.eventCreatedAt.getTime());
-      }
-      return { status: DeliveryStatus.Succeeded, statusCode: statusCodeOf(result)! };
     case 'retry':
       throw ApplicationFailure.create({
         type: 'ReceiverUnavailable',

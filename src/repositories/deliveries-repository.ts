@@ -2,6 +2,7 @@ import type { Queryable } from '../db/pool';
 import type { Attempt, Delivery, PayloadFormat } from '../domain/models';
 import { DeliveryStatus } from '../domain/statuses';
 import { uuidv7 } from '../util/uuid';
+import { webhookForDeliveryColumns, webhookForDeliveryFromRow, type WebhookForDelivery } from './webhooks-repository';
 
 interface DeliveryRow {
   id: string;
@@ -41,6 +42,17 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   completedAt: r.completed_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+});
+
+/** A delivery with what its attempts send: the event's data and format, and the body once it is fixed. */
+export type DeliveryForAttempt = Delivery & { data: Record<string, unknown>; payloadFormat: PayloadFormat; eventCreatedAt: Date; payload: string | null };
+type DeliveryForAttemptRow = DeliveryRow & { data: Record<string, unknown>; payload_format: PayloadFormat; event_created_at: Date; payload: string | null };
+const toDeliveryForAttempt = (r: DeliveryForAttemptRow): DeliveryForAttempt => ({
+  ...toDelivery(r),
+  data: r.data,
+  payloadFormat: r.payload_format,
+  eventCreatedAt: r.event_created_at,
+  payload: r.payload,
 });
 
 /** The deterministic workflow id of the delivery of `eventId` to `webhookId`: a second start is refused. */
@@ -249,6 +261,48 @@ export class DeliveriesRepository {
   }
 
   /**
+   * A 2xx, stored by one statement instead of three: the attempt row (once per
+   * attempt number, as recordAttempt), the delivery succeeded (as complete: only
+   * from pending and only by its current run), and on its webhook the failure
+   * count reset when this call finished the delivery, and the last-triggered
+   * time. Returns true when this call finished it.
+   */
+  async recordSuccess(a: NewAttempt, workflowId: string): Promise<boolean> {
+    const { rows } = await this.db.query<{ finished: boolean }>(
+      `WITH inserted AS (
+         INSERT INTO attempts (id, delivery_id, attempt, status, status_code, duration_ms, response_body, error, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (delivery_id, attempt) DO NOTHING
+         RETURNING delivery_id
+       ), updated AS (
+         UPDATE deliveries d
+            SET attempt_count = CASE WHEN n.fresh THEN GREATEST(d.attempt_count, $3) ELSE d.attempt_count END,
+                last_status_code = CASE WHEN n.fresh THEN $5 ELSE d.last_status_code END,
+                last_error = CASE WHEN n.fresh THEN NULL ELSE d.last_error END,
+                status = CASE WHEN d.status = 'pending' AND d.workflow_id = $10 THEN 'succeeded' ELSE d.status END,
+                completed_at = CASE WHEN d.status = 'pending' AND d.workflow_id = $10 THEN now() ELSE d.completed_at END,
+                updated_at = now()
+           FROM (SELECT EXISTS (SELECT 1 FROM inserted) AS fresh) n
+          WHERE d.id = $2 AND (n.fresh OR (d.status = 'pending' AND d.workflow_id = $10))
+         -- now() is this transaction's start: a completion made by another one has another time.
+         RETURNING d.webhook_id, d.status = 'succeeded' AND d.completed_at = now() AS finished
+       ), webhook AS (
+         UPDATE webhooks w
+            SET failure_count = CASE WHEN u.finished THEN 0 ELSE w.failure_count END,
+                last_triggered_at = CASE WHEN w.last_triggered_at IS NULL OR w.last_triggered_at < $9::timestamptz - interval '1 second'
+                                         THEN $9 ELSE w.last_triggered_at END
+           FROM updated u
+          WHERE w.id = u.webhook_id
+            -- As recordAttempt: at most once a second per webhook, unless there is a failure count to reset.
+            AND ((u.finished AND w.failure_count <> 0) OR w.last_triggered_at IS NULL OR w.last_triggered_at < $9::timestamptz - interval '1 second')
+       )
+       SELECT coalesce(bool_or(finished), false) AS finished FROM updated`,
+      [uuidv7(), a.deliveryId, a.attempt, a.status, a.statusCode, a.durationMs, a.responseBody, a.error, a.startedAt, workflowId],
+    );
+    return rows[0]?.finished === true;
+  }
+
+  /**
    * Moves a pending delivery to its final status. Returns false when it had
    * already finished, so the verdict is applied to the webhook only once.
    * With `workflowId`, only that run of the delivery may finish it: a run
@@ -292,16 +346,28 @@ export class DeliveriesRepository {
     return rows.map((r) => r.id);
   }
 
-  async findForDelivery(
-    id: string,
-  ): Promise<
-    (Delivery & { data: Record<string, unknown>; payloadFormat: PayloadFormat; eventCreatedAt: Date; payload: string | null }) | undefined
-  > {
-    const { rows } = await this.db.query<
-      DeliveryRow & { data: Record<string, unknown>; payload_format: PayloadFormat; event_created_at: Date; payload: string | null }
-    >(`SELECT ${COLUMNS}, e.data, e.payload_format, e.created_at AS event_created_at, d.payload FROM ${FROM} WHERE d.id = $1`, [id]);
+  async findForDelivery(id: string): Promise<DeliveryForAttempt | undefined> {
+    const { rows } = await this.db.query<DeliveryForAttemptRow>(
+      `SELECT ${COLUMNS}, e.data, e.payload_format, e.created_at AS event_created_at, d.payload FROM ${FROM} WHERE d.id = $1`,
+      [id],
+    );
+    return rows[0] && toDeliveryForAttempt(rows[0]);
+  }
+
+  /**
+   * Everything an attempt reads, in one round trip: the delivery with its
+   * event (as findForDelivery) and its webhook (as WebhooksRepository.findForDelivery).
+   */
+  async findForAttempt(id: string): Promise<{ delivery: DeliveryForAttempt; webhook: WebhookForDelivery | undefined } | undefined> {
+    const { rows } = await this.db.query<DeliveryForAttemptRow & Record<string, unknown>>(
+      `SELECT ${COLUMNS}, e.data, e.payload_format, e.created_at AS event_created_at, d.payload, ${webhookForDeliveryColumns('w_')}
+         FROM ${FROM} LEFT JOIN webhooks w ON w.id = d.webhook_id LEFT JOIN tenants t ON t.id = w.tenant_id
+        WHERE d.id = $1`,
+      [id],
+    );
     const r = rows[0];
-    return r && { ...toDelivery(r), data: r.data, payloadFormat: r.payload_format, eventCreatedAt: r.event_created_at, payload: r.payload };
+    if (!r) return undefined;
+    return { delivery: toDeliveryForAttempt(r), webhook: r.w_id ? webhookForDeliveryFromRow(r, 'w_') : undefined };
   }
 
   /**

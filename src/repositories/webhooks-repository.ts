@@ -46,6 +46,39 @@ const toWebhook = (r: WebhookRow): Webhook => ({
   updatedAt: r.updated_at,
 });
 
+/**
+ * The select list of a webhook as the delivery activity needs it, over
+ * `webhooks w JOIN tenants t`, every column named with `prefix`, so a query
+ * can read it beside another table's columns.
+ */
+export function webhookForDeliveryColumns(prefix: string): string {
+  return [
+    ...COLUMNS.split(', ').map((c) => `w.${c} AS ${prefix}${c}`),
+    `w.secret_encrypted AS ${prefix}secret_encrypted`,
+    // The database clock decides whether the previous secret still signs, as it set the expiry.
+    `CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret_encrypted END AS ${prefix}previous_secret_encrypted`,
+    `t.client_id AS ${prefix}client_id`,
+    `w.deleted_at IS NOT NULL AS ${prefix}deleted`,
+  ].join(', ');
+}
+
+/** The webhook read by `webhookForDeliveryColumns(prefix)`. */
+export function webhookForDeliveryFromRow(row: Record<string, unknown>, prefix: string): WebhookForDelivery {
+  const r = (prefix ? Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])) : row) as unknown as WebhookRow & {
+    secret_encrypted: string;
+    previous_secret_encrypted: string | null;
+    client_id: string;
+    deleted: boolean;
+  };
+  return {
+    ...toWebhook(r),
+    secretEncrypted: r.secret_encrypted,
+    previousSecretEncrypted: r.previous_secret_encrypted,
+    clientId: r.client_id,
+    deleted: r.deleted,
+  };
+}
+
 export const WEBHOOK_ORDERINGS = ['id', 'created_at', '-created_at'] as const;
 export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
 
@@ -168,27 +201,11 @@ export class WebhooksRepository {
    * events: active ones, and paused ones, which hold them until resumed.
    */
   async findForDelivery(id: string): Promise<WebhookForDelivery | undefined> {
-    const { rows } = await this.db.query<
-      WebhookRow & { secret_encrypted: string; previous_secret_encrypted: string | null; client_id: string; deleted: boolean }
-    >(
-      // The database clock decides whether the previous secret still signs, as it set the expiry.
-      `SELECT ${COLUMNS.split(', ').map((c) => `w.${c}`).join(', ')},
-              w.secret_encrypted,
-              CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret_encrypted END AS previous_secret_encrypted,
-              t.client_id, w.deleted_at IS NOT NULL AS deleted
-       FROM webhooks w JOIN tenants t ON t.id = w.tenant_id WHERE w.id = $1`,
+    const { rows } = await this.db.query(
+      `SELECT ${webhookForDeliveryColumns('')} FROM webhooks w JOIN tenants t ON t.id = w.tenant_id WHERE w.id = $1`,
       [id],
     );
-    const r = rows[0];
-    return (
-      r && {
-        ...toWebhook(r),
-        secretEncrypted: r.secret_encrypted,
-        previousSecretEncrypted: r.previous_secret_encrypted,
-        clientId: r.client_id,
-        deleted: r.deleted,
-      }
-    );
+    return rows[0] && webhookForDeliveryFromRow(rows[0], '');
   }
 
   /**
