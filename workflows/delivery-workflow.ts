@@ -113,7 +113,9 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
       result = await fail(settled.error);
     }
   }
-  upsertSearchAttributes([{ key: DeliveryStatusAttribute, value: result.status }]);
+  // Only the deliveries an operator looks for are tagged: a success is the common case, and an
+  // upsert costs the server a history event and a visibility write per delivery.
+  if (result.status !== DeliveryStatus.Succeeded) upsertSearchAttributes([{ key: DeliveryStatusAttribute, value: result.status }]);
   return result;
 
   /** A failure no further attempt can change: the receiver refused, or the delivery is gone. */

@@ -7,6 +7,10 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
  */
 export const WebhookIdAttribute = defineSearchAttributeKey('WebhookId', SearchAttributeType.KEYWORD);
 export const EventTypeAttribute = defineSearchAttributeKey('EventType', SearchAttributeType.KEYWORD);
+/**
+ * Set when a delivery ends without success: `failed` or `cancelled`. A running delivery is
+ * `ExecutionStatus = "Running"`; a successful one is `ExecutionStatus = "Completed"` without it.
+ */
 export const DeliveryStatusAttribute = defineSearchAttributeKey('DeliveryStatus', SearchAttributeType.KEYWORD);
 
 export const SEARCH_ATTRIBUTES = [WebhookIdAttribute, EventTypeAttribute, DeliveryStatusAttribute] as const;

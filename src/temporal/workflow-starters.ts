@@ -7,10 +7,9 @@ import {
 } from '@temporalio/client';
 import { controllerWorkflowId, type WebhookStateChange, type WebhookStateResult, changeStateUpdate } from '../../workflows/definitions';
 import type { DeliveryWorkflowInput } from '../../workflows/delivery-workflow';
-import { DeliveryStatusAttribute, EventTypeAttribute, WebhookIdAttribute } from '../../workflows/search-attributes';
+import { EventTypeAttribute, WebhookIdAttribute } from '../../workflows/search-attributes';
 import type { WebhookControllerInput } from '../../workflows/webhook-controller-workflow';
 import type { Config } from '../config';
-import { DeliveryStatus } from '../domain/statuses';
 import type { PendingDispatch } from '../repositories/deliveries-repository';
 
 export interface DeliverySettings {
@@ -72,7 +71,6 @@ export async function startDeliveryWorkflow(
       typedSearchAttributes: [
         { key: WebhookIdAttribute, value: input.webhookId },
         { key: EventTypeAttribute, value: input.eventType },
-        { key: DeliveryStatusAttribute, value: DeliveryStatus.Pending },
       ],
       staticSummary: `Deliver ${input.eventType} (event ${input.eventId}) to webhook ${input.webhookId}`,
     });

@@ -240,7 +240,7 @@ describe('the test endpoint', () => {
 });
 
 describe('inspection in Temporal', () => {
-  it('tags each delivery workflow with WebhookId, EventType and its final DeliveryStatus', async () => {
+  it('tags each delivery workflow with WebhookId and EventType, and one that did not succeed with DeliveryStatus', async () => {
     const r = await receiver(() => ({ status: 404 }));
     const hook = await createWebhook(stack, { url: r.url });
     const event = await publishEvent(stack, { type: 'tagged.event', data: {} });
@@ -264,6 +264,20 @@ describe('inspection in Temporal', () => {
       { message: 'visibility to index the workflow' },
     );
     expect(found).toEqual([d.workflow_id]);
+  });
+
+  it('leaves a successful delivery without DeliveryStatus: its workflow completed', async () => {
+    const r = await receiver(() => ({ status: 200 }));
+    const hook = await createWebhook(stack, { url: r.url });
+    const event = await publishEvent(stack, { type: 'tagged.success', data: {} });
+    const d = await waitForFinalDelivery(stack, event.deliveries[0]!.id);
+    expect(d.status).toBe('succeeded');
+    const handle = stack.temporal.workflow.getHandle(d.workflow_id);
+    expect(await handle.result()).toMatchObject({ status: 'succeeded', statusCode: 200 });
+    const described = await handle.describe();
+    expect(described.status.name).toBe('COMPLETED');
+    expect(described.typedSearchAttributes.get(WebhookIdAttribute)).toBe(hook.id);
+    expect(described.typedSearchAttributes.get(DeliveryStatusAttribute)).toBeUndefined();
   });
 });
 
