@@ -26,7 +26,12 @@ export function createHttpSender(policy: TargetPolicy): HttpSender {
   return async ({ url, headers, body, timeoutMs }) => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const signal = AbortSignal.timeout(timeoutMs);
+    // A timer cleared as soon as the attempt ends, not AbortSignal.timeout: that one lives until it
+    // fires, and with it the attempt's async context (the activity and its buffers), so memory grew
+    // with attempts per second times the time limit.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const signal = deadline.signal;
     try {
       policy.checkUrlSyntax(url);
       // undici's request() never follows redirects: a 3xx comes back as it is.
@@ -45,6 +50,8 @@ export function createHttpSender(policy: TargetPolicy): HttpSender {
       if (unsafe) return { kind: 'blocked', reason: unsafe, durationMs: elapsed(), responseBody: null };
       if (signal.aborted) return { kind: 'timeout', timeoutMs, durationMs: elapsed(), responseBody: null };
       return { kind: 'connection_error', message: describeError(err), durationMs: elapsed(), responseBody: null };
+    } finally {
+      clearTimeout(timer);
     }
   };
 }
