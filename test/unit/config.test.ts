@@ -41,7 +41,7 @@ describe('loadConfig', () => {
       targets: { allowPrivate: [], httpsOnly: false },
       eventsRateLimit: { perSecond: 1000, burst: 2000 },
       dispatcher: { enabled: true, batchSize: 200, concurrency: 32, pollIntervalMs: 1_000 },
-      worker: { maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 100, maxCachedWorkflows: 500, shutdownGraceMs: 30_000, metricsPort: 9464, sdkMetricsPort: 9465 },
+      worker: { maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 100, maxCachedWorkflows: 500, shutdownGraceMs: 30_000, niceness: 10, metricsPort: 9464, sdkMetricsPort: 9465 },
       portal: { linkTtlMs: 600_000, sessionTtlMs: 3_600_000, frameAncestors: '*', cookieSameSite: 'lax' },
     });
     expect(config.secretEncryptionKey.equals(KEY_BYTES)).toBe(true);
@@ -104,6 +104,12 @@ describe('loadConfig', () => {
     ['no', false],
   ])('reads DISPATCHER_ENABLED=%s as %s', (raw, enabled) => {
     expect(loadConfig({ ...minimalEnv, DISPATCHER_ENABLED: raw }).dispatcher.enabled).toBe(enabled);
+  });
+
+  it('takes a worker nice value from 0 to 19 and refuses others', () => {
+    expect(loadConfig({ ...minimalEnv, WORKER_NICENESS: '0' }).worker.niceness).toBe(0);
+    expect(loadConfig({ ...minimalEnv, WORKER_NICENESS: '19' }).worker.niceness).toBe(19);
+    for (const bad of ['20', '-1', 'low']) expect(problemsOf({ ...minimalEnv, WORKER_NICENESS: bad }).join('\n')).toMatch(/^WORKER_NICENESS: /m);
   });
 
   it('with nothing set reports each of the four missing values', () => {
