@@ -17,7 +17,7 @@ import { ResourceSampler } from './lib/proc';
 import { progress } from './lib/progress';
 import { Receiver } from './lib/receiver';
 import { writeReport } from './lib/write-report';
-import { Engine, PgBackends, startPostgres, startTemporal, vacuum } from './lib/stack';
+import { buildEngine, Engine, PgBackends, startPostgres, startTemporal, vacuum } from './lib/stack';
 import { sleep, waitUntil } from './lib/stats';
 import { e2eScenario } from './scenarios/e2e';
 import { failingScenario } from './scenarios/failing';
@@ -52,7 +52,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --temporal-runs N       no-op workflows for the Temporal limit (default 1500; smoke 60)
   --temporal-concurrency N  in flight at once (default 30)
   --http-concurrency N    concurrency of the HTTP limit (default 200 = WORKER_MAX_CONCURRENT_ACTIVITIES)
-  --out DIR               where reports go (default bench/results)`;
+  --out DIR               where reports go (default bench/results)
+  --compiled              build with \`npm run build\` and run the engine from dist/ as the Docker image does (default: through tsx)`;
 
 function parseArgs(argv: string[]): Options {
   const smoke = argv.includes('--smoke');
@@ -77,6 +78,7 @@ function parseArgs(argv: string[]): Options {
     httpConcurrency: 200,
     // A smoke run's report goes where git ignores it (bench/results/*.tmp) and leaves latest.md alone.
     outDir: path.resolve(__dirname, 'results', smoke ? 'smoke.tmp' : ''),
+    compiled: false,
   };
   const num = (v: string | undefined, flag: string) => {
     const n = Number(v);
@@ -117,6 +119,7 @@ function parseArgs(argv: string[]): Options {
       case '--temporal-concurrency': o.temporalConcurrency = Math.round(num(val(), flag)); break;
       case '--http-concurrency': o.httpConcurrency = Math.round(num(val(), flag)); break;
       case '--out': o.outDir = path.resolve(val() ?? ''); break;
+      case '--compiled': o.compiled = true; break;
       default:
         throw new Error(`unknown option ${a}\n${USAGE}`);
     }
@@ -162,7 +165,8 @@ async function main(): Promise<number> {
     progress.line(`Temporal ${temporal.version}: ${temporal.which}`);
 
     const sampler = new ResourceSampler(500, ['api', 'worker']);
-    const engine = new Engine({ databaseUrl: pg.url, temporalAddress: temporal.address, logDir, stamp });
+    if (opts.compiled) await buildEngine();
+    const engine = new Engine({ databaseUrl: pg.url, temporalAddress: temporal.address, logDir, stamp, compiled: opts.compiled });
     stops.push(() => engine.stop());
     sampler.track('api', () => (engine.api?.alive ? [engine.api.pid] : []));
     sampler.track('worker', () => (engine.worker?.alive ? [engine.worker.pid] : []));

@@ -24,6 +24,8 @@ export interface Options {
   temporalConcurrency: number;
   httpConcurrency: number;
   outDir: string;
+  /** Run the engine from JavaScript compiled into dist/ (as the Docker image does) instead of through tsx. */
+  compiled: boolean;
 }
 
 export interface ScenarioResult {

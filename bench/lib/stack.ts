@@ -221,9 +221,11 @@ export class EngineProcess {
     entry: string,
     env: NodeJS.ProcessEnv,
     readonly logFile: string,
+    compiled = false,
   ) {
     this.log = createWriteStream(logFile, { flags: 'a' });
-    this.child = spawn(process.execPath, [...engineNodeFlags(), '--import', 'tsx', entry], {
+    const run = compiled ? [path.join('dist', entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', entry];
+    this.child = spawn(process.execPath, [...engineNodeFlags(), ...run], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -280,6 +282,12 @@ export class EngineProcess {
   }
 }
 
+/** `npm run build`: the engine compiled into dist/, for --compiled. */
+export async function buildEngine(): Promise<void> {
+  progress.line('building the engine into dist/ (npm run build)...');
+  await run('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT });
+}
+
 /**
  * Extra flags for the engine's Node processes, from `BENCH_NODE_FLAGS`, e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the API and the worker during a run.
@@ -318,7 +326,7 @@ export class Engine {
   env: Record<string, string> = {};
 
   constructor(
-    private readonly base: { databaseUrl: string; temporalAddress: string; logDir: string; stamp: string },
+    private readonly base: { databaseUrl: string; temporalAddress: string; logDir: string; stamp: string; compiled?: boolean },
   ) {
     this.taskQueue = `hookline-bench-${base.stamp}`;
   }
@@ -349,9 +357,9 @@ export class Engine {
     this.env = { ...this.baseEnv(), PORT: String(port), ...extra, ...engineEnvOverrides() };
     const env = { ...inherited, ...this.env };
     const tag = `${label}-${Date.now()}`;
-    this.worker = new EngineProcess('worker', 'src/main/worker.ts', env, path.join(this.base.logDir, `worker-${tag}.log`));
+    this.worker = new EngineProcess('worker', 'src/main/worker.ts', env, path.join(this.base.logDir, `worker-${tag}.log`), this.base.compiled);
     // Migrations run under an advisory lock, so the two can start together.
-    this.api = new EngineProcess('api', 'src/main/api.ts', env, path.join(this.base.logDir, `api-${tag}.log`));
+    this.api = new EngineProcess('api', 'src/main/api.ts', env, path.join(this.base.logDir, `api-${tag}.log`), this.base.compiled);
     this.apiUrl = `http://127.0.0.1:${port}`;
     await Promise.all([this.api.waitForLine(/API listening/, 120_000), this.worker.waitForLine(/worker polling/, 180_000)]);
     await this.waitHealthy(60_000);

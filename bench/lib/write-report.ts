@@ -176,7 +176,7 @@ export function writeReport(input: ReportInput): { md: string; json: string } {
   md.push('## Engine configuration');
   md.push('');
   md.push(
-    'The API (`src/main/api.ts`) and the worker (`src/main/worker.ts`, with the outbox dispatcher) run as two child processes (`node --import tsx`), ' +
+    `The API (\`src/main/api.ts\`) and the worker (\`src/main/worker.ts\`, with the outbox dispatcher) run as two child processes (${opts.compiled ? '`node dist/src/main/*.js`, compiled by `npm run build` as in the Docker image' : '`node --import tsx`'}), ` +
       'configured by environment with every other setting at its default (`src/config.ts`): ' +
       Object.entries(input.engineBaseEnv)
         .filter(([k]) => !['API_KEY', 'SECRET_ENCRYPTION_KEY', 'DATABASE_URL', 'TEMPORAL_ADDRESS'].includes(k))
