@@ -4,7 +4,7 @@ import { DeliveryStatus } from '../domain/statuses';
 import { uuidv7 } from '../util/uuid';
 import { webhookForDeliveryColumns, webhookForDeliveryFromRow, type WebhookForDelivery } from './webhooks-repository';
 
-interface DeliveryRow {
+export interface DeliveryRow {
   id: string;
   tenant_id: string;
   event_id: string;
@@ -22,11 +22,13 @@ interface DeliveryRow {
   updated_at: Date;
 }
 
-const COLUMNS = `d.id, d.tenant_id, d.event_id, d.webhook_id, d.workflow_id, e.type AS event_type, d.status,
+/** A delivery's columns, over `deliveries d JOIN events e`. */
+export const DELIVERY_COLUMNS = `d.id, d.tenant_id, d.event_id, d.webhook_id, d.workflow_id, e.type AS event_type, d.status,
   d.attempt_count, d.redeliveries, d.last_status_code, d.last_error, d.dispatched_at, d.completed_at, d.created_at, d.updated_at`;
+const COLUMNS = DELIVERY_COLUMNS;
 const FROM = 'deliveries d JOIN events e ON e.id = d.event_id';
 
-const toDelivery = (r: DeliveryRow): Delivery => ({
+export const toDelivery = (r: DeliveryRow): Delivery => ({
   id: r.id,
   tenantId: r.tenant_id,
   eventId: r.event_id,
@@ -55,7 +57,10 @@ const toDeliveryForAttempt = (r: DeliveryForAttemptRow): DeliveryForAttempt => (
   payload: r.payload,
 });
 
-/** The deterministic workflow id of the delivery of `eventId` to `webhookId`: a second start is refused. */
+/**
+ * The deterministic workflow id of the delivery of `eventId` to `webhookId`: a second start is refused.
+ * EventsRepository.insertWithDeliveries builds the same in SQL.
+ */
 export const deliveryWorkflowId = (eventId: string, webhookId: string) => `delivery-${eventId}-${webhookId}`;
 
 export interface DeliveryListQuery {
@@ -103,6 +108,24 @@ export type NewAttempt = Attempt & { deliveryId: string };
 
 /** Notified inside the inserting transaction, so a listener hears of rows only once they are committed. */
 export const OUTBOX_CHANNEL = 'delivery_outbox';
+
+/**
+ * The attempt row, once per attempt number (a retried activity keeps the first): a CTE named
+ * `inserted` returning its delivery id when the row is new. Parameters $1-$9 are attemptParams.
+ */
+const INSERT_ATTEMPT = `inserted AS (
+         INSERT INTO attempts (id, delivery_id, attempt, status, status_code, duration_ms, response_body, error, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (delivery_id, attempt) DO NOTHING
+         RETURNING delivery_id
+       )`;
+const attemptParams = (a: NewAttempt) => [uuidv7(), a.deliveryId, a.attempt, a.status, a.statusCode, a.durationMs, a.responseBody, a.error, a.startedAt];
+/**
+ * Whether a webhook's `last_triggered_at` is due to move to the attempt's start ($9): at most once
+ * a second per webhook, since under load a write per attempt on one hot row makes attempts queue.
+ */
+const triggerDue = (webhook: string) =>
+  `${webhook}.last_triggered_at IS NULL OR ${webhook}.last_triggered_at < $9::timestamptz - interval '1 second'`;
 
 export class DeliveriesRepository {
   constructor(private readonly db: Queryable) {}
@@ -242,21 +265,15 @@ export class DeliveriesRepository {
    */
   async recordAttempt(a: NewAttempt): Promise<void> {
     await this.db.query(
-      `WITH inserted AS (
-         INSERT INTO attempts (id, delivery_id, attempt, status, status_code, duration_ms, response_body, error, started_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (delivery_id, attempt) DO NOTHING
-         RETURNING delivery_id
-       ), touched AS (
+      `WITH ${INSERT_ATTEMPT}, touched AS (
          UPDATE deliveries SET attempt_count = GREATEST(attempt_count, $3), last_status_code = $5, last_error = $8,
                 updated_at = now()
          WHERE id IN (SELECT delivery_id FROM inserted)
          RETURNING webhook_id
        )
-       -- At most once a second per webhook: under load, a write per attempt on one hot row makes attempts queue.
        UPDATE webhooks SET last_triggered_at = $9
-       WHERE id IN (SELECT webhook_id FROM touched) AND (last_triggered_at IS NULL OR last_triggered_at < $9::timestamptz - interval '1 second')`,
-      [uuidv7(), a.deliveryId, a.attempt, a.status, a.statusCode, a.durationMs, a.responseBody, a.error, a.startedAt],
+       WHERE id IN (SELECT webhook_id FROM touched) AND (${triggerDue('webhooks')})`,
+      attemptParams(a),
     );
   }
 
@@ -269,12 +286,7 @@ export class DeliveriesRepository {
    */
   async recordSuccess(a: NewAttempt, workflowId: string): Promise<boolean> {
     const { rows } = await this.db.query<{ finished: boolean }>(
-      `WITH inserted AS (
-         INSERT INTO attempts (id, delivery_id, attempt, status, status_code, duration_ms, response_body, error, started_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (delivery_id, attempt) DO NOTHING
-         RETURNING delivery_id
-       ), updated AS (
+      `WITH ${INSERT_ATTEMPT}, updated AS (
          UPDATE deliveries d
             SET attempt_count = CASE WHEN n.fresh THEN GREATEST(d.attempt_count, $3) ELSE d.attempt_count END,
                 last_status_code = CASE WHEN n.fresh THEN $5 ELSE d.last_status_code END,
@@ -289,15 +301,15 @@ export class DeliveriesRepository {
        ), webhook AS (
          UPDATE webhooks w
             SET failure_count = CASE WHEN u.finished THEN 0 ELSE w.failure_count END,
-                last_triggered_at = CASE WHEN w.last_triggered_at IS NULL OR w.last_triggered_at < $9::timestamptz - interval '1 second'
+                last_triggered_at = CASE WHEN ${triggerDue('w')}
                                          THEN $9 ELSE w.last_triggered_at END
            FROM updated u
           WHERE w.id = u.webhook_id
-            -- As recordAttempt: at most once a second per webhook, unless there is a failure count to reset.
-            AND ((u.finished AND w.failure_count <> 0) OR w.last_triggered_at IS NULL OR w.last_triggered_at < $9::timestamptz - interval '1 second')
+            -- Unless there is a failure count to reset, as recordAttempt does.
+            AND ((u.finished AND w.failure_count <> 0) OR ${triggerDue('w')})
        )
        SELECT coalesce(bool_or(finished), false) AS finished FROM updated`,
-      [uuidv7(), a.deliveryId, a.attempt, a.status, a.statusCode, a.durationMs, a.responseBody, a.error, a.startedAt, workflowId],
+      [...attemptParams(a), workflowId],
     );
     return rows[0]?.finished === true;
   }

@@ -1,6 +1,8 @@
 import type { Queryable } from '../db/pool';
 import type { Delivery, PayloadFormat, WebhookEvent } from '../domain/models';
-import { WebhookStatus, type DeliveryStatus } from '../domain/statuses';
+import { WebhookStatus } from '../domain/statuses';
+import { unprefixed } from './prefixed-row';
+import { DELIVERY_COLUMNS, toDelivery, type DeliveryRow } from './deliveries-repository';
 import { subscriptionsMatching } from './webhooks-repository';
 
 interface EventRow {
@@ -40,15 +42,6 @@ export interface NewEvent {
 /** Where a new event's deliveries go: every subscribed webhook of the tenant, or exactly these. */
 export type DeliveryTargets = { subscribersOf: string } | { webhookIds: string[] };
 
-interface EventWithDeliveryRow extends EventRow {
-  d_id: string | null;
-  d_webhook_id: string;
-  d_workflow_id: string;
-  d_status: DeliveryStatus;
-  d_created_at: Date;
-  d_updated_at: Date;
-}
-
 export class EventsRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -70,7 +63,9 @@ export class EventsRepository {
    * Inserts the event and one pending delivery per target in a single
    * statement: atomic without a transaction, and one round trip. Returns
    * undefined, and stores nothing, when the idempotency key is taken.
-   * Deliveries come back ordered by webhook id.
+   * Deliveries come back ordered by webhook id. A type's subscribers are the
+   * webhooks subscribed to it directly or through a wildcard that take new
+   * events: active ones, and paused ones, which hold them until resumed.
    */
   async insertWithDeliveries(e: NewEvent, targets: DeliveryTargets): Promise<{ event: WebhookEvent; deliveries: Delivery[] } | undefined> {
     const params: unknown[] = [e.id, e.tenantId, e.type, JSON.stringify(e.data), e.payloadFormat, e.idempotencyKey, e.requestHash];
@@ -80,47 +75,25 @@ export class EventsRepository {
         : `SELECT w.id FROM webhooks w
             WHERE w.tenant_id = $2 AND w.deleted_at IS NULL AND w.status = ANY($${params.push([WebhookStatus.Active, WebhookStatus.Paused])}::text[])
               AND w.events && $${params.push(subscriptionsMatching(targets.subscribersOf))}::text[]`;
-    const { rows } = await this.db.query<EventWithDeliveryRow>(
+    const { rows } = await this.db.query<DeliveryRow & Record<string, unknown>>(
       `WITH ev AS (
          INSERT INTO events (id, tenant_id, type, data, payload_format, idempotency_key, request_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING ${COLUMNS}
        ), made AS (
+         -- The workflow id as deliveryWorkflowId makes it.
          INSERT INTO deliveries (id, tenant_id, event_id, webhook_id, workflow_id)
          SELECT hookline_uuidv7(), ev.tenant_id, ev.id, t.id, 'delivery-' || ev.id || '-' || t.id
            FROM ev CROSS JOIN (${targetIds}) t
-         RETURNING id, webhook_id, workflow_id, status, created_at, updated_at
+         RETURNING *
        )
-       SELECT ev.*, made.id AS d_id, made.webhook_id AS d_webhook_id, made.workflow_id AS d_workflow_id,
-              made.status AS d_status, made.created_at AS d_created_at, made.updated_at AS d_updated_at
-         FROM ev LEFT JOIN made ON true
-        ORDER BY made.webhook_id`,
+       SELECT ${DELIVERY_COLUMNS}, ${COLUMNS.split(', ').map((c) => `e.${c} AS e_${c}`).join(', ')}
+         FROM ev e LEFT JOIN made d ON true
+        ORDER BY d.webhook_id`,
       params,
     );
     if (rows.length === 0) return undefined;
-    const event = toEvent(rows[0]!);
-    const deliveries = rows
-      .filter((r) => r.d_id !== null)
-      .map(
-        (r): Delivery => ({
-          id: r.d_id!,
-          tenantId: event.tenantId,
-          eventId: event.id,
-          webhookId: r.d_webhook_id,
-          workflowId: r.d_workflow_id,
-          eventType: event.type,
-          status: r.d_status,
-          attemptCount: 0,
-          redeliveries: 0,
-          lastStatusCode: null,
-          lastError: null,
-          dispatchedAt: null,
-          completedAt: null,
-          createdAt: r.d_created_at,
-          updatedAt: r.d_updated_at,
-        }),
-      );
-    return { event, deliveries };
+    return { event: toEvent(unprefixed(rows[0]!, 'e_') as unknown as EventRow), deliveries: rows.filter((r) => r.id !== null).map(toDelivery) };
   }
 
   async findByIdempotencyKey(tenantId: string, key: string) {

@@ -2,6 +2,7 @@ import type { SignatureScheme } from '../crypto/signature-schemes';
 import type { Queryable } from '../db/pool';
 import type { Webhook } from '../domain/models';
 import { WebhookStatus } from '../domain/statuses';
+import { unprefixed } from './prefixed-row';
 
 interface WebhookRow {
   id: string;
@@ -64,7 +65,7 @@ export function webhookForDeliveryColumns(prefix: string): string {
 
 /** The webhook read by `webhookForDeliveryColumns(prefix)`. */
 export function webhookForDeliveryFromRow(row: Record<string, unknown>, prefix: string): WebhookForDelivery {
-  const r = (prefix ? Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])) : row) as unknown as WebhookRow & {
+  const r = unprefixed(row, prefix) as unknown as WebhookRow & {
     secret_encrypted: string;
     previous_secret_encrypted: string | null;
     client_id: string;
@@ -194,18 +195,6 @@ export class WebhooksRepository {
       [tenantId, id],
     );
     return rowCount === 1;
-  }
-
-  /**
-   * Webhooks subscribed to `eventType` directly or through `*` that take new
-   * events: active ones, and paused ones, which hold them until resumed.
-   */
-  async findForDelivery(id: string): Promise<WebhookForDelivery | undefined> {
-    const { rows } = await this.db.query(
-      `SELECT ${webhookForDeliveryColumns('')} FROM webhooks w JOIN tenants t ON t.id = w.tenant_id WHERE w.id = $1`,
-      [id],
-    );
-    return rows[0] && webhookForDeliveryFromRow(rows[0], '');
   }
 
   /**
