@@ -17,6 +17,8 @@ RUN npm run build
 # ---- runtime: production dependencies + compiled code ----------------------
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# Two malloc arenas instead of one per thread: part of the worker's memory bounds (src/main/engine-runtime.ts).
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -48,12 +48,14 @@ const USAGE = `Usage: npm run bench -- [options]
   --outage S              how long the receiver is down (default 30; smoke 3)
   --memory-pending N      deliveries pending in backoff for the memory scenario (default 10000; smoke 200)
   --memory-webhooks N     webhooks the memory scenario's events fan out to (default 10)
-  --memory-timeout S      longest wait for them to have had their first attempt (default 150)
+  --memory-timeout S      longest wait for them to have had their first attempt (default 480)
   --temporal-runs N       no-op workflows for the Temporal limit (default 1500; smoke 60)
   --temporal-concurrency N  in flight at once (default 30)
   --http-concurrency N    concurrency of the HTTP limit (default 200 = WORKER_MAX_CONCURRENT_ACTIVITIES)
   --out DIR               where reports go (default bench/results)
-  --compiled              build with \`npm run build\` and run the engine from dist/ as the Docker image does (default: through tsx)`;
+  --tsx                   run the engine from its TypeScript sources through tsx (default: build with
+                          \`npm run build\` and run it from dist/, as the Docker image does)
+  --keep-logs             keep the engine's logs after a run that passed (they are always kept after a failure)`;
 
 function parseArgs(argv: string[]): Options {
   const smoke = argv.includes('--smoke');
@@ -72,13 +74,14 @@ function parseArgs(argv: string[]): Options {
     outageS: smoke ? 3 : 30,
     memoryPending: smoke ? 100 : 10_000,
     memoryWebhooks: 10,
-    memoryTimeoutS: smoke ? 60 : 150,
+    memoryTimeoutS: smoke ? 60 : 480,
     temporalRuns: smoke ? 30 : 1500,
     temporalConcurrency: 30,
     httpConcurrency: 200,
     // A smoke run's report goes where git ignores it (bench/results/*.tmp) and leaves latest.md alone.
     outDir: path.resolve(__dirname, 'results', smoke ? 'smoke.tmp' : ''),
-    compiled: false,
+    compiled: true,
+    keepLogs: false,
   };
   const num = (v: string | undefined, flag: string) => {
     const n = Number(v);
@@ -119,7 +122,9 @@ function parseArgs(argv: string[]): Options {
       case '--temporal-concurrency': o.temporalConcurrency = Math.round(num(val(), flag)); break;
       case '--http-concurrency': o.httpConcurrency = Math.round(num(val(), flag)); break;
       case '--out': o.outDir = path.resolve(val() ?? ''); break;
+      case '--tsx': o.compiled = false; break;
       case '--compiled': o.compiled = true; break;
+      case '--keep-logs': o.keepLogs = true; break;
       default:
         throw new Error(`unknown option ${a}\n${USAGE}`);
     }
@@ -269,14 +274,14 @@ async function main(): Promise<number> {
     progress.line(`bench crashed: ${(err as Error).stack ?? String(err)}`);
   } finally {
     await cleanup();
-    if (failures.length === 0) rmSync(workDir, { recursive: true, force: true });
+    if (failures.length === 0 && !opts.keepLogs) rmSync(workDir, { recursive: true, force: true });
   }
   const seconds = Math.round(progress.elapsedS());
   if (failures.length) {
     progress.line(`FAILED after ${seconds} s:\n  - ${failures.join('\n  - ')}\n(engine logs kept in ${logDir})`);
     return 1;
   }
-  progress.line(`done in ${seconds} s`);
+  progress.line(`done in ${seconds} s${opts.keepLogs ? ` (engine logs in ${logDir})` : ''}`);
   return 0;
 }
 

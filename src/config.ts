@@ -58,7 +58,7 @@ export const envSchema = z.object({
   DISPATCH_POLL_INTERVAL_MS: int(10, 60_000).default(1_000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: int(1, 10_000).default(200),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(1, 10_000).default(100),
-  WORKER_MAX_CACHED_WORKFLOWS: int(0, 1_000_000).default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: int(0, 1_000_000).default(200),
   WORKER_SHUTDOWN_GRACE_MS: int(0).default(30_000),
   WORKER_NICENESS: int(0, 19).default(10),
   WORKER_METRICS_PORT: int(0, 65535).default(9464),

@@ -26,6 +26,8 @@ export interface Options {
   outDir: string;
   /** Run the engine from JavaScript compiled into dist/ (as the Docker image does) instead of through tsx. */
   compiled: boolean;
+  /** Keep the engine logs after a run that passed. */
+  keepLogs: boolean;
 }
 
 export interface ScenarioResult {

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../src/main/embedded-postgres';
+import { engineNodeFlags, engineProcessEnv, type EngineRole } from '../../src/main/engine-runtime';
 import { startDevServer, DEV_SERVER_NICENESS, DEV_SERVER_SQLITE_PRAGMAS, type RunningDevServer } from '../../src/temporal/dev-server';
 import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
 import { childrenOf, readComm } from './proc';
@@ -217,17 +218,19 @@ export class EngineProcess {
   exitCode: number | null | undefined;
 
   constructor(
-    readonly name: string,
+    readonly name: EngineRole,
     entry: string,
     env: NodeJS.ProcessEnv,
     readonly logFile: string,
     compiled = false,
   ) {
     this.log = createWriteStream(logFile, { flags: 'a' });
+    const role = name;
     const run = compiled ? [path.join('dist', entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', entry];
-    this.child = spawn(process.execPath, [...engineNodeFlags(), ...run], {
+    // The role's own flags and environment as every launcher runs it; BENCH_NODE_FLAGS and the env given win.
+    this.child = spawn(process.execPath, [...engineNodeFlags(role), ...benchNodeFlags(), ...run], {
       cwd: REPO_ROOT,
-      env,
+      env: engineProcessEnv(role, env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
@@ -292,7 +295,7 @@ export async function buildEngine(): Promise<void> {
  * Extra flags for the engine's Node processes, from `BENCH_NODE_FLAGS`, e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the API and the worker during a run.
  */
-function engineNodeFlags(): string[] {
+function benchNodeFlags(): string[] {
   return (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 }
 

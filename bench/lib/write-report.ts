@@ -1,5 +1,6 @@
 /** Writes `<stamp>.json`, `<stamp>.md`, the SVG charts, and `latest.md` / `latest.json` copies. */
 import { renameSync, writeFileSync } from 'node:fs';
+import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/main/engine-runtime';
 import path from 'node:path';
 import type { Options, ScenarioResult } from './context';
 import type { MachineInfo } from './machine';
@@ -176,7 +177,7 @@ export function writeReport(input: ReportInput): { md: string; json: string } {
   md.push('## Engine configuration');
   md.push('');
   md.push(
-    `The API (\`src/main/api.ts\`) and the worker (\`src/main/worker.ts\`, with the outbox dispatcher) run as two child processes (${opts.compiled ? '`node dist/src/main/*.js`, compiled by `npm run build` as in the Docker image' : '`node --import tsx`'}), ` +
+    `The API (\`src/main/api.ts\`) and the worker (\`src/main/worker.ts\`, with the outbox dispatcher) run as two child processes (${opts.compiled ? '`node dist/src/main/*.js`, compiled by `npm run build` as in the Docker image' : '`node --import tsx`, from the TypeScript sources (`--tsx`)'}; the worker with \`${WORKER_NODE_FLAGS.join(' ')}\` and \`${Object.entries(WORKER_PROCESS_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}\` as every launcher runs it, \`src/main/engine-runtime.ts\`), ` +
       'configured by environment with every other setting at its default (`src/config.ts`): ' +
       Object.entries(input.engineBaseEnv)
         .filter(([k]) => !['API_KEY', 'SECRET_ENCRYPTION_KEY', 'DATABASE_URL', 'TEMPORAL_ADDRESS'].includes(k))

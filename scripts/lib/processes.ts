@@ -9,10 +9,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { engineNodeFlags, engineProcessEnv, type EngineRole } from '../../src/main/engine-runtime';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-export type EngineRole = 'api' | 'worker';
+export type { EngineRole };
 
 export interface EngineProcess {
   name: string;
@@ -45,9 +46,9 @@ export function spawnEngine(opts: {
 }): EngineProcess {
   const entry = path.join(REPO_ROOT, 'src', 'main', opts.role === 'api' ? 'api.ts' : 'worker.ts');
   const out: WriteStream = createWriteStream(opts.logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...engineNodeFlags(opts.role), '--import', 'tsx', entry], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_JSON: '1', ...opts.env } as NodeJS.ProcessEnv,
+    env: engineProcessEnv(opts.role, { PATH: process.env.PATH, HOME: process.env.HOME, LOG_JSON: '1', ...opts.env }) as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: opts.detached ?? false,
   });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { engineNodeFlags, engineProcessEnv } from '../../src/main/engine-runtime';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -24,9 +25,9 @@ export interface EngineProcess {
 
 /** Runs `src/main/<entry>.ts` as its own Node process, exactly as `npm run start:<entry>` would. */
 export function startEngineProcess(entry: 'api' | 'worker', env: Record<string, string>): EngineProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'main', `${entry}.ts`)], {
+  const child = spawn(process.execPath, [...engineNodeFlags(entry), '--import', 'tsx', path.join(ROOT, 'src', 'main', `${entry}.ts`)], {
     cwd: ROOT,
-    env: { ...process.env, ...env, LOG_JSON: '1' },
+    env: engineProcessEnv(entry, { ...process.env, ...env, LOG_JSON: '1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
