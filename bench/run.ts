@@ -13,12 +13,12 @@ import { Pool } from 'pg';
 import type { Ctx, Options, ScenarioResult } from './lib/context';
 import { ApiClient } from './lib/load';
 import { machineInfo } from './lib/machine';
-import { ResourceSampler } from './lib/proc';
+import { ResourceSampler, waitForQuietProcess } from './lib/proc';
 import { progress } from './lib/progress';
 import { Receiver } from './lib/receiver';
 import { writeReport } from './lib/write-report';
 import { buildEngine, Engine, PgBackends, startPostgres, startTemporal, vacuum } from './lib/stack';
-import { sleep, waitUntil } from './lib/stats';
+import { round, sleep, waitUntil } from './lib/stats';
 import { e2eScenario } from './scenarios/e2e';
 import { failingScenario } from './scenarios/failing';
 import { ingestScenario } from './scenarios/ingest';
@@ -230,8 +230,15 @@ async function main(): Promise<number> {
           Number((await db.query("SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending'")).rows[0].n);
         const ok = await waitUntil(async () => (engine.assertAlive(), (await pending()) === 0), timeoutMs, 250);
         if (!ok) progress.line(`${label}: ${await pending()} deliveries still pending after ${timeoutMs / 1000} s; going on`);
+        // Temporal goes on working after the last delivery (closing workflows, visibility records): a
+        // scenario must not inherit the one before's backlog, so wait for the server to go quiet.
+        let quiet = '';
+        if (temporal.pid) {
+          const waited = await waitForQuietProcess(temporal.pid, { belowCores: 0.1, forMs: 2000, timeoutMs: opts.smoke ? 15_000 : 120_000 });
+          quiet = waited === undefined ? '; the Temporal server was still busy, going on' : `; the Temporal server went quiet after ${round(waited / 1000)} s`;
+        }
         const ms = await vacuum(pg.url);
-        progress.line(`${label}: settled; VACUUM ANALYZE took ${ms} ms`);
+        progress.line(`${label}: settled${quiet}; VACUUM ANALYZE took ${ms} ms`);
       },
     };
     stops.push(async () => api?.close());
@@ -245,6 +252,8 @@ async function main(): Promise<number> {
         ctx.engine.assertAlive();
         for (const f of result.failures) failures.push(`${name}: ${f}`);
         progress.line(`=== ${name} done in ${Math.round(result.durationS)} s${result.failures.length ? `: FAILED (${result.failures.join('; ')})` : ''} ===`);
+        // The next scenario starts on a quiet engine and server, not on this one's leftovers.
+        if (name !== opts.scenarios[opts.scenarios.length - 1]) await ctx.settle(`after ${name}`);
       } catch (err) {
         const msg = `${name}: crashed: ${(err as Error).stack ?? String(err)}`;
         failures.push(msg);

@@ -219,3 +219,25 @@ export class ResourceSampler {
     }
   }
 }
+
+/**
+ * Waits until a process uses less than `belowCores` of CPU over `forMs`, polling each second.
+ * Resolves with the time waited, or undefined when `timeoutMs` passed first (or the process is gone).
+ */
+export async function waitForQuietProcess(
+  pid: number,
+  opts: { belowCores: number; forMs: number; timeoutMs: number },
+): Promise<number | undefined> {
+  const started = Date.now();
+  const samples: Array<{ at: number; cpu: number }> = [];
+  while (Date.now() - started < opts.timeoutMs) {
+    const cpu = readCpuSeconds(pid);
+    if (cpu === undefined) return undefined;
+    const at = Date.now();
+    samples.push({ at, cpu });
+    const from = samples.find((s) => at - s.at <= opts.forMs + 500 && at - s.at >= opts.forMs - 500);
+    if (from && (cpu - from.cpu) / ((at - from.at) / 1000) < opts.belowCores) return at - started;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return undefined;
+}
