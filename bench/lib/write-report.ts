@@ -198,7 +198,7 @@ export function writeReport(input: ReportInput): { md: string; json: string } {
     `Run options: duration ${opts.durationS} s and warm-up ${opts.warmupS} s per measured step; ingest rates ${opts.ingestRates.join(', ')} then doubling up to ${opts.ingestMaxRate}; ` +
       `e2e light ${opts.e2eLightRate} deliveries/s, load ${opts.e2eRate1} events/s (fan-out 1) and ${opts.e2eRate10} events/s (fan-out 10); ` +
       `failing ${opts.failRate} events/s with a ${opts.outageS} s outage; memory ${opts.memoryPending} deliveries; Temporal limit ${opts.temporalRuns} runs, ${opts.temporalConcurrency} at a time; ` +
-      `HTTP limit concurrency ${opts.httpConcurrency}. Between scenarios the benchmark waits until no delivery is pending and runs \`VACUUM ANALYZE\`.`,
+      `HTTP limit concurrency ${opts.httpConcurrency}. Between scenarios the benchmark waits until no delivery is pending and the Temporal server is quiet (below 0.1 core over 2 s), then runs \`VACUUM ANALYZE\`.`,
   );
   md.push('');
   if (failures.length) {
