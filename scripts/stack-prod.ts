@@ -34,6 +34,7 @@ import {
   temporalPostgresTarget,
   type RunningTemporalServer,
 } from './lib/temporal-postgres';
+import { freePort } from '../src/util/free-port';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -52,16 +53,6 @@ function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function ensureDatabase(pgUrl: string, name: string): Promise<string> {
   const admin = new Client({ connectionString: pgUrl });

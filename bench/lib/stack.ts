@@ -10,7 +10,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
@@ -21,20 +20,11 @@ import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
 import { childrenOf, readComm } from './proc';
 import { progress } from './progress';
 import { sleep } from './stats';
+import { freePort } from '../../src/util/free-port';
 
 const run = promisify(execFile);
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface PostgresInfo {
   /** The bench database. */

@@ -1,15 +1,8 @@
-import { createServer } from 'node:net';
 import { createWebhook, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
 import { Receiver } from '../support/receiver';
+import { freePort } from '../../src/util/free-port';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 let stack: Stack;
 let receiver: Receiver;

@@ -1,7 +1,6 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/main/embedded-postgres';
@@ -9,6 +8,7 @@ import { startDevServer } from '../../src/temporal/dev-server';
 import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
 import { workflowsPath } from '../../src/temporal/delivery-worker';
 import { TEST_ENV } from './test-env';
+import { freePort } from '../../src/util/free-port';
 
 /**
  * Starts what every test file shares: a real PostgreSQL (DATABASE_URL, or an
@@ -64,14 +64,3 @@ const quietLogger = {
   warn: (m: string) => process.stderr.write(`${m}\n`),
   error: (m: string) => process.stderr.write(`${m}\n`),
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -15,7 +15,6 @@
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
@@ -34,6 +33,7 @@ import {
 import { startDevServer, type RunningDevServer } from '../../../src/temporal/dev-server';
 import { ensureTemporalCli, type TemporalExecutable } from '../../../src/temporal/temporal-cli';
 import { waitUntil } from './wait';
+import { freePort } from '../../../src/util/free-port';
 
 export type Env = Record<string, string | undefined>;
 export type StackKind = 'dev' | 'prod';
@@ -41,16 +41,6 @@ export type StackKind = 'dev' | 'prod';
 export const FAULT_STACK: StackKind = process.env.FAULT_STACK === 'prod' ? 'prod' : 'dev';
 export const API_KEY = 'fault-api-key-0123456789abcdef';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The embedded PostgreSQL, as a process that can be stopped and started again on the same data. */
 class PostgresProcess {
