@@ -60,21 +60,23 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
       ? await nicedExecutable(opts.executable.path, opts.niceness)
       : undefined;
   try {
-    const env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable:
-          opts.executable.type === 'existing-path'
-            ? { type: 'existing-path', path: niced?.path ?? opts.executable.path }
-            : { type: 'cached-download' },
-        dbFilename: opts.dbFilename,
-        port: opts.port,
-        ui: opts.uiPort !== undefined,
-        uiPort: opts.uiPort,
-        namespace: opts.namespace,
-        searchAttributes: [...SEARCH_ATTRIBUTES],
-        extraArgs,
-      },
-    });
+    const env = await retryStartupTimeouts(() =>
+      TestWorkflowEnvironment.createLocal({
+        server: {
+          executable:
+            opts.executable.type === 'existing-path'
+              ? { type: 'existing-path', path: niced?.path ?? opts.executable.path }
+              : { type: 'cached-download' },
+          dbFilename: opts.dbFilename,
+          port: opts.port,
+          ui: opts.uiPort !== undefined,
+          uiPort: opts.uiPort,
+          namespace: opts.namespace,
+          searchAttributes: [...SEARCH_ATTRIBUTES],
+          extraArgs,
+        },
+      }),
+    );
     return {
       address: env.address,
       env,
@@ -84,6 +86,29 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
     await niced?.dispose();
     throw err;
   }
+}
+
+/** How many times the server is started before its start-up timeout is the caller's error. */
+export const DEV_SERVER_START_TRIES = 3;
+
+/**
+ * Runs `start` again when it fails because the server did not answer in time. The SDK waits a
+ * fixed 5 s for a new server to accept connections and kills it when it gives up; a machine busy
+ * with other servers starting (the fault suite starts several stacks at once) can need longer.
+ * Any other error is thrown at once.
+ */
+export async function retryStartupTimeouts<T>(start: () => Promise<T>, tries = DEV_SERVER_START_TRIES): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= tries || !isStartupTimeout(err)) throw err;
+    }
+  }
+}
+
+function isStartupTimeout(err: unknown): boolean {
+  return err instanceof Error && /did not start within/.test(err.message);
 }
 
 /**

@@ -18,9 +18,10 @@
  * runs while Postgres is down fails before sending anything and spends one of them.
  */
 import { CountingReceiver } from './support/counting-receiver';
-import { apiGet, createWebhook, publish, publishAll, type EventInput, type PublishOutcome } from './support/engine-client';
+import { apiGet, createWebhook, publish, type PublishOutcome } from './support/engine-client';
 import { FaultStack } from './support/fault-stack';
-import { deliveryRows, explainDuplicates, printReport, requestsWithoutRows, tally } from './support/report';
+import { explainDuplicates, printReport, requestsWithoutRows, tally } from './support/report';
+import { faultPolicy, GroupedEvents, HOOK_PATH, waitForEveryDelivery, waitForSteadyAndInBackoff } from './support/scenario';
 import { hold, waitUntil } from './support/wait';
 
 type ErrorBody = { error?: { code?: string } } | undefined;
@@ -44,14 +45,9 @@ describe('fault: Postgres restarted mid-run', () => {
   let stopped = false;
 
   beforeAll(async () => {
-    receiver = new CountingReceiver(({ body }) => {
-      const group = body.data?.group;
-      // On the wire when Postgres stops, and answered (200) while it is down: the worker cannot record it.
-      if (group === 'onTheWire' && !stopped) return { status: 200, holdMs: 120_000 };
-      // In backoff: every attempt before the stop fails.
-      if (group === 'inBackoff' && !stopped) return { status: 500 };
-      return { status: 200 };
-    });
+    // On the wire when Postgres stops, and answered (200) while it is down: the worker cannot record
+    // them. In backoff: every attempt before the stop fails.
+    receiver = new CountingReceiver(faultPolicy(() => stopped));
     await receiver.up();
     stack = await FaultStack.start({
       name: 'postgres-restart',
@@ -67,28 +63,14 @@ describe('fault: Postgres restarted mid-run', () => {
   test('503 with the JSON error while down; every delivery and attempt row complete after', async () => {
     const startedAt = Date.now();
     try {
-      await createWebhook(stack, receiver.url('/hook'), ['fault.postgres']);
+      await createWebhook(stack, receiver.url(HOOK_PATH), ['fault.postgres']);
       let crashed: string[] = [];
-      const events = (group: keyof typeof GROUPS): EventInput[] =>
-        Array.from({ length: GROUPS[group] }, (_, i) => ({ type: 'fault.postgres', data: { group, i } }));
-      const ids = new Map<string, string>();
-      const record = (group: string, outcomes: Awaited<ReturnType<typeof publishAll>>) => {
-        for (const o of outcomes) {
-          expect(o.kind).toBe('accepted');
-          if (o.kind === 'accepted') ids.set(o.eventId, group);
-        }
-      };
-      record('steady', await publishAll(stack, events('steady')));
-      record('inBackoff', await publishAll(stack, events('inBackoff')));
-      const idsOf = (group: string) => [...ids].filter(([, g]) => g === group).map(([id]) => id);
-      await waitUntil(
-        async () => {
-          const rows = await deliveryRows(stack.db, [...idsOf('steady'), ...idsOf('inBackoff')]);
-          return rows.filter((r) => r.status === 'succeeded' || r.failedRows >= 1).length === GROUPS.steady + GROUPS.inBackoff;
-        },
-        { timeoutMs: 60_000, message: 'steady deliveries done and the others in backoff' },
-      );
-      record('onTheWire', await publishAll(stack, events('onTheWire')));
+      const groups = new GroupedEvents(stack, 'fault.postgres', GROUPS);
+      const { ids } = groups;
+      await groups.publish('steady');
+      await groups.publish('inBackoff');
+      await waitForSteadyAndInBackoff(stack, groups);
+      await groups.publish('onTheWire');
       await waitUntil(() => receiver.holding() === GROUPS.onTheWire, { timeoutMs: 60_000, message: 'requests on the wire' });
 
       // Events keep coming while Postgres stops: some requests are mid-transaction when their sessions are cut.
@@ -98,7 +80,7 @@ describe('fault: Postgres restarted mid-run', () => {
         for (let i = 0; loading; i++) {
           const o = await publish(stack, { type: 'fault.postgres', data: { group: 'aroundStop', lane, i } }, 20_000);
           around.push(o);
-          if (o.kind === 'accepted') ids.set(o.eventId, 'aroundStop');
+          if (o.kind === 'accepted') groups.add(o.eventId, 'aroundStop');
           if (o.kind === 'no-answer' || o.kind === 'refused') return;
         }
       });
@@ -126,7 +108,7 @@ describe('fault: Postgres restarted mid-run', () => {
       for (const o of around.filter((x) => x.kind !== 'accepted')) probe('POST /v1/events (during the stop)', o);
       for (let n = 0; Date.now() - stoppedAt < DOWN_MS; n++) {
         const ev = await publish(stack, { type: 'fault.postgres', data: { group: 'whileDown', i: n } }, 20_000);
-        if (ev.kind === 'accepted') ids.set(ev.eventId, 'whileDown');
+        if (ev.kind === 'accepted') groups.add(ev.eventId, 'whileDown');
         probe('POST /v1/events', ev);
         probe('GET /v1/deliveries', await apiGet(stack, '/v1/deliveries?limit=5', 20_000).catch((e: Error) => e));
         // Pacing within the outage (the fault's own duration).
@@ -144,28 +126,17 @@ describe('fault: Postgres restarted mid-run', () => {
       for (const [i, w] of stack.workers.entries()) if (w && !w.alive()) await stack.startWorker(i);
       if (crashed.length) stack.note(`died during the restart: ${crashed.join('; ')}`);
 
-      const expected = [...ids.keys()].map((id) => CountingReceiver.key('/hook', id));
-      await waitUntil(() => expected.every((k) => receiver.delivered().has(k)), {
-        timeoutMs: 150_000,
-        message: 'every delivery to arrive',
-        progress: () => `${expected.filter((k) => receiver.delivered().has(k)).length}/${expected.length}`,
-      });
-      const rows = await waitUntil(
-        async () => {
-          const r = await deliveryRows(stack.db, [...ids.keys()]);
-          return r.length === ids.size && r.every((d) => d.status === 'succeeded' && d.succeededRows >= 1) && r;
-        },
-        { timeoutMs: 60_000, message: 'every delivery row to be succeeded with a succeeded attempt row' },
-      );
+      const rows = await waitForEveryDelivery(stack, receiver, groups, { arriveTimeoutMs: 150_000, recordTimeoutMs: 60_000 });
+      const expected = groups.expectedKeys();
 
       const postsRefused = probes.filter((p) => p.route.startsWith('POST')).length;
       const t = tally(receiver, expected, ids.size + postsRefused, ids.size);
-      const withoutRow = requestsWithoutRows(receiver, rows, () => '/hook');
+      const withoutRow = requestsWithoutRows(receiver, rows, () => HOOK_PATH);
       // Answers whose recording may have been cut: from just before Postgres began to stop until it was back.
       const answeredWhileDown = receiver.answeredBetween(stopStartedAt - RECORDING_GRACE_MS, backAt);
       const slowest = Math.max(...probes.map((p) => p.ms));
       const statuses = [...new Set(probes.map((p) => `${p.status} ${p.code}`))];
-      const acceptedAround = idsOf('aroundStop').length;
+      const acceptedAround = groups.of('aroundStop').length;
       const dup = explainDuplicates(stack, t, 'its connection was cut');
       printReport(stack, 'Postgres restart', t.counts, startedAt, [
         `down ${(downMs / 1000).toFixed(1)} s with ${GROUPS.onTheWire} requests on the wire (answered 200 while it was down: ${releasedWhileDown}) and ${GROUPS.inBackoff} deliveries in backoff`,

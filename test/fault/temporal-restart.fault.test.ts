@@ -8,9 +8,10 @@
  * Schedule: first retry after 4 s, doubling, 6 attempts; the server stays down 10 s.
  */
 import { CountingReceiver } from './support/counting-receiver';
-import { apiGet, createWebhook, publishAll, type EventInput } from './support/engine-client';
+import { apiGet, createWebhook } from './support/engine-client';
 import { FaultStack } from './support/fault-stack';
-import { deliveryRows, explainDuplicates, printReport, requestsWithoutRows, tally } from './support/report';
+import { explainDuplicates, printReport, requestsWithoutRows, tally } from './support/report';
+import { faultPolicy, GroupedEvents, HOOK_PATH, waitForEveryDelivery, waitForSteadyAndInBackoff } from './support/scenario';
 import { hold, waitUntil } from './support/wait';
 
 jest.setTimeout(300_000);
@@ -24,14 +25,9 @@ describe('fault: Temporal server stopped and restarted', () => {
   let stopped = false;
 
   beforeAll(async () => {
-    receiver = new CountingReceiver(({ body }) => {
-      const group = body.data?.group;
-      // On the wire when the server stops: held, and answered (200) while it is down.
-      if (group === 'onTheWire' && !stopped) return { status: 200, holdMs: 120_000 };
-      // In backoff: every attempt before the stop fails, so each waits on a retry timer when it stops.
-      if (group === 'inBackoff' && !stopped) return { status: 500 };
-      return { status: 200 };
-    });
+    // On the wire when the server stops: held, and answered (200) while it is down. In backoff:
+    // every attempt before the stop fails, so each waits on a retry timer when it stops.
+    receiver = new CountingReceiver(faultPolicy(() => stopped));
     await receiver.up();
     stack = await FaultStack.start({
       name: 'temporal-restart',
@@ -47,27 +43,13 @@ describe('fault: Temporal server stopped and restarted', () => {
   test('every delivery arrives once the server is back', async () => {
     const startedAt = Date.now();
     try {
-      await createWebhook(stack, receiver.url('/hook'), ['fault.temporal']);
-      const events = (group: keyof typeof GROUPS): EventInput[] =>
-        Array.from({ length: GROUPS[group] }, (_, i) => ({ type: 'fault.temporal', data: { group, i } }));
-      const ids = new Map<string, string>();
-      const record = (group: string, outcomes: Awaited<ReturnType<typeof publishAll>>) => {
-        for (const o of outcomes) {
-          expect(o.kind).toBe('accepted');
-          if (o.kind === 'accepted') ids.set(o.eventId, group);
-        }
-      };
-      record('steady', await publishAll(stack, events('steady')));
-      record('inBackoff', await publishAll(stack, events('inBackoff')));
-      const idsOf = (group: string) => [...ids].filter(([, g]) => g === group).map(([id]) => id);
-      await waitUntil(
-        async () => {
-          const rows = await deliveryRows(stack.db, [...idsOf('steady'), ...idsOf('inBackoff')]);
-          return rows.filter((r) => r.status === 'succeeded' || r.failedRows >= 1).length === GROUPS.steady + GROUPS.inBackoff;
-        },
-        { timeoutMs: 60_000, message: 'steady deliveries done and the others in backoff' },
-      );
-      record('onTheWire', await publishAll(stack, events('onTheWire')));
+      await createWebhook(stack, receiver.url(HOOK_PATH), ['fault.temporal']);
+      const groups = new GroupedEvents(stack, 'fault.temporal', GROUPS);
+      const { ids } = groups;
+      await groups.publish('steady');
+      await groups.publish('inBackoff');
+      await waitForSteadyAndInBackoff(stack, groups);
+      await groups.publish('onTheWire');
       await waitUntil(() => receiver.holding() === GROUPS.onTheWire, {
         timeoutMs: 60_000,
         message: 'requests on the wire',
@@ -93,30 +75,19 @@ describe('fault: Temporal server stopped and restarted', () => {
       // The receiver answers the requests on the wire: the worker finishes them with no server to report to.
       const releasedWhileDown = receiver.release();
       // Publishing never needs Temporal: the outbox keeps the events.
-      record('whileDown', await publishAll(stack, events('whileDown')));
+      await groups.publish('whileDown');
       const readyWhileDown = await apiGet(stack, '/readyz').catch(() => undefined);
       await hold(DOWN_MS - (Date.now() - stoppedAt));
       await stack.temporal.start();
       clearInterval(sampler);
       stack.note(`Temporal back after ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s`);
 
-      const expected = [...ids.keys()].map((id) => CountingReceiver.key('/hook', id));
-      await waitUntil(() => expected.every((k) => receiver.delivered().has(k)), {
-        timeoutMs: 150_000,
-        message: 'every delivery to arrive',
-        progress: () => `${expected.filter((k) => receiver.delivered().has(k)).length}/${expected.length}`,
-      });
-      const rows = await waitUntil(
-        async () => {
-          const r = await deliveryRows(stack.db, [...ids.keys()]);
-          return r.length === ids.size && r.every((d) => d.status === 'succeeded' && d.succeededRows >= 1) && r;
-        },
-        { timeoutMs: 60_000, message: 'every delivery row to be succeeded with a succeeded attempt row' },
-      );
+      const rows = await waitForEveryDelivery(stack, receiver, groups, { arriveTimeoutMs: 150_000, recordTimeoutMs: 60_000 });
+      const expected = groups.expectedKeys();
 
       const t = tally(receiver, expected, ids.size, ids.size);
       const dead = stack.deadProcesses();
-      const withoutRow = requestsWithoutRows(receiver, rows, () => '/hook');
+      const withoutRow = requestsWithoutRows(receiver, rows, () => HOOK_PATH);
       const dup = explainDuplicates(stack, t, 'its connection was cut');
       printReport(stack, 'Temporal server restart', t.counts, startedAt, [
         `down ${(DOWN_MS / 1000).toFixed(0)} s with ${GROUPS.onTheWire} requests on the wire (answered 200 while it was down: ${releasedWhileDown}) and ${GROUPS.inBackoff} deliveries in backoff; ${GROUPS.whileDown} events published while down (all 202)`,

@@ -8,9 +8,10 @@
  * start-to-close timeout: request timeout + 10 s) and retried.
  */
 import { CountingReceiver } from './support/counting-receiver';
-import { createWebhook, publishAll, type EventInput } from './support/engine-client';
+import { createWebhook } from './support/engine-client';
 import { FaultStack } from './support/fault-stack';
 import { deliveryRows, explainDuplicates, printReport, tally } from './support/report';
+import { faultPolicy, GroupedEvents, HOOK_PATH, waitForEveryDelivery } from './support/scenario';
 import { waitUntil } from './support/wait';
 
 jest.setTimeout(300_000);
@@ -23,14 +24,9 @@ describe('fault: worker killed with kill -9', () => {
   let killed = false;
 
   beforeAll(async () => {
-    receiver = new CountingReceiver(({ body }) => {
-      const group = body.data?.group;
-      // On the wire: the first request is held until the kill cuts it; its answer can never arrive.
-      if (group === 'onTheWire' && !killed) return { status: 200, holdMs: 120_000 };
-      // In backoff: every attempt before the kill fails, so the delivery waits for its next retry.
-      if (group === 'inBackoff' && !killed) return { status: 500 };
-      return { status: 200 };
-    });
+    // On the wire: the first request is held until the kill cuts it; its answer can never arrive.
+    // In backoff: every attempt before the kill fails, so the delivery waits for its next retry.
+    receiver = new CountingReceiver(faultPolicy(() => killed));
     await receiver.up();
     stack = await FaultStack.start({
       name: 'worker-kill',
@@ -46,23 +42,16 @@ describe('fault: worker killed with kill -9', () => {
   test('every delivery arrives after the worker is killed mid-request and restarted', async () => {
     const startedAt = Date.now();
     try {
-      await createWebhook(stack, receiver.url('/hook'), ['fault.worker']);
-      const events = (group: keyof typeof GROUPS): EventInput[] =>
-        Array.from({ length: GROUPS[group] }, (_, i) => ({ type: 'fault.worker', data: { group, i } }));
-
-      const before = await publishAll(stack, [...events('steady'), ...events('onTheWire'), ...events('inBackoff')]);
-      const ids = new Map<string, string>(); // event id -> group
-      for (const [i, o] of before.entries()) {
-        expect(o.kind).toBe('accepted');
-        if (o.kind === 'accepted') ids.set(o.eventId, i < GROUPS.steady ? 'steady' : i < GROUPS.steady + GROUPS.onTheWire ? 'onTheWire' : 'inBackoff');
-      }
-      const idsOf = (group: string) => [...ids].filter(([, g]) => g === group).map(([id]) => id);
+      await createWebhook(stack, receiver.url(HOOK_PATH), ['fault.worker']);
+      const groups = new GroupedEvents(stack, 'fault.worker', GROUPS);
+      const { ids } = groups;
+      await Promise.all([groups.publish('steady'), groups.publish('onTheWire'), groups.publish('inBackoff')]);
 
       // The moment to kill: every on-the-wire request held, every in-backoff delivery's failure recorded.
       await waitUntil(
         async () => {
           if (receiver.holding() < GROUPS.onTheWire) return false;
-          const rows = await deliveryRows(stack.db, idsOf('inBackoff'));
+          const rows = await deliveryRows(stack.db, groups.of('inBackoff'));
           return rows.filter((r) => r.failedRows >= 1).length === GROUPS.inBackoff;
         },
         { timeoutMs: 60_000, message: 'requests on the wire and deliveries in backoff', progress: () => `holding ${receiver.holding()}` },
@@ -75,31 +64,13 @@ describe('fault: worker killed with kill -9', () => {
       stack.note(`worker killed (kill -9) with ${onTheWireAtKill} requests on the wire and ${GROUPS.inBackoff} deliveries in backoff`);
 
       // Events keep coming while no worker runs: the API stores them and starts their workflows.
-      const during = await publishAll(stack, events('whileDead'));
-      for (const o of during) {
-        expect(o.kind).toBe('accepted');
-        if (o.kind === 'accepted') ids.set(o.eventId, 'whileDead');
-      }
+      await groups.publish('whileDead');
 
       await stack.startWorker(0);
       const restartedAfterMs = Date.now() - killedAt;
 
-      const expected = [...ids.keys()].map((id) => CountingReceiver.key('/hook', id));
-      await waitUntil(() => expected.every((k) => receiver.delivered().has(k)), {
-        timeoutMs: 120_000,
-        message: 'every delivery to arrive',
-        progress: () => `${expected.filter((k) => receiver.delivered().has(k)).length}/${expected.length}`,
-      });
-      let unsettled = '';
-      const rows = await waitUntil(
-        async () => {
-          const r = await deliveryRows(stack.db, [...ids.keys()]);
-          const open = r.filter((d) => d.status !== 'succeeded' || d.succeededRows < 1);
-          unsettled = open.map((d) => `${ids.get(d.eventId)}: ${d.status}, ${d.succeededRows}/${d.rows} rows succeeded`).join('; ');
-          return r.length === ids.size && open.length === 0 && r;
-        },
-        { timeoutMs: 30_000, message: 'every delivery row to be succeeded with a succeeded attempt row', progress: () => unsettled },
-      );
+      const rows = await waitForEveryDelivery(stack, receiver, groups, { arriveTimeoutMs: 120_000, recordTimeoutMs: 30_000 });
+      const expected = groups.expectedKeys();
 
       const t = tally(receiver, expected, ids.size, ids.size);
       const { counts } = t;
