@@ -4,14 +4,13 @@
  * `npm run stack:prod` (scripts/stack-prod.ts) and by the fault suite's FAULT_STACK=prod variant.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
+import { binaryCacheBase, ensureTemporalCli, isExecutable } from '../../src/temporal/temporal-cli';
 
 const run = promisify(execFile);
 
@@ -26,17 +25,7 @@ type Log = (line: string) => void;
 
 /** Next to the CLI's cache (src/temporal/temporal-cli.ts): `~/.cache/hookline/temporal-server-1.29.1/`. */
 export function temporalServerCacheDir(env: Env = process.env): string {
-  const base = env.TEMPORAL_CLI_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'hookline');
-  return path.join(base, `temporal-server-${TEMPORAL_SERVER_VERSION}`);
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return path.join(binaryCacheBase(env), `temporal-server-${TEMPORAL_SERVER_VERSION}`);
 }
 
 export interface TemporalServerBinaries {

@@ -23,13 +23,19 @@ export type TemporalExecutable =
 
 type Env = Record<string, string | undefined>;
 
-/** Outside the repo, so clones and CI runs on the same machine share one build. */
-export function temporalCliCacheDir(env: Env = process.env): string {
-  const base = env.TEMPORAL_CLI_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'hookline');
-  return path.join(base, `temporal-cli-${TEMPORAL_CLI_VERSION}`);
+/**
+ * Where the Temporal binaries are built once: outside the repo, so clones and CI runs on the same
+ * machine share them. `TEMPORAL_CLI_CACHE_DIR`, else `$XDG_CACHE_HOME/hookline`, else `~/.cache/hookline`.
+ */
+export function binaryCacheBase(env: Env = process.env): string {
+  return env.TEMPORAL_CLI_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'hookline');
 }
 
-function isExecutable(file: string): boolean {
+export function temporalCliCacheDir(env: Env = process.env): string {
+  return path.join(binaryCacheBase(env), `temporal-cli-${TEMPORAL_CLI_VERSION}`);
+}
+
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;
