@@ -1,26 +1,25 @@
 import { controllerStateQuery } from '../../workflows/definitions';
 import { createWebhook, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
-import { Receiver } from '../support/receiver';
+import { Receivers } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 
 let stack: Stack;
-const receivers: Receiver[] = [];
+const receivers = new Receivers();
 beforeAll(async () => {
   stack = await startStack({
     env: { RETRY_INITIAL_INTERVAL_MS: '200', RETRY_MAXIMUM_ATTEMPTS: '3', AUTO_DISABLE_FAILURE_THRESHOLD: '4', AUTO_DISABLE_WINDOW_MS: '10000' },
   });
 });
 afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.stop()));
+  await receivers.stopAll();
   await stack?.stop();
 });
 
 const webhookOf = async (id: string) => (await stack.http.get(`/v1/webhooks/${id}`).set(stack.auth)).body;
 
 it('disables a webhook whose receiver fails too often within the window, and says why', async () => {
-  const r = await Receiver.start(() => ({ status: 500 }));
-  receivers.push(r);
+  const r = await receivers.start(() => ({ status: 500 }));
   const hook = await createWebhook(stack, { url: r.url, events: ['flaky'] });
   // Two deliveries of three attempts each: the fourth failure within 10 s trips the switch.
   const events = [await publishEvent(stack, { type: 'flaky', data: { n: 1 } }), await publishEvent(stack, { type: 'flaky', data: { n: 2 } })];
@@ -37,8 +36,7 @@ it('disables a webhook whose receiver fails too often within the window, and say
 });
 
 it('disables a webhook at once when its receiver answers 410 Gone', async () => {
-  const r = await Receiver.start(() => ({ status: 410 }));
-  receivers.push(r);
+  const r = await receivers.start(() => ({ status: 410 }));
   const hook = await createWebhook(stack, { url: r.url, events: ['gone'] });
   const event = await publishEvent(stack, { type: 'gone', data: {} });
   const d = await waitForFinalDelivery(stack, event.deliveries[0]!.id);
@@ -55,8 +53,7 @@ it('disables a webhook at once when its receiver answers 410 Gone', async () => 
 it('never disables when the threshold is -1', async () => {
   const never = await startStack({ env: { RETRY_INITIAL_INTERVAL_MS: '100', RETRY_MAXIMUM_ATTEMPTS: '3', AUTO_DISABLE_FAILURE_THRESHOLD: '-1' } });
   try {
-    const r = await Receiver.start(() => ({ status: 500 }));
-    receivers.push(r);
+    const r = await receivers.start(() => ({ status: 500 }));
     const hook = await createWebhook(never, { url: r.url, events: ['tolerated'] });
     const events = [];
     for (let i = 0; i < 3; i++) events.push(await publishEvent(never, { type: 'tolerated', data: { i } }));

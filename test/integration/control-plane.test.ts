@@ -5,7 +5,7 @@ import { controllerStateQuery, controllerWorkflowId, deliveryProgressQuery } fro
 import { findTemporalCli } from '../../src/temporal/temporal-cli';
 import { createWebhook, getDelivery, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
-import { Receiver } from '../support/receiver';
+import { Receiver, Receivers, type Responder } from '../support/receiver';
 import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
 
@@ -15,12 +15,8 @@ const run = promisify(execFile);
 let slow: Stack;
 /** A short schedule, for redelivery and recovery. */
 let quick: Stack;
-const receivers: Receiver[] = [];
-const receiver = async (...args: Parameters<typeof Receiver.start>) => {
-  const r = await Receiver.start(...args);
-  receivers.push(r);
-  return r;
-};
+const receivers = new Receivers();
+const receiver = (responder?: Responder) => receivers.start(responder);
 
 beforeAll(async () => {
   [slow, quick] = await Promise.all([
@@ -29,7 +25,7 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.stop()));
+  await receivers.stopAll();
   await Promise.all([slow?.stop(), quick?.stop()]);
 });
 

@@ -2,16 +2,12 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { DeliveryStatusAttribute, EventTypeAttribute, WebhookIdAttribute } from '../../workflows/search-attributes';
 import { createWebhook, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
-import { Receiver } from '../support/receiver';
+import { Receiver, Receivers, type Responder } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 
 let stack: Stack;
-const receivers: Receiver[] = [];
-const receiver = async (...args: Parameters<typeof Receiver.start>) => {
-  const r = await Receiver.start(...args);
-  receivers.push(r);
-  return r;
-};
+const receivers = new Receivers();
+const receiver = (responder?: Responder) => receivers.start(responder);
 
 beforeAll(async () => {
   // Schedule shortened for speed: 3 attempts, 300 ms then 600 ms apart; receivers get 1 s to answer.
@@ -22,7 +18,7 @@ afterEach(async () => {
   await stack.api.pool.query('UPDATE webhooks SET deleted_at = now() WHERE deleted_at IS NULL');
 });
 afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.stop()));
+  await receivers.stopAll();
   await stack?.stop();
 });
 

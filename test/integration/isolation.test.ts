@@ -1,21 +1,20 @@
 import { createWebhook, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
-import { Receiver } from '../support/receiver';
+import { Receivers } from '../support/receiver';
 
 let stack: Stack;
-const receivers: Receiver[] = [];
+const receivers = new Receivers();
 beforeAll(async () => {
   stack = await startStack({ env: { DELIVERY_TIMEOUT_MS: '8000' } });
 });
 afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.stop()));
+  await receivers.stopAll();
   await stack?.stop();
 });
 
 it("a receiver that hangs does not hold up other webhooks' deliveries", async () => {
-  const hanging = await Receiver.start(() => ({ status: 200, delayMs: 7_500 }));
-  const healthy = await Receiver.start();
-  receivers.push(hanging, healthy);
+  const hanging = await receivers.start(() => ({ status: 200, delayMs: 7_500 }));
+  const healthy = await receivers.start();
   await createWebhook(stack, { url: hanging.url, events: ['slow.event'] });
   await createWebhook(stack, { url: healthy.url, events: ['fast.event'] });
 

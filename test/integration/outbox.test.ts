@@ -1,24 +1,23 @@
 import { DeliveriesRepository } from '../../src/repositories/deliveries-repository';
 import { createWebhook, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
-import { Receiver } from '../support/receiver';
+import { Receiver, Receivers } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 
 const stacks: Stack[] = [];
-const receivers: Receiver[] = [];
+const receivers = new Receivers();
 async function stack(...args: Parameters<typeof startStack>) {
   const s = await startStack(...args);
   stacks.push(s);
   return s;
 }
 afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.stop()));
+  await receivers.stopAll();
   for (const s of stacks.reverse()) await s.stop();
 });
 
 it('accepts events while Temporal is down, and delivers every one once it is back', async () => {
-  const receiver = await Receiver.start();
-  receivers.push(receiver);
+  const receiver = await receivers.start();
   // An API whose Temporal address answers nothing, and no worker.
   const down = await stack({ worker: false, env: { TEMPORAL_ADDRESS: '127.0.0.1:1', DISPATCH_POLL_INTERVAL_MS: '50' } });
 
@@ -50,8 +49,7 @@ it('accepts events while Temporal is down, and delivers every one once it is bac
 });
 
 it('refuses to start a delivery twice, even after its workflow has finished', async () => {
-  const receiver = await Receiver.start();
-  receivers.push(receiver);
+  const receiver = await receivers.start();
   const s = await stack();
   await createWebhook(s, { url: receiver.url, events: ['once.only'] });
   const event = await publishEvent(s, { type: 'once.only', data: {} });
@@ -72,8 +70,7 @@ it('refuses to start a delivery twice, even after its workflow has finished', as
 });
 
 it('finishes a delivery whose worker died during its retry backoff', async () => {
-  const receiver = await Receiver.start(Receiver.sequence({ status: 500 }, { status: 200 }));
-  receivers.push(receiver);
+  const receiver = await receivers.start(Receiver.sequence({ status: 500 }, { status: 200 }));
   const s = await stack({ env: { RETRY_INITIAL_INTERVAL_MS: '1000' } });
   await createWebhook(s, { url: receiver.url, events: ['worker.dies'] });
   const event = await publishEvent(s, { type: 'worker.dies', data: {} });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { getDelivery, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
-import { Receiver, type ReceivedRequest } from '../support/receiver';
+import { Receiver, Receivers, type ReceivedRequest, type Responder } from '../support/receiver';
 
 /**
  * Per-webhook payload shaping (`config`) and settings (`secret`, `max_attempts`,
@@ -10,12 +10,8 @@ import { Receiver, type ReceivedRequest } from '../support/receiver';
  */
 
 let stack: Stack;
-const receivers: Receiver[] = [];
-const receiver = async (...args: Parameters<typeof Receiver.start>) => {
-  const r = await Receiver.start(...args);
-  receivers.push(r);
-  return r;
-};
+const receivers = new Receivers();
+const receiver = (responder?: Responder) => receivers.start(responder);
 
 beforeAll(async () => {
   // A short schedule (300 ms, doubling) of 4 attempts by default; receivers get 5 s unless their webhook says otherwise.
@@ -25,7 +21,7 @@ afterEach(async () => {
   await stack.api.pool.query('UPDATE webhooks SET deleted_at = now() WHERE deleted_at IS NULL');
 });
 afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.stop()));
+  await receivers.stopAll();
   await stack?.stop();
 });
 

@@ -10,18 +10,14 @@ import { createTestDatabase, startStack, type Stack } from '../support/harness';
 
 const ADMIN_API_KEY = 'admin-key-for-signature-tests';
 const admin = { Authorization: `Bearer ${ADMIN_API_KEY}` };
-import { Receiver, type ReceivedRequest } from '../support/receiver';
+import { Receiver, Receivers, type ReceivedRequest, type Responder } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 
 /** Two stacks on their own databases: the default 24 h grace period, and one that ends after 1 ms. */
 let stack: Stack;
 let shortGrace: Stack;
-const receivers: Receiver[] = [];
-const receiver = async () => {
-  const r = await Receiver.start();
-  receivers.push(r);
-  return r;
-};
+const receivers = new Receivers();
+const receiver = (responder?: Responder) => receivers.start(responder);
 
 beforeAll(async () => {
   [stack, shortGrace] = await Promise.all([
@@ -30,7 +26,7 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.stop()));
+  await receivers.stopAll();
   await Promise.all([stack?.stop(), shortGrace?.stop()]);
 });
 

@@ -95,3 +95,18 @@ export class Receiver {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 }
+
+/** The receivers a test file starts, stopped together in its `afterAll`. */
+export class Receivers {
+  private readonly started: Receiver[] = [];
+
+  async start(responder?: Responder): Promise<Receiver> {
+    const receiver = await Receiver.start(responder);
+    this.started.push(receiver);
+    return receiver;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.started.splice(0).map((r) => r.stop()));
+  }
+}
