@@ -29,13 +29,8 @@ const toEvent = (r: EventRow): WebhookEvent & { requestHash: string } => ({
   requestHash: r.request_hash,
 });
 
-export interface NewEvent {
-  id: string;
-  tenantId: string;
-  type: string;
-  data: Record<string, unknown>;
-  payloadFormat: PayloadFormat;
-  idempotencyKey: string | null;
+/** An event as published: what is stored, before the database stamps its time. */
+export interface NewEvent extends Omit<WebhookEvent, 'createdAt'> {
   requestHash: string;
 }
 
