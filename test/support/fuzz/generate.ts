@@ -39,9 +39,12 @@ export type BodyKind =
   | 'createAccount'
   | 'createTenant'
   | 'createApiKey'
-  | 'createPortalSession';
+  | 'createPortalSession'
+  | 'createEventType'
+  | 'updateEventType'
+  | 'updateSettings';
 export type QueryKind = 'listWebhooks' | 'listDeliveries' | 'listAccounts' | 'stats';
-export type IdKind = 'webhook' | 'event' | 'delivery' | 'user' | 'account' | 'apiKey';
+export type IdKind = 'webhook' | 'event' | 'delivery' | 'user' | 'account' | 'apiKey' | 'eventType';
 
 /** What a route takes, so the generator knows how to make a request to it invalid. */
 export interface RouteSpec {
@@ -110,6 +113,13 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /portal': { auth: 'public', probe: 'html' },
   'GET /portal/login': { auth: 'public', page: true },
   'GET /portal/assets/:asset': { auth: 'public' },
+  'POST /v1/event-types': { auth: 'tenant', body: 'createEventType' },
+  'GET /v1/event-types': { auth: 'tenant' },
+  'GET /v1/event-types/:name': { auth: 'tenant' },
+  'PATCH /v1/event-types/:name': { auth: 'tenant', body: 'updateEventType' },
+  'DELETE /v1/event-types/:name': { auth: 'tenant' },
+  'GET /v1/settings': { auth: 'tenant' },
+  'PATCH /v1/settings': { auth: 'tenant', body: 'updateSettings' },
 };
 
 const ID_KIND_BY_COLLECTION: Record<string, IdKind> = {
@@ -119,6 +129,7 @@ const ID_KIND_BY_COLLECTION: Record<string, IdKind> = {
   users: 'user',
   accounts: 'account',
   'api-keys': 'apiKey',
+  'event-types': 'eventType',
 };
 
 export interface FuzzRequest {
@@ -160,7 +171,9 @@ type FieldType =
   | 'provider'
   | 'demo'
   | 'clientId'
-  | 'boolean';
+  | 'boolean'
+  | 'description'
+  | 'jsonSchema';
 
 interface Field {
   type: FieldType;
@@ -180,7 +193,13 @@ const FIELDS: Record<BodyKind, Record<string, Field>> = {
   createTenant: { name: req('name'), client_id: opt('clientId') },
   createApiKey: { name: opt('name') },
   createPortalSession: { read_only: opt('boolean') },
+  createEventType: { name: req('eventType'), description: opt('description'), schema: opt('jsonSchema'), deprecated: opt('boolean') },
+  updateEventType: { description: opt('description'), schema: opt('jsonSchema'), deprecated: opt('boolean') },
+  updateSettings: { strict_event_types: req('boolean') },
 };
+
+/** Update bodies that must change at least one field: an empty one is refused. */
+const AT_LEAST_ONE_FIELD: ReadonlySet<BodyKind> = new Set(['updateWebhook', 'updateEventType']);
 
 // ---------------------------------------------------------------- values
 
@@ -215,6 +234,10 @@ function validValue(rng: Rng, type: FieldType, ctx: FuzzContext): unknown {
       return `fuzz-${rng.hex(8)}`;
     case 'boolean':
       return rng.chance(0.5);
+    case 'description':
+      return `${rng.pick(NOISE)} ${rng.pick(INJECTIONS)}`.slice(0, 500);
+    case 'jsonSchema':
+      return rng.pick([null, { type: 'object' }, { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] }]);
   }
 }
 
@@ -228,6 +251,8 @@ const WRONG_FOR_STRING = [null, 0, -1, 3.14, 1e308, true, false, [], ['x'], {}, 
 const WRONG_FOR_ARRAY = [null, 0, 1, true, false, 'order.created', '', {}, { 0: 'order.created' }];
 const WRONG_FOR_RECORD = [null, 0, 1, true, false, 'x', '', [], ['a'], [['X-A', 'v']]];
 const WRONG_FOR_BOOLEAN = [null, 0, 1, 'true', 'false', 'yes', '', [], [true], {}];
+/** A schema is an object or null: anything else. */
+const WRONG_FOR_SCHEMA = [0, 1, true, false, 'x', '', '{"type":"object"}', ['object']];
 
 function wrongType(rng: Rng, type: FieldType): unknown {
   switch (type) {
@@ -239,6 +264,8 @@ function wrongType(rng: Rng, type: FieldType): unknown {
       return rng.pick(WRONG_FOR_RECORD);
     case 'boolean':
       return rng.pick(WRONG_FOR_BOOLEAN);
+    case 'jsonSchema':
+      return rng.pick(WRONG_FOR_SCHEMA);
     default:
       return rng.pick(WRONG_FOR_STRING);
   }
@@ -314,6 +341,10 @@ function invalidValue(rng: Rng, type: FieldType): { value: unknown; why: string 
       return { value: rng.pick(CLIENT_ID_BAD), why: 'bad client_id' };
     case 'boolean':
       return { value: rng.pick(WRONG_FOR_BOOLEAN), why: 'not a boolean' };
+    case 'description':
+      return { value: hugeString(rng, 1001), why: 'description too long' };
+    case 'jsonSchema':
+      return { value: rng.pick(WRONG_FOR_SCHEMA), why: 'schema not an object' };
   }
 }
 
@@ -322,7 +353,10 @@ function validBody(rng: Rng, kind: BodyKind, ctx: FuzzContext, all = false): Rec
   for (const [name, field] of Object.entries(FIELDS[kind])) {
     if (field.required || all || rng.chance(0.4)) body[name] = validValue(rng, field.type, ctx);
   }
-  if (kind === 'updateWebhook' && Object.keys(body).length === 0) body.name = validValue(rng, 'name', ctx);
+  if (AT_LEAST_ONE_FIELD.has(kind) && Object.keys(body).length === 0) {
+    const [name, field] = Object.entries(FIELDS[kind])[0]!;
+    body[name] = validValue(rng, field.type, ctx);
+  }
   return body;
 }
 
@@ -346,7 +380,7 @@ function invalidBodyText(rng: Rng, kind: BodyKind, ctx: FuzzContext): { text: st
     ['duplicate-key', 2],
     ['non-object', 1],
     ['too-deep', 1],
-    ['missing', required.length > 0 || kind === 'updateWebhook' ? 2 : 0],
+    ['missing', required.length > 0 || AT_LEAST_ONE_FIELD.has(kind) ? 2 : 0],
   ];
   const mutation = rng.weighted(mutations);
   const body = validBody(rng, kind, ctx);
@@ -385,7 +419,7 @@ function invalidBodyText(rng: Rng, kind: BodyKind, ctx: FuzzContext): { text: st
       break;
     }
     case 'missing': {
-      if (kind === 'updateWebhook') {
+      if (AT_LEAST_ONE_FIELD.has(kind)) {
         for (const n of names) delete body[n];
         why.push('no field to change');
       } else {
@@ -662,7 +696,7 @@ function paramOf(pattern: string): string | undefined {
 }
 
 function idKindOf(pattern: string): IdKind | undefined {
-  const collection = /^\/v1\/([^/]+)\/:id/.exec(pattern)?.[1];
+  const collection = /^\/v1\/([^/]+)\/:(?:id|name)/.exec(pattern)?.[1];
   return collection ? ID_KIND_BY_COLLECTION[collection] : undefined;
 }
 
@@ -671,7 +705,8 @@ export function badRequest(ctx: FuzzContext, route: string, spec: RouteSpec): Fu
   const { rng } = ctx;
   const [method, pattern] = route.split(' ') as [Method, string];
   const param = paramOf(pattern);
-  const hasId = param === 'id';
+  // A row's id, or an event type's name: both name a row of the tenant.
+  const hasId = param === 'id' || param === 'name';
   if (spec.probe) throw new Error(`${route} takes no input: use probeRequest`);
   if (spec.page) return badLoginRequest(ctx, route);
   if (spec.auth === 'public') {
@@ -717,7 +752,7 @@ export function badRequest(ctx: FuzzContext, route: string, spec: RouteSpec): Fu
       const real = ctx.ids[idKindOf(pattern)!];
       segment = real && rng.chance(0.6) ? real : rng.uuid();
     }
-    path = pattern.replace(':id', segment);
+    path = pattern.replace(`:${param}`, segment);
   }
 
   let query = '';
