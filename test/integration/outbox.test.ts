@@ -56,8 +56,9 @@ it('refuses to start a delivery twice, even after its workflow has finished', as
   const delivery = await waitForFinalDelivery(s, event.deliveries[0]!.id);
   expect(delivery.status).toBe('succeeded');
 
-  // As if a dispatcher had died after starting the workflow but before marking the row.
-  await s.api.pool.query('UPDATE deliveries SET dispatched_at = NULL WHERE id = $1', [delivery.id]);
+  // As if a dispatcher had died after starting the workflow but before marking the row, and the
+  // row were still pending: the next dispatcher claims it and starts it again.
+  await s.api.pool.query(`UPDATE deliveries SET status = 'pending', completed_at = NULL, dispatched_at = NULL WHERE id = $1`, [delivery.id]);
   s.worker!.dispatcher!.nudge();
   await waitFor(
     async () => (await s.api.pool.query('SELECT dispatched_at FROM deliveries WHERE id = $1', [delivery.id])).rows[0].dispatched_at,

@@ -13,7 +13,9 @@ it('answers 429 with Retry-After once a tenant spends its burst, stores nothing,
   const before = (await stack.api.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n;
   const limited = await send(stack.auth);
   expect(limited.status).toBe(429);
-  expect(limited.headers['retry-after']).toBe('10');
+  // The next token is due 10 s after the burst began, less the time these requests took (on a busy
+  // machine, more than a second).
+  expect(limited.headers['retry-after']).toMatch(/^([1-9]|10)$/);
   expect(limited.body.error).toEqual({ code: 'rate_limited', message: 'Too many events: at most 0.1/s (bursts of 3) per tenant' });
   expect((await stack.api.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(before);
 

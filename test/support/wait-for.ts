@@ -1,9 +1,11 @@
 /**
- * Polls `probe` until it returns a value other than undefined/false, or fails
- * with `message` after `timeoutMs`. Tests wait on conditions, never on sleeps.
+ * Polls `probe` until it returns a value other than undefined, null or false, or
+ * fails with `message` after `timeoutMs`. Tests wait on conditions, never on
+ * sleeps. (A field the API answers as null, such as `next_attempt_at`, is a
+ * condition not met yet.)
  */
 export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   {
     timeoutMs = 20_000,
     intervalMs = 50,
@@ -16,7 +18,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value as T;
+      if (value !== undefined && value !== null && value !== false) return value as T;
     } catch (err) {
       last = err;
     }
