@@ -73,10 +73,14 @@ export async function updateEventType(
 }
 
 /** Archives the type: events already sent keep it, new ones treat it as unknown. */
-export async function archiveEventType(deps: Pick<CatalogueDeps, 'pool'>, tenant: Tenant, name: string) {
+export async function archiveEventType(deps: CatalogueDeps, tenant: Tenant, name: string) {
   refuseBuiltin(name);
   if (!(await new EventTypesRepository(deps.pool).archive(tenant.id, name))) throw new NotFoundError('Event type', name);
+  deps.schemas.forget(schemaSlot(tenant.id, name));
 }
+
+/** One compiled schema is kept per tenant and type. */
+const schemaSlot = (tenantId: string, type: string) => `${tenantId}:${type}`;
 
 /**
  * What publishing an event of `type` requires: its data must match the type's
@@ -99,8 +103,9 @@ export async function checkEventAgainstCatalogue(deps: CatalogueDeps, tenant: Pi
     return;
   }
   if (!known.schema) return;
-  const cacheKey = builtin ? `builtin:${type}` : `${tenant.id}:${type}:${stored!.updatedAt.getTime()}`;
-  const problems = deps.schemas.validate(cacheKey, known.schema, data);
+  const slot = builtin ? `builtin:${type}` : schemaSlot(tenant.id, type);
+  const version = builtin ? 'builtin' : String(stored!.updatedAt.getTime());
+  const problems = deps.schemas.validate(slot, version, known.schema, data);
   if (problems.length > 0) {
     throw new ValidationError(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
   }
