@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from './router';
 import Koa from 'koa';
 import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secret-box';
@@ -116,7 +116,7 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(portalPages.routes());
   app.use(portalPages.allowedMethods(METHODS));
 
-  const v1 = new Router({ prefix: '/v1' });
+  const v1 = apiRouter({ prefix: '/v1' });
   v1.use(
     authenticate(deps.resolveKey, (secret) => findPortalSession(deps.pool, secret)),
     portalSessionGuard({ publicUrl: deps.portal?.publicUrl }),

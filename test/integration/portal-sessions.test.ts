@@ -226,7 +226,9 @@ describe('a portal session', () => {
       ['post', '/v1/event-types', { name: 'portal.type' }],
     ] as const) {
       const res = await change(method, p, s).send(body);
-      expect([p, res.status, res.body.error?.code]).toEqual([p, 403, 'forbidden']);
+      // Routes match case-sensitively: the upper-case spelling is no route at all.
+      const refused = p === p.toLowerCase() ? [403, 'forbidden'] : [404, 'not_found'];
+      expect([p, res.status, res.body.error?.code]).toEqual([p, ...refused]);
     }
     for (const p of ['/v1/api-keys', '/v1/accounts', '/v1/settings']) {
       const res = await get(p).set('Cookie', s.cookie);
@@ -435,7 +437,9 @@ describe('the /v1 prefix in another case', () => {
     expect((await stack.http.get('/V1/webhooks')).status).toBe(401);
     expect((await stack.http.get('/V1/webhooks').set(stack.auth)).status).toBe(200);
     const s = await signIn();
-    const res = await change('post', '/V1/API-KEYS/', s).send({ name: 'case' });
+    const res = await change('post', '/V1/api-keys/', s).send({ name: 'case' });
     expect([res.status, res.body.error?.code]).toEqual([403, 'forbidden']);
+    const upper = await change('post', '/V1/API-KEYS/', s).send({ name: 'case' });
+    expect([upper.status, upper.body.error?.code]).toEqual([404, 'not_found']);
   });
 });

@@ -41,8 +41,8 @@ function compile(): Compiled {
       .split(/(\{[^}]+\})/)
       .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       .join('');
-    // Like @koa/router: case-insensitive, and a trailing slash is allowed.
-    const pattern = new RegExp(`^${source}/?$`, 'i');
+    // Like the API's routers: case-sensitive but for the /v1 prefix, and a trailing slash is allowed.
+    const pattern = new RegExp(`^${source.replace(/^\/v1(?=\/|$)/, '/[vV]1')}/?$`);
     for (const [method, operation] of Object.entries(item)) routes.push({ method: method.toUpperCase(), template, pattern, operation });
   }
   const ajv = new Ajv2020({ strict: false, allErrors: true });

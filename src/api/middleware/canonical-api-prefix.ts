@@ -1,11 +1,10 @@
 import type { Middleware } from 'koa';
 
 /**
- * One spelling of the `/v1` prefix. @koa/router matches routes without
- * regard to case, but the middleware a router `use`s (authentication, the
- * admin key, the body parser) by exact case: `POST /V1/signing-keys/rotate`
- * reached its route with no key checked at all. Rewriting the prefix before
- * any router sees the request makes the two agree.
+ * One spelling of the `/v1` prefix: `/V1/webhooks` is `/v1/webhooks`. The
+ * rest of a path is matched case-sensitively by every router and by the
+ * middleware each one uses (src/api/router.ts), so the two always agree; the
+ * prefix is rewritten before any router sees the request.
  */
 export function canonicalApiPrefix(): Middleware {
   return (ctx, next) => {

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import { DOCS_PAGE, docsAsset, isDocsAsset } from './assets';
 import { openApiDocument } from './document';
 import type { Pool } from 'pg';
@@ -12,7 +12,7 @@ import { webhooksSection } from './webhooks-section';
  * without authentication. The page's files come from node_modules.
  */
 export function openApiRoutes(deps?: { pool: Pool; resolveKey: KeyResolver }) {
-  const router = new Router();
+  const router = apiRouter();
   /**
    * With a tenant key, the document's `webhooks` section lists that tenant's
    * event catalogue; without one, the built-in types only.

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { DefaultState } from 'koa';
 import {
   accountView,
@@ -24,7 +24,7 @@ const userView = (u: { id: string; loginName: string; createdAt: Date }) => ({
 
 /** Users, their provider accounts, and the syncs that emit SyncAccount / SyncError hooks (seed 001). */
 export function accountsRoutes(deps: AccountDeps) {
-  const router = new Router<DefaultState>();
+  const router = apiRouter<DefaultState>();
 
   router.post('/users', async (ctx) => {
     const body = validate(createUserBody, ctx.request.body, 'body');

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { DefaultState } from 'koa';
 import type { Pool } from 'pg';
 import { getDeliveryWithAttempts, listDeliveries } from '../../services/inspect-deliveries';
@@ -9,7 +9,7 @@ import { cancelDelivery, nextAttemptAt, redeliver, retryNow } from '../../servic
 import { cursorParam, uuidParam, validate } from '../validate';
 
 export function deliveriesRoutes(deps: { pool: Pool; control: ControlPlane }) {
-  const router = new Router<DefaultState>();
+  const router = apiRouter<DefaultState>();
 
   router.get('/deliveries', async (ctx) => {
     const q = validate(listDeliveriesQuery, ctx.query, 'query');

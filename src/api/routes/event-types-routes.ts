@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { DefaultState } from 'koa';
 import { BadRequestError } from '../../errors';
 import {
@@ -33,7 +33,7 @@ function nameParam(value: string | undefined): string {
 
 /** The tenant's event catalogue, and its strict-mode setting. */
 export function eventTypesRoutes(deps: CatalogueDeps) {
-  const router = new Router<DefaultState>();
+  const router = apiRouter<DefaultState>();
 
   router.post('/event-types', async (ctx) => {
     const body = validate(createEventTypeBody, ctx.request.body, 'body');

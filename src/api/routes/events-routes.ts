@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { DefaultState } from 'koa';
 import type { Pool } from 'pg';
 import { checkEventAgainstCatalogue } from '../../services/event-catalogue';
@@ -17,7 +17,7 @@ export function eventsRoutes(deps: {
   eventsRateLimit: { perSecond: number; burst: number };
   metrics?: Metrics;
 }) {
-  const router = new Router<DefaultState>();
+  const router = apiRouter<DefaultState>();
 
   /** 202: stored with its deliveries; they go out as soon as the dispatcher starts them. */
   router.post('/events', rateLimitPerTenant(deps.eventsRateLimit), async (ctx) => {

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { Pool } from 'pg';
 
 export type HealthCheck = () => Promise<void>;
@@ -9,7 +9,7 @@ export type HealthCheck = () => Promise<void>;
  * JSON error shape naming the one that does not.
  */
 export function healthRoutes(deps: { pool: Pool; temporal: HealthCheck; timeoutMs?: number }) {
-  const router = new Router();
+  const router = apiRouter();
   const timeoutMs = deps.timeoutMs ?? 3_000;
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };

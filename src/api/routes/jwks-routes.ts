@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { SigningKeysRepository } from '../../repositories/signing-keys-repository';
 
 /**
@@ -7,7 +7,7 @@ import type { SigningKeysRepository } from '../../repositories/signing-keys-repo
  * grace period. Receivers pick the key named by `webhook-key-id`.
  */
 export function jwksRoutes(deps: { signingKeys: Pick<SigningKeysRepository, 'publicKeys'> }) {
-  const router = new Router();
+  const router = apiRouter();
   router.get('/.well-known/jwks.json', async (ctx) => {
     const keys = await deps.signingKeys.publicKeys();
     // Short enough that a receiver meets a rotated-in key soon; on an unknown kid it should refetch anyway.

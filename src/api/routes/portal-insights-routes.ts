@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { DefaultState } from 'koa';
 import type { Pool } from 'pg';
 import { envSchema } from '../../config';
@@ -15,7 +15,7 @@ const DEFAULT_USER_AGENT = envSchema.shape.DELIVERY_USER_AGENT.parse(undefined);
  * Ordinary tenant routes: an API key reads them as well as a portal session.
  */
 export function portalInsightsRoutes(deps: { pool: Pool; deliveryUserAgent?: string }) {
-  const router = new Router<DefaultState>();
+  const router = apiRouter<DefaultState>();
 
   router.get('/stats/webhooks', async (ctx) => {
     const q = validate(statsQuery, ctx.query, 'query');

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { Context } from 'koa';
 import type { Pool } from 'pg';
 import { PortalAssets } from '../../portal/portal-assets';
@@ -22,7 +22,7 @@ export function portalPagesRoutes(deps: { pool: Pool; portal?: PortalOptions; as
   const portal = () => deps.portal ?? DEFAULT_PORTAL_OPTIONS;
   let assets = deps.assets;
   const files = () => (assets ??= new PortalAssets());
-  const router = new Router();
+  const router = apiRouter();
   router.use(portalSecurityHeaders(() => portal().frameAncestors));
 
   router.get('/portal', (ctx) => {

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { Context, DefaultState } from 'koa';
 import type { Pool } from 'pg';
 import { ForbiddenError } from '../../errors';
@@ -24,7 +24,7 @@ function portalSessionOf(ctx: Context) {
  */
 export function portalSessionsRoutes(deps: { pool: Pool; portal?: PortalOptions }) {
   const portal = () => deps.portal ?? DEFAULT_PORTAL_OPTIONS;
-  const router = new Router<DefaultState>();
+  const router = apiRouter<DefaultState>();
 
   router.post('/portal/sessions', async (ctx) => {
     // A session cannot extend itself by minting links; only an API key can.

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { DefaultState } from 'koa';
 import type { SigningKeysRepository } from '../../repositories/signing-keys-repository';
 import { authenticateAdmin } from '../middleware/authenticate';
@@ -14,7 +14,7 @@ export function signingKeysRoutes(deps: {
   adminApiKey?: string;
   maxBodyBytes: number;
 }) {
-  const router = new Router<DefaultState>({ prefix: '/v1' });
+  const router = apiRouter<DefaultState>({ prefix: '/v1' });
   // Takes no body, but a malformed, non-JSON or oversized one is refused as on every route, after the key.
   router.use(authenticateAdmin(deps.adminApiKey), jsonBody(deps.maxBodyBytes));
 

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { Pool } from 'pg';
 import type { ApiKeyRecord } from '../../repositories/api-keys-repository';
 import type { ApiKeyResponse } from '../responses';
@@ -20,7 +20,7 @@ export const apiKeyView = (k: ApiKeyRecord): ApiKeyResponse => ({
 
 /** `POST /v1/tenants`: the admin key creates a tenant and its first API key. Mounted before the tenant API. */
 export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyBytes: number }) {
-  const router = new Router({ prefix: '/v1/tenants' });
+  const router = apiRouter({ prefix: '/v1/tenants' });
   // The key first, then the body: a stranger learns nothing from how a body is judged.
   router.use(authenticateAdmin(deps.adminApiKey), jsonBody(deps.maxBodyBytes));
   router.post('/', async (ctx) => {
@@ -37,7 +37,7 @@ export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyB
 
 /** A tenant's own API keys: the key itself is shown only by `POST`. */
 export function apiKeysRoutes(deps: { pool: Pool }) {
-  const router = new Router<DefaultState>();
+  const router = apiRouter<DefaultState>();
   router.post('/api-keys', async (ctx) => {
     // No body means {}; a JSON `null` (or any non-object) body is refused like any other bad body.
     const body = validate(createApiKeyBody, ctx.request.body === undefined ? {} : ctx.request.body, 'body');

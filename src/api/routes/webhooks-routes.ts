@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { apiRouter } from '../router';
 import type { DefaultState } from 'koa';
 import type { Pool } from 'pg';
 import type { SecretBox } from '../../crypto/secret-box';
@@ -15,7 +15,7 @@ import { recoverFailedDeliveries } from '../../services/operate-deliveries';
 import { cursorParam, uuidParam, validate } from '../validate';
 
 export function webhooksRoutes(deps: { pool: Pool; control: ControlPlane; targets: TargetPolicy; secretBox: SecretBox; secretRotationGraceMs: number }) {
-  const router = new Router<DefaultState>();
+  const router = apiRouter<DefaultState>();
 
   router.post('/webhooks', async (ctx) => {
     const body = validate(createWebhookBody, ctx.request.body, 'body');
