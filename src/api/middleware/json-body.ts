@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
+import { firstInexactNumber } from '../../util/json-fidelity';
 
 declare module 'koa' {
   interface Request {
@@ -10,8 +11,10 @@ declare module 'koa' {
 
 /**
  * Reads a JSON request body of at most `limit` bytes. Requests that carry a
- * body must say `Content-Type: application/json`; a body that is not valid
- * JSON is a 400 with the parser's reason.
+ * body must say `Content-Type: application/json`, in UTF-8 if they name a
+ * charset; a body that is not valid JSON is a 400 with the parser's reason.
+ * What the engine could not keep exactly is refused, never changed: see
+ * `problemWith`.
  */
 export function jsonBody(limit: number): Middleware {
   return async (ctx, next) => {
@@ -23,21 +26,20 @@ export function jsonBody(limit: number): Middleware {
         `Content-Type must be application/json, got ${ctx.get('content-type') || 'none'}`,
       );
     }
+    const charset = ctx.request.charset.toLowerCase();
+    if (charset !== '' && charset !== 'utf-8' && charset !== 'utf8') {
+      throw new UnsupportedMediaTypeError(`Request bodies must be UTF-8; this one says charset=${charset}`);
+    }
     if (declared !== undefined && declared > limit) throw tooLarge(limit);
     const raw = await readBody(ctx.req, limit);
-    // PostgreSQL text cannot hold NUL, so it is refused here rather than failing deep inside.
-    if (raw.includes('\u0000') || raw.includes('\\u0000')) {
-      throw new BadRequestError('Request body must not contain NUL characters (\\u0000)', 'invalid_json');
-    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch (err) {
       throw new BadRequestError(`Request body is not valid JSON: ${(err as Error).message}`, 'invalid_json');
     }
-    if (nestingDepth(parsed) > MAX_DEPTH) {
-      throw new BadRequestError(`Request body is nested more than ${MAX_DEPTH} levels deep`, 'invalid_json');
-    }
+    const problem = problemWith(parsed) ?? inexactNumber(raw);
+    if (problem) throw new BadRequestError(`Request body ${problem}`, 'invalid_json');
     ctx.request.body = parsed;
     return next();
   };
@@ -46,18 +48,48 @@ export function jsonBody(limit: number): Middleware {
 /** Deeper JSON is refused: nothing here needs it, and recursive code downstream must not overflow. */
 export const MAX_DEPTH = 32;
 
-/** Depth of a parsed JSON value, measured without recursion. */
-function nestingDepth(value: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
+/**
+ * Why a parsed body cannot be taken as it is, walked without recursion:
+ * - nested deeper than MAX_DEPTH;
+ * - a NUL character (U+0000) in a string or key: PostgreSQL text cannot hold it;
+ * - a lone UTF-16 surrogate (`"\ud800"`), which has no UTF-8 form;
+ * - a `__proto__` key, which JavaScript objects do not keep as data.
+ */
+function problemWith(value: unknown): string | undefined {
+  const stack: Array<[unknown, number, string]> = [[value, 0, '']];
   while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
+    const [v, depth, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      const p = stringProblem(v);
+      if (p) return `${p} at ${at || '/'}`;
+      continue;
+    }
     if (v === null || typeof v !== 'object') continue;
-    max = Math.max(max, depth + 1);
-    if (max > MAX_DEPTH) return max;
-    for (const child of Object.values(v as object)) stack.push([child, depth + 1]);
+    if (depth + 1 > MAX_DEPTH) return `is nested more than ${MAX_DEPTH} levels deep`;
+    for (const [key, child] of Object.entries(v as object)) {
+      const path = `${at}/${key}`;
+      if (key === '__proto__') return `must not contain a "__proto__" key (at ${at || '/'})`;
+      const p = stringProblem(key);
+      if (p) return `${p} in a key at ${at || '/'}`;
+      stack.push([child, depth + 1, path]);
+    }
   }
-  return max;
+  return undefined;
+}
+
+/** In `u` mode a pair is one code point, so only an unpaired surrogate is in category Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function stringProblem(s: string): string | undefined {
+  if (s.includes('\u0000')) return 'must not contain NUL characters (\\u0000)';
+  if (LONE_SURROGATE.test(s)) return 'must not contain lone UTF-16 surrogates';
+  return undefined;
+}
+
+function inexactNumber(raw: string): string | undefined {
+  const literal = firstInexactNumber(raw);
+  if (literal === undefined) return undefined;
+  return `has the number ${literal.slice(0, 40)}, which would not be kept exactly (numbers are IEEE 754 doubles); send it as a string`;
 }
 
 const tooLarge = (limit: number) => new PayloadTooLargeError(`Request body exceeds the limit of ${limit} bytes`);
