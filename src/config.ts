@@ -63,6 +63,12 @@ export const envSchema = z.object({
   WORKER_NICENESS: int(0, 19).default(10),
   WORKER_METRICS_PORT: int(0, 65535).default(9464),
   TEMPORAL_SDK_METRICS_PORT: int(0, 65535).default(9465),
+  WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  METRICS_EVENT_TYPES: z
+    .string()
+    .refine((v) => v.split(',').every((t) => /^[A-Za-z0-9._-]{1,128}$/.test(t.trim()) || t.trim() === ''), 'must be comma-separated event type names')
+    .optional(),
   PUBLIC_URL: z
     .string()
     .url()
@@ -165,6 +171,17 @@ export interface Config {
     /** Where the Temporal SDK serves its own metrics, merged into the worker's endpoint; 0 turns it off. @default 9465 */
     readonly sdkMetricsPort: number;
   };
+  /** Who may read `/metrics`, and which event types are labelled by name. */
+  readonly metrics: {
+    /** When set, every `/metrics` needs `Authorization: Bearer <token>`. @default unset */
+    readonly token?: string;
+    /** The API port serves `/metrics` when a token is set or outside production. */
+    readonly onApiPort: boolean;
+    /** Where the worker's metrics listener binds. @default 0.0.0.0 */
+    readonly workerHost: string;
+    /** Event types labelled by name in `hookline_events_accepted_total` (built-ins always are); others are `other`. */
+    readonly eventTypes: readonly string[];
+  };
   /** The webhook portal (`/portal`). */
   readonly portal: {
     /** The origin portal links are built on; unset: the origin each request came to. */
@@ -259,6 +276,12 @@ export function loadConfig(env: Env = process.env): Config {
       niceness: e.WORKER_NICENESS,
       metricsPort: e.WORKER_METRICS_PORT,
       sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,
+    },
+    metrics: {
+      token: e.METRICS_TOKEN,
+      onApiPort: e.METRICS_TOKEN !== undefined || e.NODE_ENV !== 'production',
+      workerHost: e.WORKER_METRICS_HOST,
+      eventTypes: (e.METRICS_EVENT_TYPES ?? '').split(',').map((t) => t.trim()).filter(Boolean),
     },
     portal: {
       publicUrl: e.PUBLIC_URL,

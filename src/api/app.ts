@@ -4,7 +4,9 @@ import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secret-box';
 import { SigningKeysRepository } from '../repositories/signing-keys-repository';
 import type { Logger } from '../logger';
-import type { Metrics } from '../observability/metrics';
+import { methodLabel, type Metrics } from '../observability/metrics';
+import { METRICS_UNAUTHORIZED_MESSAGE, metricsRequestAllowed } from '../observability/metrics-access';
+import { UnauthorizedError } from '../errors';
 import type { ControlPlane } from '../services/control-plane';
 import type { TargetPolicy } from '../security/target-policy';
 import { authenticate, type KeyResolver } from './middleware/authenticate';
@@ -34,6 +36,8 @@ export interface ApiDeps {
   pool: Pool;
   /** Prometheus metrics, served at `/metrics`. */
   metrics?: Metrics;
+  /** Whether the API port serves `/metrics`, and the token it then needs (METRICS_TOKEN). Default: served, no token. */
+  metricsAccess?: { onApiPort: boolean; token?: string };
   /** Per-tenant limit on publishing events. */
   eventsRateLimit: { perSecond: number; burst: number };
   /** Where webhooks may point. */
@@ -69,21 +73,29 @@ export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(requestLog(deps.log));
-  app.use(errorHandler(deps.log));
   if (deps.metrics) {
-    const { httpRequestDuration, registry } = deps.metrics;
+    const { httpRequestDuration } = deps.metrics;
+    // Outside the error middleware, so an error answer is counted with the status it went out with.
     app.use(async (ctx, next) => {
       const end = httpRequestDuration.startTimer();
       try {
         await next();
       } finally {
         const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
-        end({ method: ctx.method, route: String(route), status: String(ctx.status) });
+        end({ method: methodLabel(ctx.method), route: String(route), status: String(ctx.status) });
       }
     });
-    // Prometheus scrape endpoint; no tenant data beyond event type names.
+  }
+  app.use(errorHandler(deps.log));
+  if (deps.metrics) {
+    const { registry } = deps.metrics;
+    // Prometheus scrape endpoint. No label holds a tenant-chosen string; a token guards it when set.
+    const access = deps.metricsAccess ?? { onApiPort: true };
     app.use(async (ctx, next) => {
-      if (ctx.method !== 'GET' || ctx.path !== '/metrics') return next();
+      if (ctx.method !== 'GET' || ctx.path !== '/metrics' || !access.onApiPort) return next();
+      if (!metricsRequestAllowed(ctx.get('authorization') || undefined, access.token)) {
+        throw new UnauthorizedError(METRICS_UNAUTHORIZED_MESSAGE);
+      }
       ctx.type = registry.contentType;
       ctx.body = await registry.metrics();
     });

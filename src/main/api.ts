@@ -15,6 +15,7 @@ async function main() {
   });
   api = await startApiServer(config, log);
   log.info('API listening', { url: api.url });
+  if (!config.metrics.onApiPort) log.info('GET /metrics is off on the API port in production until METRICS_TOKEN is set');
 }
 
 main().catch(exitOnFatal);

@@ -35,7 +35,7 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
   await migrate(pool);
   const defaultTenant = await new TenantsRepository(pool).ensure(config.defaultClientId, 'Default tenant');
   const temporal = new TemporalGateway(config);
-  const metrics = createMetrics();
+  const metrics = createMetrics({ eventTypes: config.metrics.eventTypes });
   const count = (sql: string) => async () => Number((await pool.query<{ n: number }>(sql)).rows[0]!.n);
   metrics.registerGauge(
     'hookline_deliveries_outbox',
@@ -55,6 +55,7 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
     targets: new TargetPolicy(config.targets),
     eventsRateLimit: config.eventsRateLimit,
     metrics,
+    metricsAccess: { onApiPort: config.metrics.onApiPort, token: config.metrics.token },
     secretBox: new SecretBox(config.secretEncryptionKey),
     resolveKey: createKeyResolver({ pool, defaultApiKey: config.apiKey, defaultTenant }),
     adminApiKey: config.adminApiKey,

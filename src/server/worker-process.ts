@@ -70,7 +70,13 @@ export async function startWorkerProcess(
     : undefined;
   const metricsServer =
     config.worker.metricsPort > 0
-      ? await startMetricsServer({ port: config.worker.metricsPort, registry: metrics.registry, sdkMetricsPort: config.worker.sdkMetricsPort })
+      ? await startMetricsServer({
+          port: config.worker.metricsPort,
+          host: config.metrics.workerHost,
+          token: config.metrics.token,
+          registry: metrics.registry,
+          sdkMetricsPort: config.worker.sdkMetricsPort,
+        })
       : undefined;
   const done = worker.run().finally(async () => {
     await dispatcher?.stop();

@@ -139,7 +139,8 @@ export const OPERATIONS: OperationSpec[] = [
     method: 'get',
     path: '/metrics',
     summary: 'Prometheus metrics',
-    description: 'The API process’s metrics in the Prometheus text format.',
+    description:
+      'The API process’s metrics in the Prometheus text format. With `METRICS_TOKEN` set it needs `Authorization: Bearer <METRICS_TOKEN>`; in production without one, the API port does not serve it.',
     tag: 'Health',
     security: 'none',
     responses: {
@@ -148,7 +149,11 @@ export const OPERATIONS: OperationSpec[] = [
         media: { 'text/plain': { schema: { type: 'string' } } },
       },
     },
-    errors: [],
+    errors: [401, 404],
+    errorNotes: {
+      401: '`METRICS_TOKEN` is set and the request does not carry it.',
+      404: 'Production, and no `METRICS_TOKEN`: metrics are not served on the API port.',
+    },
   },
   {
     operationId: 'getJwks',

@@ -29,7 +29,7 @@ export function eventsRoutes(deps: {
       idempotencyKey: body.idempotency_key,
     });
     if (published.replayed) ctx.set('Idempotent-Replayed', 'true');
-    else deps.metrics?.eventsAccepted.inc({ type: body.type });
+    else deps.metrics?.eventsAccepted.inc({ type: deps.metrics.eventTypeLabel(body.type) });
     ctx.status = 202;
     ctx.body = eventView(published.event, published.deliveries);
   });
