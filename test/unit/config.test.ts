@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       env: 'development',
       http: { host: '0.0.0.0', port: 3000, maxBodyBytes: 262_144 },
+      metrics: { onApiPort: true, workerHost: '0.0.0.0', eventTypes: [] },
       apiKey: 'test-api-key-0123456789',
       defaultClientId: 'default',
       database: { url: 'postgres://hookline@db.internal:5432/hookline', poolMax: 10 },
