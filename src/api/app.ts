@@ -42,6 +42,8 @@ export interface ApiDeps {
   control: ControlPlane;
   secretBox: SecretBox;
   resolveKey: KeyResolver;
+  /** Drops revoked keys from this process's key cache, before the revoking request is answered. */
+  forgetKeys: (ids: readonly string[]) => void;
   temporalHealth: HealthCheck;
   maxBodyBytes: number;
   /** Opens `POST /v1/tenants`; without it the admin API is closed. */

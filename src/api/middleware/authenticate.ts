@@ -18,13 +18,21 @@ export interface PortalSessionState {
 declare module 'koa' {
   interface DefaultState {
     tenant: Tenant;
+    /** The `api_keys` row of the key that authenticated the request; unset for `API_KEY` and portal sessions. */
+    apiKeyId?: string;
     /** Set when a portal session, not an API key, authenticated the request. */
     portalSession?: PortalSessionState;
   }
 }
 
+/** A presented key's tenant, and its `api_keys` row (none for the configured `API_KEY`). */
+export interface ResolvedKey {
+  tenant: Tenant;
+  keyId?: string;
+}
+
 /** Resolves a presented API key to its tenant, or undefined. */
-export type KeyResolver = (key: string) => Promise<Tenant | undefined>;
+export type KeyResolver = (key: string) => Promise<ResolvedKey | undefined>;
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -72,12 +80,13 @@ export function authenticate(resolve: KeyResolver, resolveSession?: SessionResol
       return next();
     }
     const token = bearerToken(ctx.get('authorization'), (v) => ctx.set('WWW-Authenticate', v));
-    const tenant = await resolve(token);
-    if (!tenant) {
+    const resolved = await resolve(token);
+    if (!resolved) {
       ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw new UnauthorizedError('Invalid API key');
     }
-    ctx.state.tenant = tenant;
+    ctx.state.tenant = resolved.tenant;
+    if (resolved.keyId) ctx.state.apiKeyId = resolved.keyId;
     return next();
   };
 }

@@ -564,7 +564,7 @@ export const OPERATIONS: OperationSpec[] = [
     method: 'post',
     path: '/v1/api-keys',
     summary: 'Create an API key',
-    description: 'A new key for the calling tenant, shown this once.',
+    description: 'A new key for the calling tenant, shown this once. The calling key is checked in the database, not a cache: a revoked key cannot mint.',
     tag: 'API keys',
     security: 'tenant',
     body: { schema: req.createApiKeyBody, required: false },
@@ -587,7 +587,8 @@ export const OPERATIONS: OperationSpec[] = [
     method: 'delete',
     path: '/v1/api-keys/:id',
     summary: 'Revoke an API key',
-    description: 'It stops working within 5 s.',
+    description:
+      'Refused at once by the API process that answers, within a second by the others. The keys it minted in the 5 s before go with it, except the key this request is made with.',
     tag: 'API keys',
     security: 'tenant',
     params: idParam('API key'),

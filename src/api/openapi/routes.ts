@@ -21,7 +21,7 @@ export function openApiRoutes(deps?: { pool: Pool; resolveKey: KeyResolver }) {
     ctx.set('Cache-Control', 'no-cache');
     ctx.set('Vary', 'Authorization');
     const token = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'))?.[1];
-    const tenant = token && deps ? await deps.resolveKey(token) : undefined;
+    const tenant = token && deps ? (await deps.resolveKey(token))?.tenant : undefined;
     const types = tenant && deps ? await listEventTypes(deps, tenant) : BUILTIN_EVENT_TYPES;
     ctx.body = { ...openApiDocument(), webhooks: webhooksSection(types) };
   });

@@ -36,12 +36,12 @@ export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyB
 }
 
 /** A tenant's own API keys: the key itself is shown only by `POST`. */
-export function apiKeysRoutes(deps: { pool: Pool }) {
+export function apiKeysRoutes(deps: { pool: Pool; forgetKeys: (ids: readonly string[]) => void }) {
   const router = new Router<DefaultState>();
   router.post('/api-keys', async (ctx) => {
     // No body means {}; a JSON `null` (or any non-object) body is refused like any other bad body.
     const body = validate(createApiKeyBody, ctx.request.body === undefined ? {} : ctx.request.body, 'body');
-    const { record, key } = await createApiKey(deps.pool, ctx.state.tenant, body.name ?? null);
+    const { record, key } = await createApiKey(deps.pool, ctx.state.tenant, body.name ?? null, ctx.state.apiKeyId);
     ctx.status = 201;
     ctx.body = { ...apiKeyView(record), key };
   });
@@ -50,7 +50,7 @@ export function apiKeysRoutes(deps: { pool: Pool }) {
     ctx.body = { results: (await listApiKeys(deps.pool, ctx.state.tenant)).map(apiKeyView) };
   });
   router.delete('/api-keys/:id', async (ctx) => {
-    await revokeApiKey(deps.pool, ctx.state.tenant, uuidParam(ctx.params.id));
+    await revokeApiKey(deps, ctx.state.tenant, uuidParam(ctx.params.id), ctx.state.apiKeyId);
     ctx.status = 204;
   });
   return router;
