@@ -8,6 +8,7 @@ import type { Metrics } from '../observability/metrics';
 import type { ControlPlane } from '../services/control-plane';
 import type { TargetPolicy } from '../security/target-policy';
 import { authenticate, type KeyResolver } from './middleware/authenticate';
+import { AuthFailureLimiter, type AuthFailureLimit } from './middleware/rate-limit';
 import { canonicalApiPrefix } from './middleware/canonical-api-prefix';
 import { errorHandler } from './middleware/error-handler';
 import { requestLog } from './middleware/request-log';
@@ -46,6 +47,8 @@ export interface ApiDeps {
   forgetKeys: (ids: readonly string[]) => void;
   temporalHealth: HealthCheck;
   maxBodyBytes: number;
+  /** Wrong keys allowed per client address (AUTH_FAILURE_LIMIT); unset: no limit. */
+  authFailureLimit?: AuthFailureLimit;
   /** Opens `POST /v1/tenants`; without it the admin API is closed. */
   adminApiKey?: string;
   /** After a secret rotation the old secret also signs for this long. */
@@ -92,6 +95,8 @@ export function createApp(deps: ApiDeps): Koa {
   }
 
   app.use(canonicalApiPrefix());
+  // One count of failed authentications for every route that takes a credential.
+  const authFailures = deps.authFailureLimit && new AuthFailureLimiter(deps.authFailureLimit);
 
   const health = healthRoutes({ pool: deps.pool, temporal: deps.temporalHealth });
   app.use(health.routes());
@@ -99,10 +104,10 @@ export function createApp(deps: ApiDeps): Koa {
   const signingKeys = new SigningKeysRepository(deps.pool, deps.secretBox);
   app.use(jwksRoutes({ signingKeys }).routes());
   // The API contract (OpenAPI 3.1) and its reference page: no auth.
-  app.use(openApiRoutes({ pool: deps.pool, resolveKey: deps.resolveKey }).routes());
+  app.use(openApiRoutes({ pool: deps.pool, resolveKey: deps.resolveKey, authFailures }).routes());
 
   // Admin routes first, with their own key; the tenant API below never sees them.
-  const tenants = tenantsRoutes({ pool: deps.pool, adminApiKey: deps.adminApiKey, maxBodyBytes: deps.maxBodyBytes });
+  const tenants = tenantsRoutes({ pool: deps.pool, adminApiKey: deps.adminApiKey, maxBodyBytes: deps.maxBodyBytes, authFailures });
   app.use(tenants.routes());
   app.use(tenants.allowedMethods(METHODS));
   const rotation = signingKeysRoutes({
@@ -110,6 +115,7 @@ export function createApp(deps: ApiDeps): Koa {
     secretRotationGraceMs: deps.secretRotationGraceMs,
     adminApiKey: deps.adminApiKey,
     maxBodyBytes: deps.maxBodyBytes,
+    authFailures,
   });
   app.use(rotation.routes());
 
@@ -120,7 +126,7 @@ export function createApp(deps: ApiDeps): Koa {
 
   const v1 = new Router({ prefix: '/v1' });
   v1.use(
-    authenticate(deps.resolveKey, (secret) => findPortalSession(deps.pool, secret)),
+    authenticate(deps.resolveKey, (secret) => findPortalSession(deps.pool, secret), authFailures),
     portalSessionGuard({ publicUrl: deps.portal?.publicUrl }),
     jsonBody(deps.maxBodyBytes),
   );

@@ -50,7 +50,12 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
   );
 
   // Every API process hears every revocation; until its LISTEN is in place it caches no key.
-  const keys = createKeyResolver({ pool, defaultApiKey: config.apiKey, defaultTenant });
+  const keys = createKeyResolver({
+    pool,
+    defaultApiKey: config.apiKey,
+    defaultTenant,
+    onLookup: (found) => metrics.apiKeyLookups.inc({ result: found ? 'found' : 'not_found' }),
+  });
   const revocations = listenForKeyRevocations({
     databaseUrl: config.database.url,
     onRevoked: (ids) => keys.forget(ids),
@@ -63,6 +68,7 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
     control: { temporal: () => temporal.client(), config },
     targets: new TargetPolicy(config.targets),
     eventsRateLimit: config.eventsRateLimit,
+    authFailureLimit: config.authFailureLimit,
     metrics,
     secretBox: new SecretBox(config.secretEncryptionKey),
     resolveKey: keys.resolve,

@@ -25,6 +25,11 @@ export interface ApiKeyResolver {
  * its stored hash. A verified key is cached for `cacheMs`, but only while
  * this process hears revocations (`setListening`), and a revocation drops it
  * from the cache at once (`forget`).
+ *
+ * A well-formed key that is not live is remembered too, for
+ * `unknownCacheMs`, so repeating it costs no lookup. That cannot hide a key
+ * minted later: a new key is 192 fresh random bits, never presented before
+ * it exists. And a key once revoked stays revoked.
  */
 export function createKeyResolver(opts: {
   pool: Pool;
@@ -32,14 +37,24 @@ export function createKeyResolver(opts: {
   defaultTenant: Tenant;
   /** @default 5000 */
   cacheMs?: number;
-  /** Entries kept at most; the oldest go first. @default 10000 */
+  /** @default 30000 */
+  unknownCacheMs?: number;
+  /** Entries kept at most in each cache; the oldest go first. @default 10000 */
   maxEntries?: number;
+  /** Told of each lookup in Postgres, and whether it found the key. */
+  onLookup?: (found: boolean) => void;
 }): ApiKeyResolver {
   const repo = new ApiKeysRepository(opts.pool);
   const defaultDigest = digest(opts.defaultApiKey);
   const cacheMs = opts.cacheMs ?? 5_000;
   const maxEntries = opts.maxEntries ?? 10_000;
+  const unknownCacheMs = opts.unknownCacheMs ?? 30_000;
   const cache = new Map<string, { id: string; tenant: Tenant; until: number }>();
+  const unknown = new Map<string, number>();
+  const remember = <V>(map: Map<string, V>, key: string, value: V) => {
+    if (map.size >= maxEntries) map.delete(map.keys().next().value!);
+    map.set(key, value);
+  };
   let listening = false;
   // Moves on whenever the cache may have missed or dropped something: a lookup that began before
   // then may have read a key just before its revocation, and must not cache what it read.
@@ -54,13 +69,18 @@ export function createKeyResolver(opts: {
     const hit = cache.get(cacheKey);
     if (hit && hit.until > Date.now()) return { tenant: hit.tenant, keyId: hit.id };
     cache.delete(cacheKey);
+    const unknownUntil = unknown.get(cacheKey);
+    if (unknownUntil !== undefined && unknownUntil > Date.now()) return undefined;
+    unknown.delete(cacheKey);
     const seen = generation;
     const found = await repo.findLiveByPrefix(prefix);
-    if (!found || !sameHash(found.hash, hashApiKey(key))) return undefined;
-    if (listening && seen === generation) {
-      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-      cache.set(cacheKey, { id: found.id, tenant: found.tenant, until: Date.now() + cacheMs });
+    const live = found !== undefined && sameHash(found.hash, hashApiKey(key));
+    opts.onLookup?.(live);
+    if (!live) {
+      remember(unknown, cacheKey, Date.now() + unknownCacheMs);
+      return undefined;
     }
+    if (listening && seen === generation) remember(cache, cacheKey, { id: found.id, tenant: found.tenant, until: Date.now() + cacheMs });
     void repo.touch(found.id).catch(() => undefined);
     return { tenant: found.tenant, keyId: found.id } satisfies ResolvedKey;
   };

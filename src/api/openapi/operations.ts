@@ -76,9 +76,10 @@ export type Tag = keyof typeof TAGS;
 /**
  * Every tenant route: authentication, the JSON body parser, and the database
  * behind both. A portal session gets a 403 outside the portal's routes, or
- * for a change without its CSRF token or from another origin.
+ * for a change without its CSRF token or from another origin. An address
+ * with too many failed authentications gets a 429.
  */
-const TENANT: ErrorStatus[] = [400, 401, 403, 413, 415, 503];
+const TENANT: ErrorStatus[] = [400, 401, 403, 413, 415, 429, 503];
 /** Routes with a path id: a malformed one is a 400, an unknown one (or another tenant's) a 404. */
 const BY_ID: ErrorStatus[] = [400, 404];
 
@@ -224,7 +225,7 @@ export const OPERATIONS: OperationSpec[] = [
     security: 'admin',
     body: { schema: req.createTenantBody, required: true },
     responses: { 201: { description: 'The tenant and its first API key.', json: res.tenantCreatedResponse } },
-    errors: [400, 401, 409, 413, 415, 422, 503],
+    errors: [400, 401, 409, 413, 415, 422, 429, 503],
     errorNotes: {
       401: 'Not the admin key, or `ADMIN_API_KEY` is not set (`unauthorized`).',
       409: 'The `client_id` is taken (`client_id_taken`).',
@@ -240,7 +241,7 @@ export const OPERATIONS: OperationSpec[] = [
     tag: 'Admin',
     security: 'admin',
     responses: { 200: { description: 'The new key id and the replaced one.', json: res.signingKeyRotationResponse } },
-    errors: [400, 401, 413, 415, 503],
+    errors: [400, 401, 413, 415, 429, 503],
     errorNotes: { 401: 'Not the admin key, or `ADMIN_API_KEY` is not set (`unauthorized`).' },
   },
 

@@ -4,6 +4,7 @@ import type { ApiKeyRecord } from '../../repositories/api-keys-repository';
 import type { ApiKeyResponse } from '../responses';
 import { createApiKey, createTenant, listApiKeys, revokeApiKey } from '../../services/manage-tenants';
 import { authenticateAdmin } from '../middleware/authenticate';
+import type { AuthFailureLimiter } from '../middleware/rate-limit';
 import { jsonBody } from '../middleware/json-body';
 import { createApiKeyBody, createTenantBody, noQuery } from '../schemas';
 import { uuidParam, validate } from '../validate';
@@ -19,10 +20,10 @@ export const apiKeyView = (k: ApiKeyRecord): ApiKeyResponse => ({
 });
 
 /** `POST /v1/tenants`: the admin key creates a tenant and its first API key. Mounted before the tenant API. */
-export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyBytes: number }) {
+export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyBytes: number; authFailures?: AuthFailureLimiter }) {
   const router = new Router({ prefix: '/v1/tenants' });
   // The key first, then the body: a stranger learns nothing from how a body is judged.
-  router.use(authenticateAdmin(deps.adminApiKey), jsonBody(deps.maxBodyBytes));
+  router.use(authenticateAdmin(deps.adminApiKey, deps.authFailures), jsonBody(deps.maxBodyBytes));
   router.post('/', async (ctx) => {
     const body = validate(createTenantBody, ctx.request.body, 'body');
     const { tenant, apiKey, key } = await createTenant(deps.pool, { name: body.name, clientId: body.client_id });
