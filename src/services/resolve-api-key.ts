@@ -24,7 +24,8 @@ export interface ApiKeyResolver {
  * default tenant's; any other is looked up by its prefix and checked against
  * its stored hash. A verified key is cached for `cacheMs`, but only while
  * this process hears revocations (`setListening`), and a revocation drops it
- * from the cache at once (`forget`).
+ * from the cache at once (`forget`). The short `cacheMs` is the backstop: a
+ * notice lost without its connection saying so still holds within it.
  *
  * A well-formed key that is not live is remembered too, for
  * `unknownCacheMs`, so repeating it costs no lookup. That cannot hide a key
@@ -35,7 +36,7 @@ export function createKeyResolver(opts: {
   pool: Pool;
   defaultApiKey: string;
   defaultTenant: Tenant;
-  /** @default 5000 */
+  /** @default 1000 */
   cacheMs?: number;
   /** @default 30000 */
   unknownCacheMs?: number;
@@ -46,7 +47,7 @@ export function createKeyResolver(opts: {
 }): ApiKeyResolver {
   const repo = new ApiKeysRepository(opts.pool);
   const defaultDigest = digest(opts.defaultApiKey);
-  const cacheMs = opts.cacheMs ?? 5_000;
+  const cacheMs = opts.cacheMs ?? 1_000;
   const maxEntries = opts.maxEntries ?? 10_000;
   const unknownCacheMs = opts.unknownCacheMs ?? 30_000;
   const cache = new Map<string, { id: string; tenant: Tenant; until: number }>();

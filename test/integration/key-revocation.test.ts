@@ -51,6 +51,19 @@ it('a revoked key is refused at once on the process that revoked it, and within 
   expect(await statusOn(a, k.key)).toBe(401);
 });
 
+it('a revocation that no process hears still holds within a second: no key is cached longer', async () => {
+  const k = await mint(a, a.auth, 'unheard');
+  expect(await statusOn(b, k.key)).toBe(200);
+  // Revoked behind the API's back: no NOTIFY, as if the notice were lost on the way.
+  await a.api.pool.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [k.id]);
+  // The cache holds a key for 1 s; the deadline leaves a second more for requests on a busy machine (it held one 5 s before).
+  await waitFor(async () => (await statusOn(b, k.key)) === 401, {
+    timeoutMs: 2_000,
+    intervalMs: 20,
+    message: 'the cached key to expire',
+  });
+});
+
 it('a key that a process still trusts from its cache cannot mint a key or a portal link once it is revoked', async () => {
   const k = await mint(a, a.auth, 'cached');
   expect(await statusOn(b, k.key)).toBe(200);
