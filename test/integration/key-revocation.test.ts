@@ -1,4 +1,7 @@
+import { generateApiKey } from '../../src/crypto/api-keys';
 import { REVOCATION_LISTENER_APPLICATION_NAME } from '../../src/repositories/api-key-revocations';
+import { ApiKeysRepository } from '../../src/repositories/api-keys-repository';
+import { uuidv7 } from '../../src/util/uuid';
 import { startStack, type Stack } from '../support/harness';
 import { waitFor } from '../support/wait-for';
 
@@ -112,6 +115,62 @@ it('revoking a key revokes the keys it minted just before, and theirs, but not o
   expect(await statusOn(b, old.key)).toBe(401);
   expect(await statusOn(a, successor.key)).toBe(200);
   expect(await revokedAt(successor.id)).toBeNull();
+});
+
+it('a revocation racing a mint waits for it and revokes what it minted; a mint racing a revocation is refused', async () => {
+  const waitingOnLock = () =>
+    waitFor(
+      async () =>
+        (
+          await a.api.pool.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        ).rowCount! > 0,
+      { timeoutMs: 5_000, message: 'a request to wait on the key row' },
+    );
+  const tenantId = a.api.defaultTenant.id;
+  const k = await mint(a, a.auth, 'raced');
+
+  // A mint with k in flight, as POST /v1/api-keys runs it: k's row held, the new key written, not yet committed.
+  const minting = await a.api.pool.connect();
+  let childId: string;
+  try {
+    await minting.query('BEGIN');
+    expect(await new ApiKeysRepository(minting).lockLive(k.id)).toBe(true);
+    const generated = generateApiKey();
+    const child = await new ApiKeysRepository(minting).insert({
+      id: uuidv7(),
+      tenantId,
+      name: 'in flight',
+      prefix: generated.prefix,
+      hash: generated.hash,
+      createdByKeyId: k.id,
+    });
+    childId = child.id;
+    const revoking = a.http.delete(`/v1/api-keys/${k.id}`).set(a.auth).then((r) => r.status);
+    await waitingOnLock();
+    await minting.query('COMMIT');
+    expect(await revoking).toBe(204);
+  } finally {
+    minting.release();
+  }
+  expect(await revokedAt(childId)).not.toBeNull();
+
+  // A revocation of j in flight: a mint with j waits for it, then finds j revoked.
+  const j = await mint(a, a.auth, 'revoked while minting');
+  const revoking = await a.api.pool.connect();
+  try {
+    await revoking.query('BEGIN');
+    await revoking.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [j.id]);
+    const keysBefore = (await a.api.pool.query('SELECT count(*)::int AS n FROM api_keys')).rows[0].n;
+    const minted = b.http.post('/v1/api-keys').set(bearer(j.key)).send({ name: 'too late' }).then((r) => r.status);
+    await waitingOnLock();
+    await revoking.query('COMMIT');
+    expect(await minted).toBe(401);
+    expect((await a.api.pool.query('SELECT count(*)::int AS n FROM api_keys')).rows[0].n).toBe(keysBefore);
+  } finally {
+    revoking.release();
+  }
 });
 
 it('while a process cannot hear revocations it trusts no cached key, and it hears them again once it reconnects', async () => {
