@@ -49,6 +49,8 @@ export const envSchema = z.object({
   HTTPS_ONLY: boolean.optional(),
   EVENTS_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(1000),
   EVENTS_RATE_LIMIT_BURST: int(1).default(2000),
+  AUTH_FAILURE_LIMIT: int(0).default(20),
+  AUTH_FAILURE_WINDOW_MS: int(1_000).default(60_000),
   SYNC_INTERVAL_MS: int(1_000).default(24 * 60 * 60 * 1000),
   SYNC_RETRY_DELAY_MS: int(0).default(5 * 60 * 1000),
   SYNC_MAX_RETRIES: int(0, 100).default(3),
@@ -137,6 +139,13 @@ export interface Config {
   };
   /** Per tenant, per API process, on `POST /v1/events`; a rate of 0 turns it off. */
   readonly eventsRateLimit: { readonly perSecond: number; readonly burst: number };
+  /**
+   * Wrong credentials (API keys, the admin key, ended portal sessions) per
+   * client address and API process: `limit` at once, earned back at `limit`
+   * per `windowMs`; past it, the address gets 429 before any lookup. A
+   * limit of 0 turns it off. @default { limit: 20, windowMs: 60_000 }
+   */
+  readonly authFailureLimit: { readonly limit: number; readonly windowMs: number };
   /** After a rotation the old secret also signs for this long. @default 86_400_000 (24 h) */
   readonly secretRotationGraceMs: number;
   readonly accountSync: {
@@ -261,6 +270,7 @@ export function loadConfig(env: Env = process.env): Config {
       httpsOnly: e.HTTPS_ONLY ?? e.NODE_ENV === 'production',
     },
     eventsRateLimit: { perSecond: e.EVENTS_RATE_LIMIT_PER_SECOND, burst: e.EVENTS_RATE_LIMIT_BURST },
+    authFailureLimit: { limit: e.AUTH_FAILURE_LIMIT, windowMs: e.AUTH_FAILURE_WINDOW_MS },
     accountSync: { intervalMs: e.SYNC_INTERVAL_MS, retryDelayMs: e.SYNC_RETRY_DELAY_MS, maxRetries: e.SYNC_MAX_RETRIES },
     dispatcher: {
       enabled: e.DISPATCHER_ENABLED,

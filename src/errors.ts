@@ -90,10 +90,11 @@ export class ServiceUnavailableError extends AppError {
 /** Too many requests; `Retry-After` tells when to come back. */
 export class RateLimitedError extends AppError {
   readonly status = 429;
-  readonly code = 'rate_limited';
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    /** `rate_limited` (a tenant's event rate) or `too_many_auth_failures` (wrong credentials from one address). */
+    readonly code: 'rate_limited' | 'too_many_auth_failures' = 'rate_limited',
   ) {
     super(message);
   }

@@ -10,6 +10,7 @@ import { UnauthorizedError } from '../errors';
 import type { ControlPlane } from '../services/control-plane';
 import type { TargetPolicy } from '../security/target-policy';
 import { authenticate, type KeyResolver } from './middleware/authenticate';
+import { AuthFailureLimiter, type AuthFailureLimit } from './middleware/rate-limit';
 import { canonicalApiPrefix } from './middleware/canonical-api-prefix';
 import { errorHandler } from './middleware/error-handler';
 import { requestLog } from './middleware/request-log';
@@ -46,8 +47,12 @@ export interface ApiDeps {
   control: ControlPlane;
   secretBox: SecretBox;
   resolveKey: KeyResolver;
+  /** Drops revoked keys from this process's key cache, before the revoking request is answered. */
+  forgetKeys: (ids: readonly string[]) => void;
   temporalHealth: HealthCheck;
   maxBodyBytes: number;
+  /** Wrong keys allowed per client address (AUTH_FAILURE_LIMIT); unset: no limit. */
+  authFailureLimit?: AuthFailureLimit;
   /** Opens `POST /v1/tenants`; without it the admin API is closed. */
   adminApiKey?: string;
   /** After a secret rotation the old secret also signs for this long. */
@@ -102,6 +107,8 @@ export function createApp(deps: ApiDeps): Koa {
   }
 
   app.use(canonicalApiPrefix());
+  // One count of failed authentications for every route that takes a credential.
+  const authFailures = deps.authFailureLimit && new AuthFailureLimiter(deps.authFailureLimit);
 
   const health = healthRoutes({ pool: deps.pool, temporal: deps.temporalHealth });
   app.use(health.routes());
@@ -109,10 +116,10 @@ export function createApp(deps: ApiDeps): Koa {
   const signingKeys = new SigningKeysRepository(deps.pool, deps.secretBox);
   app.use(jwksRoutes({ signingKeys }).routes());
   // The API contract (OpenAPI 3.1) and its reference page: no auth.
-  app.use(openApiRoutes({ pool: deps.pool, resolveKey: deps.resolveKey }).routes());
+  app.use(openApiRoutes({ pool: deps.pool, resolveKey: deps.resolveKey, authFailures }).routes());
 
   // Admin routes first, with their own key; the tenant API below never sees them.
-  const tenants = tenantsRoutes({ pool: deps.pool, adminApiKey: deps.adminApiKey, maxBodyBytes: deps.maxBodyBytes });
+  const tenants = tenantsRoutes({ pool: deps.pool, adminApiKey: deps.adminApiKey, maxBodyBytes: deps.maxBodyBytes, authFailures });
   app.use(tenants.routes());
   app.use(tenants.allowedMethods(METHODS));
   const rotation = signingKeysRoutes({
@@ -120,6 +127,7 @@ export function createApp(deps: ApiDeps): Koa {
     secretRotationGraceMs: deps.secretRotationGraceMs,
     adminApiKey: deps.adminApiKey,
     maxBodyBytes: deps.maxBodyBytes,
+    authFailures,
   });
   app.use(rotation.routes());
 
@@ -130,7 +138,7 @@ export function createApp(deps: ApiDeps): Koa {
 
   const v1 = apiRouter({ prefix: '/v1' });
   v1.use(
-    authenticate(deps.resolveKey, (secret) => findPortalSession(deps.pool, secret)),
+    authenticate(deps.resolveKey, (secret) => findPortalSession(deps.pool, secret), authFailures),
     portalSessionGuard({ publicUrl: deps.portal?.publicUrl }),
     jsonBody(deps.maxBodyBytes),
   );

@@ -43,6 +43,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean; eventTypes?: rea
     eventTypeLabel(type: string): string {
       return namedTypes.has(type) ? type : OTHER;
     },
+    apiKeyLookups: new Counter({
+      name: 'hookline_api_key_lookups_total',
+      help: 'API keys looked up in Postgres (neither the configured API_KEY nor cached), by result',
+      labelNames: ['result'] as const,
+      registers,
+    }),
     httpRequestDuration: new Histogram({
       name: 'hookline_http_request_duration_seconds',
       help: 'API request latency, by method, route and status',

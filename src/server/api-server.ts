@@ -9,6 +9,7 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import type { Tenant } from '../domain/models';
 import type { Logger } from '../logger';
+import { listenForKeyRevocations } from '../repositories/api-key-revocations';
 import { TenantsRepository } from '../repositories/tenants-repository';
 import { createKeyResolver } from '../services/resolve-api-key';
 import { TargetPolicy } from '../security/target-policy';
@@ -48,16 +49,31 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
     count(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending' AND dispatched_at IS NOT NULL AND attempt_count > 0`),
   );
 
+  // Every API process hears every revocation; until its LISTEN is in place it caches no key.
+  const keys = createKeyResolver({
+    pool,
+    defaultApiKey: config.apiKey,
+    defaultTenant,
+    onLookup: (found) => metrics.apiKeyLookups.inc({ result: found ? 'found' : 'not_found' }),
+  });
+  const revocations = listenForKeyRevocations({
+    databaseUrl: config.database.url,
+    onRevoked: (ids) => keys.forget(ids),
+    onListening: (listening) => keys.setListening(listening),
+  });
+  await revocations.ready;
 
   const app = createApp({
     pool,
     control: { temporal: () => temporal.client(), config },
     targets: new TargetPolicy(config.targets),
     eventsRateLimit: config.eventsRateLimit,
+    authFailureLimit: config.authFailureLimit,
     metrics,
     metricsAccess: { onApiPort: config.metrics.onApiPort, token: config.metrics.token },
     secretBox: new SecretBox(config.secretEncryptionKey),
-    resolveKey: createKeyResolver({ pool, defaultApiKey: config.apiKey, defaultTenant }),
+    resolveKey: keys.resolve,
+    forgetKeys: (ids) => keys.forget(ids),
     adminApiKey: config.adminApiKey,
     temporalHealth: () => temporal.check(),
     maxBodyBytes: config.http.maxBodyBytes,
@@ -72,6 +88,7 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
     pool,
     defaultTenant,
     async close() {
+      await revocations.stop();
       await temporal.close();
       await pool.end();
     },

@@ -3,29 +3,33 @@ import type { Tenant } from '../domain/models';
 import { hashPortalToken, newPortalToken } from '../portal/portal-tokens';
 import { PortalSessionsRepository, type PortalSessionRecord } from '../repositories/portal-sessions-repository';
 import { uuidv7 } from '../util/uuid';
+import { withLiveKey } from './with-live-key';
 
 /** Ended links and sessions are deleted a day after they end, when a new link is made. */
 const KEEP_ENDED_MS = 86_400_000;
 
 /**
  * A single-use link token for the tenant's portal. The token is returned
- * this once; only its hash is stored.
+ * this once; only its hash is stored. The session it opens outlives the
+ * request, so the key asking for it (`creatorKeyId`) must be live in
+ * Postgres, not only in the key cache.
  */
 export async function createPortalLink(
   pool: Pool,
   tenant: Tenant,
-  opts: { linkTtlMs: number; readOnly: boolean },
+  opts: { linkTtlMs: number; readOnly: boolean; creatorKeyId?: string },
 ): Promise<{ token: string; expiresAt: Date }> {
-  const repo = new PortalSessionsRepository(pool);
-  await repo.deleteEnded(KEEP_ENDED_MS);
+  await new PortalSessionsRepository(pool).deleteEnded(KEEP_ENDED_MS);
   const token = newPortalToken();
-  const expiresAt = await repo.insertLink({
-    id: uuidv7(),
-    tenantId: tenant.id,
-    linkHash: hashPortalToken(token),
-    ttlMs: opts.linkTtlMs,
-    readOnly: opts.readOnly,
-  });
+  const expiresAt = await withLiveKey(pool, opts.creatorKeyId, (tx) =>
+    new PortalSessionsRepository(tx).insertLink({
+      id: uuidv7(),
+      tenantId: tenant.id,
+      linkHash: hashPortalToken(token),
+      ttlMs: opts.linkTtlMs,
+      readOnly: opts.readOnly,
+    }),
+  );
   return { token, expiresAt };
 }
 

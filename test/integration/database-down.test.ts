@@ -10,7 +10,8 @@ const pool = createPool('postgres://postgres@127.0.0.1:1/none', 2);
 const app = createApp({
   pool,
   secretBox: new SecretBox(Buffer.alloc(32, 1)),
-  resolveKey: async () => ({ id: '00000000-0000-4000-8000-000000000000', name: 'default', clientId: 'default' }),
+  resolveKey: async () => ({ tenant: { id: '00000000-0000-4000-8000-000000000000', name: 'default', clientId: 'default' } }),
+  forgetKeys: () => undefined,
   temporalHealth: async () => undefined,
   control: { temporal: () => Promise.reject(new Error('no Temporal here')), config: {} as never },
   targets: new TargetPolicy({ allowPrivate: [], httpsOnly: false }),

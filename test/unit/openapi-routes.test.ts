@@ -26,6 +26,7 @@ function appWithFakeDeps(): Koa {
     control: { temporal: unused, config: {} as never },
     secretBox: {} as never,
     resolveKey: async () => undefined,
+    forgetKeys: () => undefined,
     temporalHealth: async () => undefined,
     maxBodyBytes: 1024,
     adminApiKey: 'admin-key-for-the-routes-test',

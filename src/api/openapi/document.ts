@@ -52,7 +52,8 @@ const ERRORS: Record<ErrorStatus, { name: string; description: string; headers?:
   },
   429: {
     name: 'RateLimited',
-    description: 'Above the tenant’s rate (`rate_limited`).',
+    description:
+      'Above the tenant’s rate on `POST /v1/events` (`rate_limited`), or too many failed authentications from this address (`too_many_auth_failures`, on every route that takes a key).',
     headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
   },
   500: { name: 'InternalError', description: 'An unexpected failure (`internal_error`); it reveals nothing of its cause.' },

@@ -76,9 +76,10 @@ export type Tag = keyof typeof TAGS;
 /**
  * Every tenant route: authentication, the JSON body parser, and the database
  * behind both. A portal session gets a 403 outside the portal's routes, or
- * for a change without its CSRF token or from another origin.
+ * for a change without its CSRF token or from another origin. An address
+ * with too many failed authentications gets a 429.
  */
-const TENANT: ErrorStatus[] = [400, 401, 403, 413, 415, 503];
+const TENANT: ErrorStatus[] = [400, 401, 403, 413, 415, 429, 503];
 /** Routes with a path id: a malformed one is a 400, an unknown one (or another tenant's) a 404. */
 const BY_ID: ErrorStatus[] = [400, 404];
 
@@ -229,7 +230,7 @@ export const OPERATIONS: OperationSpec[] = [
     security: 'admin',
     body: { schema: req.createTenantBody, required: true },
     responses: { 201: { description: 'The tenant and its first API key.', json: res.tenantCreatedResponse } },
-    errors: [400, 401, 409, 413, 415, 422, 503],
+    errors: [400, 401, 409, 413, 415, 422, 429, 503],
     errorNotes: {
       401: 'Not the admin key, or `ADMIN_API_KEY` is not set (`unauthorized`).',
       409: 'The `client_id` is taken (`client_id_taken`).',
@@ -245,7 +246,7 @@ export const OPERATIONS: OperationSpec[] = [
     tag: 'Admin',
     security: 'admin',
     responses: { 200: { description: 'The new key id and the replaced one.', json: res.signingKeyRotationResponse } },
-    errors: [400, 401, 413, 415, 503],
+    errors: [400, 401, 413, 415, 429, 503],
     errorNotes: { 401: 'Not the admin key, or `ADMIN_API_KEY` is not set (`unauthorized`).' },
   },
 
@@ -569,7 +570,7 @@ export const OPERATIONS: OperationSpec[] = [
     method: 'post',
     path: '/v1/api-keys',
     summary: 'Create an API key',
-    description: 'A new key for the calling tenant, shown this once.',
+    description: 'A new key for the calling tenant, shown this once. The calling key is checked in the database, not a cache: a revoked key cannot mint.',
     tag: 'API keys',
     security: 'tenant',
     body: { schema: req.createApiKeyBody, required: false },
@@ -592,7 +593,8 @@ export const OPERATIONS: OperationSpec[] = [
     method: 'delete',
     path: '/v1/api-keys/:id',
     summary: 'Revoke an API key',
-    description: 'It stops working within 5 s.',
+    description:
+      'Refused at once by the API process that answers, within a second by the others. The keys it minted in the 5 s before go with it, except the key this request is made with.',
     tag: 'API keys',
     security: 'tenant',
     params: idParam('API key'),

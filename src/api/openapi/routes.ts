@@ -5,23 +5,33 @@ import type { Pool } from 'pg';
 import { BUILTIN_EVENT_TYPES } from '../../domain/builtin-event-types';
 import { listEventTypes } from '../../services/event-catalogue';
 import type { KeyResolver } from '../middleware/authenticate';
+import type { AuthFailureLimiter } from '../middleware/rate-limit';
 import { webhooksSection } from './webhooks-section';
+
+async function tenantOf(deps: { resolveKey: KeyResolver; authFailures?: AuthFailureLimiter }, token: string, ip: string) {
+  if (deps.authFailures?.retryAfter(ip) !== undefined) return undefined;
+  const resolved = await deps.resolveKey(token);
+  if (!resolved) deps.authFailures?.failed(ip);
+  return resolved?.tenant;
+}
 
 /**
  * `GET /openapi.json` (the contract) and `GET /docs` (it, rendered), both
  * without authentication. The page's files come from node_modules.
  */
-export function openApiRoutes(deps?: { pool: Pool; resolveKey: KeyResolver }) {
+export function openApiRoutes(deps?: { pool: Pool; resolveKey: KeyResolver; authFailures?: AuthFailureLimiter }) {
   const router = apiRouter();
   /**
    * With a tenant key, the document's `webhooks` section lists that tenant's
-   * event catalogue; without one, the built-in types only.
+   * event catalogue; without one, the built-in types only. A wrong key counts
+   * as a failed authentication, and an address with too many gets the
+   * built-in types without its key being looked up.
    */
   router.get('/openapi.json', async (ctx) => {
     ctx.set('Cache-Control', 'no-cache');
     ctx.set('Vary', 'Authorization');
     const token = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'))?.[1];
-    const tenant = token && deps ? await deps.resolveKey(token) : undefined;
+    const tenant = token && deps ? await tenantOf(deps, token, ctx.ip) : undefined;
     const types = tenant && deps ? await listEventTypes(deps, tenant) : BUILTIN_EVENT_TYPES;
     ctx.body = { ...openApiDocument(), webhooks: webhooksSection(types) };
   });

@@ -30,7 +30,11 @@ export function portalSessionsRoutes(deps: { pool: Pool; portal?: PortalOptions 
     // A session cannot extend itself by minting links; only an API key can.
     if (ctx.state.portalSession) throw new ForbiddenError('A portal session cannot create portal links; use an API key');
     const body = validate(createPortalSessionBody, ctx.request.body === undefined ? {} : ctx.request.body, 'body');
-    const link = await createPortalLink(deps.pool, ctx.state.tenant, { linkTtlMs: portal().linkTtlMs, readOnly: body.read_only ?? false });
+    const link = await createPortalLink(deps.pool, ctx.state.tenant, {
+      linkTtlMs: portal().linkTtlMs,
+      readOnly: body.read_only ?? false,
+      creatorKeyId: ctx.state.apiKeyId,
+    });
     const base = portal().publicUrl ?? requestOrigin(ctx);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');

@@ -2,6 +2,7 @@ import { apiRouter } from '../router';
 import type { DefaultState } from 'koa';
 import type { SigningKeysRepository } from '../../repositories/signing-keys-repository';
 import { authenticateAdmin } from '../middleware/authenticate';
+import type { AuthFailureLimiter } from '../middleware/rate-limit';
 import { jsonBody } from '../middleware/json-body';
 
 /**
@@ -12,11 +13,12 @@ export function signingKeysRoutes(deps: {
   signingKeys: Pick<SigningKeysRepository, 'rotate'>;
   secretRotationGraceMs: number;
   adminApiKey?: string;
+  authFailures?: AuthFailureLimiter;
   maxBodyBytes: number;
 }) {
   const router = apiRouter<DefaultState>({ prefix: '/v1' });
   // Takes no body, but a malformed, non-JSON or oversized one is refused as on every route, after the key.
-  router.use(authenticateAdmin(deps.adminApiKey), jsonBody(deps.maxBodyBytes));
+  router.use(authenticateAdmin(deps.adminApiKey, deps.authFailures), jsonBody(deps.maxBodyBytes));
 
   // No body. The replaced key stops signing now and stays in the JWKS until previous_expires_at.
   router.post('/signing-keys/rotate', async (ctx) => {

@@ -4,6 +4,7 @@ import type { ApiKeyRecord } from '../../repositories/api-keys-repository';
 import type { ApiKeyResponse } from '../responses';
 import { createApiKey, createTenant, listApiKeys, revokeApiKey } from '../../services/manage-tenants';
 import { authenticateAdmin } from '../middleware/authenticate';
+import type { AuthFailureLimiter } from '../middleware/rate-limit';
 import { jsonBody } from '../middleware/json-body';
 import { createApiKeyBody, createTenantBody, noQuery } from '../schemas';
 import { uuidParam, validate } from '../validate';
@@ -19,10 +20,10 @@ export const apiKeyView = (k: ApiKeyRecord): ApiKeyResponse => ({
 });
 
 /** `POST /v1/tenants`: the admin key creates a tenant and its first API key. Mounted before the tenant API. */
-export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyBytes: number }) {
+export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyBytes: number; authFailures?: AuthFailureLimiter }) {
   const router = apiRouter({ prefix: '/v1/tenants' });
   // The key first, then the body: a stranger learns nothing from how a body is judged.
-  router.use(authenticateAdmin(deps.adminApiKey), jsonBody(deps.maxBodyBytes));
+  router.use(authenticateAdmin(deps.adminApiKey, deps.authFailures), jsonBody(deps.maxBodyBytes));
   router.post('/', async (ctx) => {
     const body = validate(createTenantBody, ctx.request.body, 'body');
     const { tenant, apiKey, key } = await createTenant(deps.pool, { name: body.name, clientId: body.client_id });
@@ -36,12 +37,12 @@ export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyB
 }
 
 /** A tenant's own API keys: the key itself is shown only by `POST`. */
-export function apiKeysRoutes(deps: { pool: Pool }) {
+export function apiKeysRoutes(deps: { pool: Pool; forgetKeys: (ids: readonly string[]) => void }) {
   const router = apiRouter<DefaultState>();
   router.post('/api-keys', async (ctx) => {
     // No body means {}; a JSON `null` (or any non-object) body is refused like any other bad body.
     const body = validate(createApiKeyBody, ctx.request.body === undefined ? {} : ctx.request.body, 'body');
-    const { record, key } = await createApiKey(deps.pool, ctx.state.tenant, body.name ?? null);
+    const { record, key } = await createApiKey(deps.pool, ctx.state.tenant, body.name ?? null, ctx.state.apiKeyId);
     ctx.status = 201;
     ctx.body = { ...apiKeyView(record), key };
   });
@@ -50,7 +51,7 @@ export function apiKeysRoutes(deps: { pool: Pool }) {
     ctx.body = { results: (await listApiKeys(deps.pool, ctx.state.tenant)).map(apiKeyView) };
   });
   router.delete('/api-keys/:id', async (ctx) => {
-    await revokeApiKey(deps.pool, ctx.state.tenant, uuidParam(ctx.params.id));
+    await revokeApiKey(deps, ctx.state.tenant, uuidParam(ctx.params.id), ctx.state.apiKeyId);
     ctx.status = 204;
   });
   return router;
