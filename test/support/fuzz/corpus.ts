@@ -323,3 +323,29 @@ export function isWellFormed(s: string): boolean {
     return false;
   }
 }
+
+// ---------------------------------------------------------------- IPv6 hosts carrying a private IPv4 address
+
+/**
+ * Webhook URLs whose IPv6 host embeds a private IPv4 address, in every standard embedding
+ * (src/security/target-policy.ts, embeddedIpv4), and the local-use NAT64 range refused whole. None
+ * embeds loopback: the test engine lets 127.0.0.0/8 through, embedded or not.
+ * They join URL_BAD, so every fuzzed URL field may get one.
+ */
+export const URL_EMBEDDED_IPV4_BAD = [
+  'http://[::10.0.0.1]/hooks',
+  'http://[::a9fe:a9fe]/latest/meta-data/',
+  'http://[::ffff:0:10.0.0.1]/hooks',
+  'http://[::ffff:0:a9fe:a9fe]/latest/meta-data/',
+  'http://[0:0:0:0:0:ffff:192.168.1.1]/hooks',
+  'http://[64:ff9b::a9fe:a9fe]/latest/meta-data/',
+  'http://[64:ff9b:1::a00:1]/hooks',
+  'http://[64:ff9b:1::808:808]/hooks',
+  'http://[2002:a00:1::]/hooks',
+  'http://[2002:a9fe:a9fe::1]/',
+  'http://[2002:c0a8:101:5::1234]/hooks',
+  'http://[2001:0:5db8:2201::f5ff:fffe]/hooks',
+  'http://[2001:0:a00:1::f7f7:f7f7]/hooks',
+  'https://[::ffff:0:a00:1]:8443/hooks',
+];
+URL_BAD.push(...URL_EMBEDDED_IPV4_BAD);
