@@ -3,12 +3,14 @@ import type { SecretBox } from '../src/crypto/secret-box';
 import type { Logger } from '../src/logger';
 import { signatureHeaders, type ActiveSigningKey } from '../src/crypto/signature-schemes';
 import { AttemptStatus, DeliveryStatus, WebhookStatus } from '../src/domain/statuses';
-import type { DeliveriesRepository } from '../src/repositories/deliveries-repository';
+import { isValueRefused } from '../src/db/pool';
+import type { DeliveriesRepository, NewAttempt } from '../src/repositories/deliveries-repository';
 import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
 import { classifyAttempt } from './classify-response';
 import { attemptClass, type AttemptClass } from '../src/observability/metrics';
 import type { HttpSender, SendResult } from './http-sender';
 import { buildPayload } from './payload';
+import { storableText } from './response-body';
 
 export interface DeliveryActivityDeps {
   deliveries: DeliveriesRepository;
@@ -133,12 +135,15 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   };
   if (verdict.kind === 'delivered') {
     // The attempt, the delivery's completion and the webhook's bookkeeping in one round trip.
-    if (await deps.deliveries.recordSuccess({ ...attempt, status: AttemptStatus.Succeeded, error: null }, input.workflowId)) {
+    const finished = await storeAttempt(deps, { ...attempt, status: AttemptStatus.Succeeded, error: null }, (a) =>
+      deps.deliveries.recordSuccess(a, input.workflowId),
+    );
+    if (finished) {
       deps.observe?.finished(DeliveryStatus.Succeeded, now().getTime() - delivery.eventCreatedAt.getTime());
     }
     return { status: DeliveryStatus.Succeeded, statusCode: statusCodeOf(result)! };
   }
-  await deps.deliveries.recordAttempt({ ...attempt, status: AttemptStatus.Failed, error: verdict.reason });
+  await storeAttempt(deps, { ...attempt, status: AttemptStatus.Failed, error: verdict.reason }, (a) => deps.deliveries.recordAttempt(a));
   if (
     verdict.kind === 'reject' &&
     (await deps.deliveries.complete(delivery.id, DeliveryStatus.Failed, verdict.reason, input.workflowId))
@@ -166,6 +171,26 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
       });
   }
 }
+
+/**
+ * Stores an attempt whose request has been made. Should Postgres refuse a value the receiver sent
+ * (a data or constraint error, which no retry of the same statement cures), the attempt is stored
+ * again with its response body replaced by a marker: failing here would make Temporal retry the
+ * activity, and so send the request again, for an answer that was already given.
+ */
+async function storeAttempt<T>(deps: DeliveryActivityDeps, attempt: NewAttempt, write: (a: NewAttempt) => Promise<T>): Promise<T> {
+  try {
+    return await write(attempt);
+  } catch (err) {
+    if (!isValueRefused(err) || attempt.responseBody === null) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    deps.log?.warn('response body refused by the database; the attempt is stored without it', { deliveryId: attempt.deliveryId, attempt: attempt.attempt, error: reason });
+    return write({ ...attempt, responseBody: unstoredBodyMarker(reason) });
+  }
+}
+
+/** What an attempt shows for a response body the database refused. */
+export const unstoredBodyMarker = (reason: string) => storableText(`[response body not stored: ${reason.slice(0, 200)}]`);
 
 function statusCodeOf(result: SendResult): number | null {
   return result.kind === 'response' ? result.statusCode : null;

@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import { UnsafeTargetError, type TargetPolicy } from '../src/security/target-policy';
 import type { AttemptOutcome } from './classify-response';
+import { storableText, storedResponseBody } from './response-body';
 
 export interface OutgoingRequest {
   url: string;
@@ -14,7 +15,10 @@ export type SendResult = AttemptOutcome & { durationMs: number; responseBody: st
 /** Sends one POST; never throws for a receiver's fault, it reports it. */
 export type HttpSender = (req: OutgoingRequest) => Promise<SendResult>;
 
-/** Response bodies are kept for inspection, but only this much of them. */
+/**
+ * Response bodies are kept for inspection, but only this many bytes of them are read, and stored in
+ * the safe form of activities/response-body.ts.
+ */
 export const RESPONSE_BODY_LIMIT = 4096;
 
 /**
@@ -36,12 +40,17 @@ export function createHttpSender(policy: TargetPolicy): HttpSender {
       policy.checkUrlSyntax(url);
       // undici's request() never follows redirects: a 3xx comes back as it is.
       const res = await request(url, { method: 'POST', headers, body, signal, dispatcher });
-      const responseBody = await readLimited(res.body, RESPONSE_BODY_LIMIT);
-      const retryAfter = res.headers['retry-after'];
+      const { bytes, truncated } = await readLimited(res.body, RESPONSE_BODY_LIMIT);
+      const responseBody = storedResponseBody({
+        bytes,
+        truncated,
+        contentType: first(res.headers['content-type']),
+        contentEncoding: first(res.headers['content-encoding']),
+      });
       return {
         kind: 'response',
         statusCode: res.statusCode,
-        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        retryAfter: first(res.headers['retry-after']),
         durationMs: elapsed(),
         responseBody,
       };
@@ -56,27 +65,30 @@ export function createHttpSender(policy: TargetPolicy): HttpSender {
   };
 }
 
-async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<string> {
+/** Up to `limit` bytes of the body, and whether more came: reading stops once more than `limit` have. */
+async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<{ bytes: Buffer; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     chunks.push(chunk);
     size += chunk.length;
-    if (size >= limit) {
+    if (size > limit) {
       body.destroy();
       break;
     }
   }
-  const text = Buffer.concat(chunks).subarray(0, limit).toString('utf8');
-  return size > limit ? `${text}…` : text;
+  return { bytes: Buffer.concat(chunks).subarray(0, limit), truncated: size > limit };
 }
+
+const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 function describeError(err: unknown): string {
   // Duck-typed: errors may come from another realm (e.g. a test sandbox), where instanceof fails.
   const e = (typeof err === 'object' && err !== null ? err : {}) as { message?: string; code?: string; cause?: { message?: string; code?: string } };
   const code = e.code ?? e.cause?.code;
   const message = e.cause?.message ?? e.message ?? String(err);
-  return code && !message.includes(code) ? `${code}: ${message}` : message;
+  // Stored as the attempt's error: it may quote what the receiver sent.
+  return storableText(code && !message.includes(code) ? `${code}: ${message}` : message);
 }
 
 /** The policy's refusal, wherever undici wrapped it. */

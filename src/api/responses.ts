@@ -100,7 +100,13 @@ export const attemptResponse = z.strictObject({
   status: z.enum(Object.values(AttemptStatus)),
   status_code: z.number().int().nullable(),
   duration_ms: z.number().int(),
-  response_body: z.string().nullable().meta({ description: 'Truncated.' }),
+  response_body: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        "The receiver's answer, of at most 4,096 bytes read: text decoded by its charset (NUL and invalid bytes as U+FFFD, `…` when cut), or for a binary or compressed answer `[<kind>, <size>] base64:<first 3,072 bytes>`; `[response body not stored: <reason>]` when the database refused it. Null when no answer came.",
+    }),
   error: z.string().nullable(),
   started_at: timestamp,
   request_body: z

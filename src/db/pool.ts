@@ -41,3 +41,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
 }
+
+/**
+ * Errors that mean "Postgres refused these values" (SQLSTATE classes 22, data exception, and 23,
+ * integrity constraint violation): the same statement with the same values fails again.
+ */
+export function isValueRefused(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}

@@ -5,9 +5,10 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
  * Where webhooks may point. A webhook engine makes requests to URLs that
  * strangers type in; without this it is a way into the network it runs in.
  * Refused: loopback, private, link-local (cloud metadata included), CGNAT,
- * multicast, reserved and unspecified addresses, IPv6 unique-local, and
- * IPv4-mapped or NAT64 forms of any of these. Numeric spellings such as
- * `http://2130706433/` or `0x7f.1` are normalised by the URL parser first.
+ * multicast, reserved and unspecified addresses, IPv6 unique-local, and any
+ * IPv6 address that carries one of these IPv4 addresses inside it (see
+ * embeddedIpv4). Numeric spellings such as `http://2130706433/` or `0x7f.1`
+ * are normalised by the URL parser first.
  */
 const BLOCKED_V4: Array<[string, number]> = [
   ['0.0.0.0', 8], // "this" network, unspecified
@@ -31,6 +32,9 @@ const BLOCKED_V6: Array<[string, number]> = [
   ['::1', 128], // loopback
   ['100::', 64], // discard
   ['2001:db8::', 32], // documentation
+  // Local-use NAT64 (RFC 8215). Each network picks its own prefix length inside it (RFC 6052), so
+  // where the IPv4 address sits cannot be known from outside: the whole range is refused.
+  ['64:ff9b:1::', 48],
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated)
@@ -78,12 +82,20 @@ export class TargetPolicy {
   addressProblem(address: string): string | undefined {
     const family = isIP(address);
     if (family === 0) return `"${address}" is not an IP address`;
-    // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) addresses are judged by the IPv4 inside.
-    const embedded = family === 6 ? embeddedIpv4(address) : undefined;
-    const [ip, type] = embedded ? [embedded, 'ipv4' as const] : [address, family === 6 ? ('ipv6' as const) : ('ipv4' as const)];
-    if (this.allowed.check(ip, type)) return undefined;
-    if (this.blocked.check(ip, type)) return `${address} is not a public address`;
+    if (family === 4) return this.ipv4Allowed(address) ? undefined : `${address} is not a public address`;
+    const hextets = parseIpv6(address);
+    if (!hextets) return `"${address}" is not an IP address`;
+    const ip = formatIpv6(hextets);
+    if (this.allowed.check(ip, 'ipv6')) return undefined;
+    // An IPv6 address that carries an IPv4 one reaches (or is relayed to) that IPv4 address: it gets the IPv4 verdict.
+    const embedded = embeddedIpv4(hextets);
+    if (embedded) return embedded.every((v4) => this.ipv4Allowed(v4)) ? undefined : `${address} is not a public address`;
+    if (this.blocked.check(ip, 'ipv6')) return `${address} is not a public address`;
     return undefined;
+  }
+
+  private ipv4Allowed(address: string): boolean {
+    return this.allowed.check(address, 'ipv4') || !this.blocked.check(address, 'ipv4');
   }
 
   /** Scheme and host literal, without DNS: what can be judged from the URL alone. */
@@ -153,17 +165,64 @@ function parseCidr(cidr: string): [string, number] {
   return [net!, prefix];
 }
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:0:0/96) or NAT64 (64:ff9b::/96) IPv6 address. */
-function embeddedIpv4(address: string): string | undefined {
-  const lower = address.toLowerCase();
-  const dotted = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted) return dotted[1];
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (!hex) return undefined;
-  const hi = parseInt(hex[1]!, 16);
-  const lo = parseInt(hex[2]!, 16);
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+/**
+ * The IPv4 addresses an IPv6 address carries, by the standard embeddings; undefined when it carries none.
+ * - `::ffff:0:0/96` IPv4-mapped (RFC 4291): the last 32 bits.
+ * - `::ffff:0:0:0/96` IPv4-translated, SIIT (RFC 2765): the last 32 bits.
+ * - `::/96` IPv4-compatible, deprecated (RFC 4291): the last 32 bits. `::` and `::1` are IPv6's own
+ *   unspecified and loopback addresses, not IPv4 ones.
+ * - `64:ff9b::/96` NAT64 well-known prefix (RFC 6052): the last 32 bits.
+ * - `2002::/16` 6to4 (RFC 3056): bits 16 to 47.
+ * - `2001::/32` Teredo (RFC 4380): the server in bits 32 to 63, and the client in the last 32 bits,
+ *   each bit inverted. Both are returned: both are reached.
+ */
+export function embeddedIpv4(hextets: readonly number[]): string[] | undefined {
+  const [a, b, c, d, e, f, g, h] = hextets as [number, number, number, number, number, number, number, number];
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const zero = (...words: number[]) => words.every((w) => w === 0);
+  if (zero(a, b, c, d, e) && f === 0xffff) return [v4(g, h)];
+  if (zero(a, b, c, d) && e === 0xffff && f === 0) return [v4(g, h)];
+  if (zero(a, b, c, d, e, f)) return g === 0 && h <= 1 ? undefined : [v4(g, h)];
+  if (a === 0x64 && b === 0xff9b && zero(c, d, e, f)) return [v4(g, h)];
+  if (a === 0x2002) return [v4(b, c)];
+  if (a === 0x2001 && b === 0) return [v4(c, d), v4(g ^ 0xffff, h ^ 0xffff)];
+  return undefined;
 }
+
+/**
+ * The eight 16-bit words of an IPv6 address in any spelling (`::` compression, a dotted IPv4
+ * tail, a `%zone`), or undefined when it is not one.
+ */
+export function parseIpv6(address: string): number[] | undefined {
+  const text = address.replace(/%.*$/, '');
+  if (isIP(text) !== 6) return undefined;
+  const words = (part: string): number[] | undefined => {
+    if (part === '') return [];
+    const out: number[] = [];
+    const pieces = part.split(':');
+    for (const [i, piece] of pieces.entries()) {
+      if (i === pieces.length - 1 && piece.includes('.')) {
+        if (isIP(piece) !== 4) return undefined;
+        const [o1, o2, o3, o4] = piece.split('.').map(Number) as [number, number, number, number];
+        out.push((o1 << 8) | o2, (o3 << 8) | o4);
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(piece)) return undefined;
+        out.push(parseInt(piece, 16));
+      }
+    }
+    return out;
+  };
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const head = words(halves[0]!);
+  const tail = halves.length === 2 ? words(halves[1]!) : [];
+  if (!head || !tail) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  return [...head, ...new Array<number>(missing).fill(0), ...tail];
+}
+
+const formatIpv6 = (hextets: readonly number[]) => hextets.map((w) => w.toString(16)).join(':');
 
 export function isValidCidr(cidr: string): boolean {
   try {

@@ -17,6 +17,7 @@ import { fuzzSeed, Rng } from '../support/fuzz/prng';
 import { startStack, type Stack } from '../support/harness';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
+import { hostileAnswer, type HostileAnswer } from '../support/fuzz/generate';
 
 /**
  * Issue 6, "Hostile input": thousands of generated bad requests across every
@@ -290,5 +291,51 @@ it('answers thousands of hostile requests on every route with a 4xx JSON error, 
   process.stderr.write(`\n${summary}\n`);
   if (failures.length > 0) {
     throw new Error(`${summary}\n${failures.length} problem(s):\n\n${failures.slice(0, 80).join('\n\n')}${failures.length > 80 ? `\n\n... and ${failures.length - 80} more` : ''}`);
+  }
+}, 120_000);
+
+// ---------------------------------------------------------------- hostile receiver answers
+
+/** Answers per run: each is one event to a webhook whose receiver answers with it. */
+const HOSTILE_ANSWERS = 40;
+/** The marked form of a binary or compressed answer (activities/response-body.ts). */
+const MARKED = /^\[[^\]]+, (?:\d+ bytes?|more than \d+ bytes)\] base64:[A-Za-z0-9+/]*={0,2}…?$/;
+const TEXTUAL = /^(?:text\/.+|application\/(?:json|xml|javascript|ecmascript|x-www-form-urlencoded|yaml|x-yaml|x-ndjson|graphql)|.+\+(?:json|xml|yaml))$/;
+
+it('stores a 2xx answer of NUL, binary, compressed or mis-encoded bytes as one successful attempt, after one request', async () => {
+  const rng = new Rng(SEED ^ 0x5eed);
+  const answers: HostileAnswer[] = Array.from({ length: HOSTILE_ANSWERS }, () => hostileAnswer(rng));
+  const requests = new Map<number, number>();
+  const answering = await Receiver.start((_n, req) => {
+    const i = Number(JSON.parse(req.body).data.answer);
+    requests.set(i, (requests.get(i) ?? 0) + 1);
+    const a = answers[i]!;
+    return { status: a.status, headers: a.headers, body: a.body };
+  });
+  try {
+    await createWebhook(stack, { url: answering.url, events: ['fuzz.answer'] });
+    const deliveries = await Promise.all(
+      answers.map(async (_a, i) => (await publishEvent(stack, { type: 'fuzz.answer', data: { answer: i } })).deliveries[0]!.id),
+    );
+    const failures: string[] = [];
+    for (const [i, id] of deliveries.entries()) {
+      const a = answers[i]!;
+      const d = await waitForFinalDelivery(stack, id);
+      const body: unknown = d.attempts[0]?.response_body;
+      const encoded = (a.headers['content-encoding'] ?? '').split(',').some((c) => !['', 'identity'].includes(c.trim()));
+      const declared = (a.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const binary = encoded || (/^[^/\s]+\/[^/\s]+$/.test(declared) && !TEXTUAL.test(declared));
+      const problem =
+        d.status !== 'succeeded' ? `ended ${d.status} (${d.last_error})`
+        : d.attempts.length !== 1 || d.attempts[0].status !== 'succeeded' ? `${d.attempts.length} attempts: ${JSON.stringify(d.attempts.map((x: { status: string }) => x.status))}`
+        : requests.get(i) !== 1 ? `the receiver got ${requests.get(i) ?? 0} requests`
+        : typeof body !== 'string' ? 'no response body stored'
+        : binary && !MARKED.test(body) ? `stored as text: ${excerpt(body, 120)}`
+        : undefined;
+      if (problem) failures.push(`answer ${i}, ${a.status} with ${a.why}: ${problem}`);
+    }
+    if (failures.length > 0) throw new Error(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} to repeat): ${failures.length} of ${answers.length} hostile answers were mishandled:\n${failures.join('\n')}`);
+  } finally {
+    await answering.stop();
   }
 }, 120_000);

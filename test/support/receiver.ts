@@ -14,7 +14,8 @@ export interface ReceivedRequest {
 export interface Reply {
   status: number;
   headers?: Record<string, string>;
-  body?: string;
+  /** Sent as it is: a Buffer byte for byte. */
+  body?: string | Buffer;
   /** Hold the answer this long (to trigger timeouts). */
   delayMs?: number;
 }

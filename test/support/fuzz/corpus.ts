@@ -323,3 +323,70 @@ export function isWellFormed(s: string): boolean {
     return false;
   }
 }
+
+// ---------------------------------------------------------------- IPv6 hosts carrying a private IPv4 address
+
+/**
+ * Webhook URLs whose IPv6 host embeds a private IPv4 address, in every standard embedding
+ * (src/security/target-policy.ts, embeddedIpv4), and the local-use NAT64 range refused whole. None
+ * embeds loopback: the test engine lets 127.0.0.0/8 through, embedded or not.
+ * They join URL_BAD, so every fuzzed URL field may get one.
+ */
+export const URL_EMBEDDED_IPV4_BAD = [
+  'http://[::10.0.0.1]/hooks',
+  'http://[::a9fe:a9fe]/latest/meta-data/',
+  'http://[::ffff:0:10.0.0.1]/hooks',
+  'http://[::ffff:0:a9fe:a9fe]/latest/meta-data/',
+  'http://[0:0:0:0:0:ffff:192.168.1.1]/hooks',
+  'http://[64:ff9b::a9fe:a9fe]/latest/meta-data/',
+  'http://[64:ff9b:1::a00:1]/hooks',
+  'http://[64:ff9b:1::808:808]/hooks',
+  'http://[2002:a00:1::]/hooks',
+  'http://[2002:a9fe:a9fe::1]/',
+  'http://[2002:c0a8:101:5::1234]/hooks',
+  'http://[2001:0:5db8:2201::f5ff:fffe]/hooks',
+  'http://[2001:0:a00:1::f7f7:f7f7]/hooks',
+  'https://[::ffff:0:a00:1]:8443/hooks',
+];
+URL_BAD.push(...URL_EMBEDDED_IPV4_BAD);
+
+// ---------------------------------------------------------------- hostile receiver answers
+
+/** Bodies a receiver may answer with that are not clean UTF-8 text, as raw bytes. */
+export const ANSWER_BODIES_HOSTILE: ReadonlyArray<readonly [string, Buffer]> = [
+  ['NUL bytes', Buffer.from('ok\u0000\u0000nul', 'latin1')],
+  ['only NULs', Buffer.alloc(64)],
+  ['a NUL in JSON', Buffer.from('{"ok":"\u0000"}', 'latin1')],
+  ['an escaped NUL in JSON', Buffer.from('{"ok":"\\u0000"}')],
+  ...BAD_UTF8.map((bytes) => [`not UTF-8: ${Buffer.from(bytes).toString('hex')}`, Buffer.from([0x6f, 0x6b, ...bytes, 0x21])] as const),
+  ['latin-1 text', Buffer.from('caf\u00e9 cr\u00e8me', 'latin1')],
+  ['UTF-16 with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('ok\u0000', 'utf16le')])],
+  ['the start of a PNG', Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex')],
+  ['a gzip stream of {"ok":true}', Buffer.from('1f8b0800000000000003ab56cacf56b22a292a4dad0500905fd4a70b000000', 'hex')],
+  ['control bytes', Buffer.from([0x01, 0x02, 0x1b, 0x7f, 0x08, 0x0b, 0x0c])],
+  ['past the limit, a NUL at the cut', Buffer.concat([Buffer.alloc(4095, 0x61), Buffer.from([0x00, 0xc3, 0xa9]), Buffer.alloc(100, 0x62)])],
+  ['past the limit, a character split at the cut', Buffer.concat([Buffer.alloc(4095, 0x61), Buffer.from('é🎉'), Buffer.alloc(100, 0)])],
+  ['binary past the limit', Buffer.alloc(10_000, 0xab)],
+];
+
+/** Content-Type headers sent with them (undefined: none). */
+export const ANSWER_CONTENT_TYPES: ReadonlyArray<string | undefined> = [
+  undefined,
+  'text/plain',
+  'text/plain; charset=utf-8',
+  'application/json',
+  'application/problem+json; charset=UTF-8',
+  'text/html; charset=iso-8859-1',
+  'text/plain; charset=utf-16',
+  'text/plain; charset="klingon"',
+  'text/plain; charset=',
+  'image/png',
+  'application/octet-stream',
+  'application/x-protobuf',
+  'multipart/mixed; boundary=x',
+  'not a type',
+  '/',
+];
+
+/** Content-Encoding headers sent with them (undefined: none); none of these bodies is really encoded so. */
+export const ANSWER_CONTENT_ENCODINGS: ReadonlyArray<string | undefined> = [undefined, undefined, undefined, 'gzip', 'br', 'deflate', 'zstd', 'identity', 'gzip, br', 'x-unknown'];

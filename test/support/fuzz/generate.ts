@@ -24,6 +24,7 @@ import {
   UUID_STRINGS_BAD,
 } from './corpus';
 import type { Rng } from './prng';
+import { ANSWER_BODIES_HOSTILE, ANSWER_CONTENT_ENCODINGS, ANSWER_CONTENT_TYPES } from './corpus';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -887,4 +888,35 @@ export function probeRequest(ctx: FuzzContext, route: string): FuzzRequest {
     why.push('junk body');
   }
   return { route, kind: 'probe', method, url: query ? `${path}?${query}` : path, headers, body, why };
+}
+
+// ---------------------------------------------------------------- hostile receiver answers
+
+/** A 2xx a receiver answers with: a body that is not clean text, under any headers. */
+export interface HostileAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  why: string;
+}
+
+export function hostileAnswer(rng: Rng): HostileAnswer {
+  const [what, picked] = rng.chance(0.2) ? ['random bytes', randomBytesOf(rng, rng.int(1, 6000))] : rng.pick(ANSWER_BODIES_HOSTILE);
+  const headers: Record<string, string> = {};
+  const type = rng.pick(ANSWER_CONTENT_TYPES);
+  const encoding = rng.pick(ANSWER_CONTENT_ENCODINGS);
+  if (type !== undefined) headers['content-type'] = type;
+  if (encoding !== undefined) headers['content-encoding'] = encoding;
+  return {
+    status: rng.pick([200, 201, 202, 299]),
+    headers,
+    body: picked,
+    why: `${what} as ${type ?? 'no type'}${encoding ? `, encoded ${encoding}` : ''}`,
+  };
+}
+
+function randomBytesOf(rng: Rng, n: number): Buffer {
+  const out = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) out[i] = rng.int(0, 255);
+  return out;
 }
