@@ -89,7 +89,7 @@ export const envSchema = z.object({
     .string()
     .trim()
     .regex(/^[^;,\r\n]+$/, "must be CSP frame-ancestors sources separated by spaces, e.g. 'self' https://app.example.com")
-    .default('*'),
+    .default("'none'"),
   PORTAL_COOKIE_SAMESITE: z.enum(COOKIE_SAME_SITE).default('lax'),
 });
 
@@ -193,7 +193,7 @@ export interface Config {
   };
   /** The webhook portal (`/portal`). */
   readonly portal: {
-    /** The origin portal links are built on; unset: the origin each request came to. */
+    /** The origin portal links are built on; unset: the listen address outside production, no links in production. */
     readonly publicUrl?: string;
     /** Where delivery workflows are shown; unset: the portal shows no link. */
     readonly temporalUiUrl?: string;
@@ -201,7 +201,7 @@ export interface Config {
     readonly linkTtlMs: number;
     /** How long a session lasts once its link is opened. @default 3_600_000 (1 h) */
     readonly sessionTtlMs: number;
-    /** CSP frame-ancestors: who may embed the portal. @default `*` */
+    /** CSP frame-ancestors: who may embed the portal. @default `'none'` */
     readonly frameAncestors: string;
     /** @default 'lax' */
     readonly cookieSameSite: CookieSameSite;

@@ -1,7 +1,6 @@
 import axe from 'axe-core';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
@@ -9,6 +8,7 @@ import { publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
+import { freePort } from '../../src/util/free-port';
 
 /**
  * Issue 11, in a real browser: Debian's Chromium, driven by playwright-core.
@@ -52,13 +52,15 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
+  // Links are built on PUBLIC_URL, so the port is chosen before the stack starts.
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
   stack = await startStack({
-    env: { AUTO_DISABLE_FAILURE_THRESHOLD: '-1', TEMPORAL_UI_URL: 'http://temporal-ui.test:8233' },
+    env: { AUTO_DISABLE_FAILURE_THRESHOLD: '-1', TEMPORAL_UI_URL: 'http://temporal-ui.test:8233', PUBLIC_URL: base },
   });
   server = await new Promise<Server>((resolve) => {
-    const s = stack.api.app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = stack.api.app.listen(port, '127.0.0.1', () => resolve(s));
   });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   receiver = await Receiver.start();
   failing = await Receiver.start(() => ({ status: 500, headers: { 'content-type': 'text/html' }, body: XSS }));
   browser = await chromium.launch({

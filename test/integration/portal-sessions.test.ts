@@ -12,7 +12,7 @@ import { Receiver } from '../support/receiver';
  */
 
 const ADMIN_KEY = 'admin-key-for-portal-tests-0123456789';
-/** Requests name this host, so the portal's own origin is known: `http://portal.test`. */
+/** The portal's own origin, `http://portal.test`: PUBLIC_URL, and the Host requests name. */
 const HOST = 'portal.test';
 const ORIGIN = `http://${HOST}`;
 
@@ -21,7 +21,7 @@ let receiver: Receiver;
 let other: { key: string };
 
 beforeAll(async () => {
-  stack = await startStack({ env: { ADMIN_API_KEY: ADMIN_KEY, AUTO_DISABLE_FAILURE_THRESHOLD: '-1' } });
+  stack = await startStack({ env: { ADMIN_API_KEY: ADMIN_KEY, AUTO_DISABLE_FAILURE_THRESHOLD: '-1', PUBLIC_URL: 'http://portal.test' } });
   receiver = await Receiver.start();
   const res = await stack.http.post('/v1/tenants').set('Authorization', `Bearer ${ADMIN_KEY}`).send({ name: 'Other Co', client_id: 'portal-other' });
   expect(res.status).toBe(201);
@@ -68,10 +68,12 @@ function change(method: 'post' | 'patch' | 'delete', p: string, s: { cookie: str
 const webhookCount = async () => Number((await stack.api.pool.query('SELECT count(*)::int AS n FROM webhooks')).rows[0].n);
 
 describe('a portal link', () => {
-  it('is made with an API key, on the origin the request came to, and expires in 10 minutes', async () => {
+  it('is made with an API key, on PUBLIC_URL whatever Host the request names, and expires in 10 minutes', async () => {
     const before = Date.now();
     const link = await portalLink();
     expect(link.url).toMatch(new RegExp(`^${ORIGIN}/portal/login\\?token=[A-Za-z0-9_-]{43}$`));
+    const elsewhere = await stack.http.post('/v1/portal/sessions').set(stack.auth).set('Host', 'evil.example');
+    expect(elsewhere.body.url).toMatch(new RegExp(`^${ORIGIN}/portal/login\\?token=`));
     const ttl = new Date(link.expiresAt).getTime() - before;
     expect(ttl).toBeGreaterThan(590_000);
     expect(ttl).toBeLessThan(610_000);
@@ -130,6 +132,22 @@ describe('a portal link', () => {
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.text).toContain('Ask for a new link');
       expect(res.text).not.toMatch(/error|stack|exception/i);
+    }
+  });
+
+  it("without PUBLIC_URL, is built on the listen address outside production, and refused in production: never on the request's Host", async () => {
+    const dev = await startStack({ worker: false, env: { HOST: '0.0.0.0', PORT: '3999' } });
+    const prod = await startStack({ worker: false, env: { NODE_ENV: 'production' } });
+    try {
+      const res = await dev.http.post('/v1/portal/sessions').set(dev.auth).set('Host', 'evil.example');
+      expect(res.status).toBe(201);
+      expect(res.body.url).toMatch(/^http:\/\/localhost:3999\/portal\/login\?token=/);
+      const refused = await prod.http.post('/v1/portal/sessions').set(prod.auth).set('Host', 'evil.example');
+      expect([refused.status, refused.body.error?.code]).toEqual([409, 'public_url_required']);
+      expect(refused.body.error.message).toContain('PUBLIC_URL');
+      expect((await prod.api.pool.query('SELECT count(*)::int AS n FROM portal_sessions')).rows[0].n).toBe(0);
+    } finally {
+      await Promise.all([dev.stop(), prod.stop()]);
     }
   });
 
@@ -386,14 +404,25 @@ describe('what the portal shows beyond the resources', () => {
 });
 
 describe('the portal page and its files', () => {
-  it('serves the page with a strict CSP that allows embedding, and every file it names from here', async () => {
+  it('allows embedding only where PORTAL_FRAME_ANCESTORS says', async () => {
+    const embeddable = await startStack({ worker: false, env: { PORTAL_FRAME_ANCESTORS: "'self' https://app.example.com" } });
+    try {
+      const csp = String((await embeddable.http.get('/portal')).headers['content-security-policy']);
+      expect(csp).toContain("frame-ancestors 'self' https://app.example.com");
+    } finally {
+      await embeddable.stop();
+    }
+  });
+
+  it("serves the page with a strict CSP that refuses embedding by default (frame-ancestors 'none'), and every file it names from here", async () => {
     const page = await get('/portal');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain('frame-ancestors *');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('frame-ancestors *');
     expect(csp).not.toContain('unsafe');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.headers['x-frame-options']).toBeUndefined();

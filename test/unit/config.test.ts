@@ -44,7 +44,7 @@ describe('loadConfig', () => {
       authFailureLimit: { limit: 20, windowMs: 60_000 },
       dispatcher: { enabled: true, batchSize: 200, concurrency: 32, pollIntervalMs: 1_000 },
       worker: { maxConcurrentActivities: 200, maxConcurrentWorkflowTasks: 100, maxCachedWorkflows: 200, shutdownGraceMs: 30_000, niceness: 10, metricsPort: 9464, sdkMetricsPort: 9465 },
-      portal: { linkTtlMs: 600_000, sessionTtlMs: 3_600_000, frameAncestors: '*', cookieSameSite: 'lax' },
+      portal: { linkTtlMs: 600_000, sessionTtlMs: 3_600_000, frameAncestors: "'none'", cookieSameSite: 'lax' },
     });
     expect(config.secretEncryptionKey.equals(KEY_BYTES)).toBe(true);
   });

@@ -674,12 +674,13 @@ export const OPERATIONS: OperationSpec[] = [
     path: '/v1/portal/sessions',
     summary: 'Create a portal link',
     description:
-      'A single-use link to the webhook portal for the calling tenant: hand it to a user, or put it in an iframe. Opening it within `PORTAL_LINK_TTL_MS` (10 min) starts a session of `PORTAL_SESSION_TTL_MS` (1 h) in an HttpOnly cookie; a second opening gets the login page. The link is built on `PUBLIC_URL`, else on the origin this request came to. Needs an API key: a portal session cannot create links.',
+      'A single-use link to the webhook portal for the calling tenant: hand it to a user, or put it in an iframe. Opening it within `PORTAL_LINK_TTL_MS` (10 min) starts a session of `PORTAL_SESSION_TTL_MS` (1 h) in an HttpOnly cookie; a second opening gets the login page. The link is built on `PUBLIC_URL`; without it, on the API’s listen address outside production, and not at all in production (409 `public_url_required`). Never on the request’s `Host`. Needs an API key: a portal session cannot create links.',
     tag: 'Portal',
     security: 'tenant',
     body: { schema: req.createPortalSessionBody, required: false },
     responses: { 201: { description: 'The link and when it stops working.', json: res.portalLinkResponse } },
-    errors: [...TENANT, 422],
+    errors: [...TENANT, 409, 422],
+    errorNotes: { 409: '`public_url_required`: production without `PUBLIC_URL`, so there is no origin to build the link on.' },
   },
   {
     operationId: 'getPortalSession',

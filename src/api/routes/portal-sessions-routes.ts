@@ -1,9 +1,8 @@
 import { apiRouter } from '../router';
 import type { Context, DefaultState } from 'koa';
 import type { Pool } from 'pg';
-import { ForbiddenError } from '../../errors';
+import { ConflictError, ForbiddenError } from '../../errors';
 import { DEFAULT_PORTAL_OPTIONS, type PortalOptions } from '../../portal/portal-options';
-import { requestOrigin } from '../../portal/request-origin';
 import { clearedSessionCookie } from '../../portal/session-cookie';
 import { createPortalLink, endPortalSession } from '../../services/manage-portal-sessions';
 import type { PortalSessionResponse } from '../responses';
@@ -30,12 +29,14 @@ export function portalSessionsRoutes(deps: { pool: Pool; portal?: PortalOptions 
     // A session cannot extend itself by minting links; only an API key can.
     if (ctx.state.portalSession) throw new ForbiddenError('A portal session cannot create portal links; use an API key');
     const body = validate(createPortalSessionBody, ctx.request.body === undefined ? {} : ctx.request.body, 'body');
+    // Built on configuration only: a link on the request's Host would go wherever its sender said.
+    const base = portal().linkOrigin;
+    if (!base) throw new ConflictError('Portal links need PUBLIC_URL, the origin people reach the API at', 'public_url_required');
     const link = await createPortalLink(deps.pool, ctx.state.tenant, {
       linkTtlMs: portal().linkTtlMs,
       readOnly: body.read_only ?? false,
       creatorKeyId: ctx.state.apiKeyId,
     });
-    const base = portal().publicUrl ?? requestOrigin(ctx);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { url: `${base}/portal/login?token=${link.token}`, expires_at: link.expiresAt.toISOString() };
