@@ -1,5 +1,6 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerClientErrorsAsJson } from './client-errors';
 import type Koa from 'koa';
 import type { Pool } from 'pg';
 import { createApp } from '../api/app';
@@ -102,9 +103,11 @@ export interface RunningApi {
 
 export async function startApiServer(config: Config, log: Logger): Promise<RunningApi> {
   const api = await createApiComponents(config, log);
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = api.app.listen(config.http.port, config.http.host, () => resolve(s));
-    s.once('error', reject);
+  const server: Server = createServer(api.app.callback());
+  answerClientErrorsAsJson(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
