@@ -18,6 +18,8 @@ import { startStack, type Stack } from '../support/harness';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 import { hostileAnswer, type HostileAnswer } from '../support/fuzz/generate';
+import { caseVariantRequest, REDOS_PATTERNS, redosInput } from '../support/fuzz/generate';
+import { compileLinear } from '../../src/util/linear-regexp';
 
 /**
  * Issue 6, "Hostile input": thousands of generated bad requests across every
@@ -43,6 +45,8 @@ const MIN_BAD_REQUESTS = 2_000;
 /** Served by app middleware rather than a router: probed too, but not enumerable. */
 const EXTRA_PROBES = ['GET /metrics'];
 const PER_EXTRA_PROBE = 10;
+/** Requests per route with a path segment in another case. */
+const PER_CASE_VARIANT = 3;
 
 let stack: Stack;
 let receiver: Receiver;
@@ -182,6 +186,13 @@ function generate(ctx: FuzzContext): FuzzRequest[] {
     for (let i = 0; i < n; i++) requests.push(badRequest(ctx, route, spec));
   }
   for (const route of EXTRA_PROBES) for (let i = 0; i < PER_EXTRA_PROBE; i++) requests.push(probeRequest(ctx, route));
+  // Each route in another case, with its key and a valid body: a 404, never the route past its middleware.
+  for (const route of registered) {
+    for (let i = 0; i < PER_CASE_VARIANT; i++) {
+      const variant = caseVariantRequest(ctx, route, ROUTES[route] ?? { auth: 'tenant' });
+      if (variant) requests.push(variant);
+    }
+  }
   // Each path with each method it does not take.
   const patterns = [...new Set(registered.map((r) => r.split(' ')[1]!))];
   for (const pattern of patterns) {
@@ -214,9 +225,10 @@ function problemWith(r: FuzzRequest, o: Outcome): string | undefined {
     if (!type.test(o.contentType)) return `content-type ${o.contentType}`;
     return undefined;
   }
+  if (r.expectStatus !== undefined && o.status !== r.expectStatus) return `expected ${r.expectStatus}, got ${o.status}`;
   if (o.status < 400 || o.status > 499) return `expected a 4xx, got ${o.status}`;
   // A page for people answers a bad request with a page; a wrong method there is still the API's JSON 405.
-  if (ROUTES[r.route]?.page) return /^text\/html/.test(o.contentType) ? undefined : `expected an HTML page, got ${o.contentType || 'none'}`;
+  if (ROUTES[r.route]?.page && r.expectStatus === undefined) return /^text\/html/.test(o.contentType) ? undefined : `expected an HTML page, got ${o.contentType || 'none'}`;
   if (!/^application\/json/.test(o.contentType)) return `content-type ${o.contentType || 'none'}`;
   const error = o.body?.error;
   if (typeof error?.code !== 'string' || typeof error?.message !== 'string') return 'body is not {error: {code, message}}';
@@ -339,3 +351,46 @@ it('stores a 2xx answer of NUL, binary, compressed or mis-encoded bytes as one s
     await answering.stop();
   }
 }, 120_000);
+
+// ---------------------------------------------------------------- backtracking patterns
+
+/** Inputs per run against an event type whose schema holds every pattern of REDOS_PATTERNS. */
+const REDOS_INPUTS = 48;
+
+it('checks inputs against backtracking patterns in linear time: each answer is quick, and /healthz stays quick meanwhile', async () => {
+  const rng = new Rng(SEED ^ 0xbad5);
+  const properties = Object.fromEntries(REDOS_PATTERNS.map((p, i) => [`p${i}`, { type: 'string', pattern: p.pattern }]));
+  const patternProperties = Object.fromEntries(REDOS_PATTERNS.map((p) => [p.pattern, { type: 'string' }]));
+  const created = await stack.http
+    .post('/v1/event-types')
+    .set(stack.auth)
+    .send({ name: 'fuzz.redos', description: 'backtracking patterns', schema: { type: 'object', properties, patternProperties, additionalProperties: false } });
+  expect(created.status).toBe(201);
+  const failures: string[] = [];
+  let slowest = 0;
+  let slowestHealth = 0;
+  for (let n = 0; n < REDOS_INPUTS; n++) {
+    const i = rng.int(0, REDOS_PATTERNS.length - 1);
+    const p = REDOS_PATTERNS[i]!;
+    const input = redosInput(rng, p);
+    // The input as the value its pattern checks, or as a key every patternProperties pattern checks (and none matches).
+    const asKey = rng.chance(0.5);
+    const data = asKey ? { [input]: 'x' } : { [`p${i}`]: input };
+    const started = performance.now();
+    const health = stack.http.get('/healthz').then((res) => ({ status: res.status, ms: performance.now() - started }));
+    const res = await stack.http.post('/v1/events').set(stack.auth).send({ type: 'fuzz.redos', data });
+    const ms = performance.now() - started;
+    const h = await health;
+    slowest = Math.max(slowest, ms);
+    slowestHealth = Math.max(slowestHealth, h.ms);
+    // A value fails its own pattern by construction; a key is refused unless another pattern takes it (judged by RE2 here too).
+    const expected = asKey && REDOS_PATTERNS.some((q) => compileLinear(q.pattern, 'u').test(input)) ? 202 : 422;
+    if (res.status !== expected) failures.push(`${p.pattern} on ${input.length} chars${asKey ? ' (as a key)' : ''}: ${res.status}, expected ${expected}: ${res.text.slice(0, 200)}`);
+    if (h.status !== 200) failures.push(`/healthz answered ${h.status}`);
+  }
+  process.stderr.write(`\nbacktracking patterns: ${REDOS_INPUTS} inputs, slowest answer ${slowest.toFixed(1)} ms, slowest /healthz ${slowestHealth.toFixed(1)} ms\n`);
+  expect(failures).toEqual([]);
+  // A backtracking engine takes hours on the 40-character inputs; linear time is milliseconds, with room for a busy machine.
+  expect(slowest).toBeLessThan(1_000);
+  expect(slowestHealth).toBeLessThan(1_000);
+}, 60_000);

@@ -147,6 +147,8 @@ export interface FuzzRequest {
   body?: string | Buffer;
   /** What makes it invalid (for the failure report). */
   why: string[];
+  /** The one status it must get, where any 4xx would hide the hole it probes. */
+  expectStatus?: number;
 }
 
 export interface FuzzContext {
@@ -345,6 +347,7 @@ function invalidValue(rng: Rng, type: FieldType): { value: unknown; why: string 
     case 'description':
       return { value: hugeString(rng, 1001), why: 'description too long' };
     case 'jsonSchema':
+      if (rng.chance(0.5)) return { value: rng.pick(SCHEMAS_REFUSED), why: 'a schema the limits refuse (pattern syntax, size)' };
       return { value: rng.pick(WRONG_FOR_SCHEMA), why: 'schema not an object' };
   }
 }
@@ -919,4 +922,75 @@ function randomBytesOf(rng: Rng, n: number): Buffer {
   const out = Buffer.alloc(n);
   for (let i = 0; i < n; i++) out[i] = rng.int(0, 255);
   return out;
+}
+
+// ---------------------------------------------------------------- case-variant paths and ReDoS
+
+/**
+ * A registered route with one static segment (never the /v1 prefix, never a
+ * parameter) in another case, sent with the right key and a valid body: with
+ * case-sensitive routing it reaches nothing, and must be a 404.
+ */
+export function caseVariantRequest(ctx: FuzzContext, route: string, spec: RouteSpec): FuzzRequest | undefined {
+  const { rng } = ctx;
+  const [method, pattern] = route.split(' ') as [Method, string];
+  const segments = pattern.split('/');
+  const changeable = segments.map((_seg, i) => i).filter((i) => i > 0 && !(i === 1 && segments[i] === 'v1') && /[a-z]/i.test(segments[i]!) && !segments[i]!.startsWith(':'));
+  if (changeable.length === 0) return undefined;
+  const at = rng.pick(changeable);
+  const original = segments[at]!;
+  let variant = original;
+  while (variant === original) {
+    variant = rng.chance(0.4) ? original.toUpperCase() : [...original].map((c) => (rng.chance(0.5) ? c.toUpperCase() : c.toLowerCase())).join('');
+  }
+  const path = segments
+    .map((seg, i) => {
+      if (i === at) return variant;
+      if (!seg.startsWith(':')) return seg;
+      const kind = idKindOf(pattern);
+      return (kind && ctx.ids[kind]) ?? rng.uuid();
+    })
+    .join('/');
+  const headers: Record<string, string> = {};
+  if (spec.auth !== 'public') headers.Authorization = `Bearer ${spec.auth === 'admin' ? ctx.adminKey : ctx.tenantKey}`;
+  let body: string | undefined;
+  if (spec.body) {
+    body = JSON.stringify(validBody(rng, spec.body, ctx));
+    headers['Content-Type'] = 'application/json';
+  }
+  return { route, kind: 'bad', method, url: path, headers, body, why: [`path in another case: ${path}`], expectStatus: 404 };
+}
+
+/** Schemas the limits refuse: patterns RE2 cannot compile, and sizes beyond the bounds. */
+const SCHEMAS_REFUSED: unknown[] = [
+  { type: 'string', pattern: '^(a)\\1$' },
+  { type: 'string', pattern: '(?=a)a' },
+  { type: 'string', pattern: '(?<!x)y' },
+  { type: 'object', patternProperties: { '(?!secret)': {} } },
+  { type: 'string', pattern: 'a'.repeat(1001) },
+  { type: 'string', pattern: '(?:[a-z]{1000})'.repeat(8) },
+  { type: 'array', uniqueItems: true },
+  { type: 'object', description: 'x'.repeat(66_000) },
+];
+
+/**
+ * Patterns that take exponential or polynomial time on a backtracking
+ * engine, each with the character that makes a long run of its repeated
+ * part fail at the end.
+ */
+export const REDOS_PATTERNS: ReadonlyArray<{ pattern: string; unit: string; tail: string }> = [
+  { pattern: '^(a+)+$', unit: 'a', tail: '!' },
+  { pattern: '^(a|aa)+$', unit: 'a', tail: '!' },
+  { pattern: '^(a|a?)+$', unit: 'a', tail: '!' },
+  { pattern: '^(\\w+\\s?)*$', unit: 'ab ', tail: '!' },
+  { pattern: '^([a-zA-Z0-9]+[._-]?)*@x\\.com$', unit: 'a.', tail: '!' },
+  { pattern: '(x+x+)+y', unit: 'x', tail: 'z' },
+  { pattern: '^(\\d+)*$', unit: '1', tail: 'a' },
+  { pattern: '^((ab)*)*c$', unit: 'ab', tail: 'd' },
+];
+
+/** A string that makes `p` backtrack: its unit repeated, then the failing tail. */
+export function redosInput(rng: Rng, p: (typeof REDOS_PATTERNS)[number]): string {
+  const length = rng.pick([25, 40, 60, 200, 5_000]);
+  return p.unit.repeat(Math.ceil(length / p.unit.length)) + p.tail;
 }
