@@ -57,13 +57,14 @@ it('labels no tenant-chosen string: 200 new type names add no series, nor do odd
   try {
     for (const method of ['PROPFIND', 'MKCOL']) {
       const res = await new Promise<IncomingMessage>((resolve, reject) =>
-        request({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, method, path: '/v1/webhooks' }, resolve).on('error', reject).end(),
+        request({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, method, path: '/v1/webhooks', agent: false }, resolve).on('error', reject).end(),
       );
       res.resume();
       expect(res.statusCode).toBe(405);
     }
   } finally {
     server.close();
+    server.closeAllConnections();
   }
   const text = (await stack.http.get('/metrics')).text;
   const accepted = series(text, 'hookline_events_accepted_total');
