@@ -198,11 +198,11 @@ const FIELDS: Record<BodyKind, Record<string, Field>> = {
   createPortalSession: { read_only: opt('boolean') },
   createEventType: { name: req('eventType'), description: opt('description'), schema: opt('jsonSchema'), deprecated: opt('boolean') },
   updateEventType: { description: opt('description'), schema: opt('jsonSchema'), deprecated: opt('boolean') },
-  updateSettings: { strict_event_types: req('boolean') },
+  updateSettings: { strict_event_types: opt('boolean') },
 };
 
 /** Update bodies that must change at least one field: an empty one is refused. */
-const AT_LEAST_ONE_FIELD: ReadonlySet<BodyKind> = new Set(['updateWebhook', 'updateEventType']);
+const AT_LEAST_ONE_FIELD: ReadonlySet<BodyKind> = new Set(['updateWebhook', 'updateEventType', 'updateSettings']);
 
 // ---------------------------------------------------------------- values
 
