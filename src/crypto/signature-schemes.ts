@@ -8,8 +8,8 @@ import { signPayload } from './webhook-signature';
  *
  * - `standard`: Standard Webhooks, `webhook-signature: v1,<base64 HMAC-SHA256>` over
  *   `"<webhook-id>.<webhook-timestamp>.<body>"`, keyed with the base64-decoded part of the secret.
- * - `hmac-sha256`: `x-webhook-signature: sha256=<hex HMAC-SHA256 of the body>` (seed 003).
- * - `hmac-sha512`: `x-webhook-signature: <hex HMAC-SHA512 of the body>` (seed 004, Argyle).
+ * - `hmac-sha256`: `x-webhook-signature: sha256=<hex HMAC-SHA256 of the body>` (AssetsUp's value format; the `assetsup` profile also uses AssetsUp's header).
+ * - `hmac-sha512`: `x-webhook-signature: <hex HMAC-SHA512 of the body>` (Argyle's value format; the `argyle` profile also uses Argyle's header).
  *   Both HMAC schemes use the whole secret string, `whsec_` included, as the key (its UTF-8 bytes).
  * - `ed25519`: Standard Webhooks' asymmetric form, `webhook-signature: v1a,<base64 Ed25519>` over
  *   `"<webhook-id>.<webhook-timestamp>.<body>"` with the engine's active signing key, named by

@@ -52,7 +52,7 @@ function body(t: EventTypeDefinition): Json {
         type: 'object',
         required: ['id', 'name'],
         properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' } },
-        description: 'The webhook this was sent to (seed 004: its name comes back in the payload).',
+        description: 'The webhook this was sent to: its name comes back in the payload, as Argyle’s webhooks do.',
       },
       data: { ...data, description: 'The event data; shaped per webhook by `config.include_resource` and `config.fields`.' },
     },
