@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { classifyAttempt } from '../../activities/classify-response';
 import { buildPayload } from '../../activities/payload';
+import { openApiDocument } from '../../src/api/openapi/document';
+import { webhooksSection } from '../../src/api/openapi/webhooks-section';
+import { BUILTIN_EVENT_TYPES } from '../../src/domain/builtin-event-types';
 import { requestSignatureHeaders, signatureHeaderName, signatureHeaders } from '../../src/crypto/signature-schemes';
 import { generateWebhookSecret } from '../../src/crypto/webhook-signature';
 import { clientSecretProblem, PROFILE_NAMES, PROFILES, profileOf } from '../../src/domain/profiles';
@@ -147,5 +150,21 @@ describe('the test payload', () => {
       webhook: { id: 'wh_1', name: 'Hook' },
       data: { webhook_id: 'wh_1' },
     });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  const doc = openApiDocument() as Record<string, any>;
+  const text = JSON.stringify(doc);
+
+  it('lists the profile names where a webhook and the tenant settings take a profile', () => {
+    expect(text.match(/"enum":\["standard","assetsup","argyle","assets-server"\]/g)?.length).toBeGreaterThanOrEqual(3);
+    expect(text).toContain('default_profile');
+  });
+
+  it('describes each profile’s signature header on the events a receiver gets', () => {
+    const section = webhooksSection(BUILTIN_EVENT_TYPES) as Record<string, any>;
+    const headers = (section['webhook.test'].post.parameters as Array<{ name: string }>).map((p) => p.name);
+    expect(headers).toEqual(expect.arrayContaining(['webhook-signature', 'x-webhook-signature', 'x-assetsup-signature', 'x-argyle-signature']));
   });
 });
