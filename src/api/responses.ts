@@ -211,7 +211,12 @@ export const apiKeyCreatedResponse = apiKeyResponse.extend({
 export const apiKeyListResponse = z.strictObject({ results: z.array(apiKeyResponse) });
 
 export const tenantCreatedResponse = z.strictObject({
-  tenant: z.strictObject({ id, name: z.string(), client_id: z.string().meta({ description: 'Sent to receivers as `x-client-id`.' }) }),
+  tenant: z.strictObject({
+    id,
+    name: z.string(),
+    client_id: z.string().meta({ description: 'Sent to receivers as `x-client-id`.' }),
+    default_profile: z.enum(PROFILE_NAMES).meta({ description: 'The profile of its webhooks created without one (`PATCH /v1/settings` changes it).' }),
+  }),
   api_key: apiKeyCreatedResponse,
 });
 

@@ -307,6 +307,7 @@ export const createTenantBody = z.strictObject({
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
     .optional()
     .meta({ description: 'Sent to receivers as `x-client-id`; a random `client_...` when omitted.' }),
+  default_profile: profileName.optional().meta({ description: 'The profile of its webhooks created without one; `standard` unless given.' }),
 });
 
 export const createApiKeyBody = z.strictObject({

@@ -15,11 +15,11 @@ export class TenantsRepository {
   constructor(private readonly db: Queryable) {}
 
   /** Creates a tenant; undefined when the client id is taken. */
-  async insert(t: { id: string; name: string; clientId: string }): Promise<Tenant | undefined> {
+  async insert(t: { id: string; name: string; clientId: string; defaultProfile?: ProfileName }): Promise<Tenant | undefined> {
     const { rows } = await this.db.query<TenantRow>(
-      `INSERT INTO tenants (id, name, client_id) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING
+      `INSERT INTO tenants (id, name, client_id, default_profile) VALUES ($1, $2, $3, COALESCE($4, 'standard')) ON CONFLICT (client_id) DO NOTHING
        RETURNING id, name, client_id`,
-      [t.id, t.name, t.clientId],
+      [t.id, t.name, t.clientId, t.defaultProfile ?? null],
     );
     return rows[0] && toTenant(rows[0]);
   }

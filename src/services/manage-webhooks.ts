@@ -2,11 +2,11 @@ import type { Pool } from 'pg';
 import type { CreateWebhookBody, UpdateWebhookBody } from '../api/schemas';
 import type { SecretBox } from '../crypto/secret-box';
 import { DEFAULT_SIGNATURE_SCHEME, type SignatureScheme } from '../crypto/signature-schemes';
+import { generateWebhookSecret } from '../crypto/webhook-signature';
+import type { Tenant, Webhook } from '../domain/models';
 import { PROFILES, takesSignatureScheme, type ProfileName } from '../domain/profiles';
 import { TenantsRepository } from '../repositories/tenants-repository';
 import { currentSecretProblem, secretIsOptional, suppliedSecretProblemFor } from './webhook-secrets';
-import { generateWebhookSecret } from '../crypto/webhook-signature';
-import type { Tenant, Webhook } from '../domain/models';
 import { NotFoundError, ValidationError } from '../errors';
 import { UnsafeTargetError, type TargetPolicy } from '../security/target-policy';
 import { WebhooksRepository, type WebhookListQuery } from '../repositories/webhooks-repository';
@@ -101,9 +101,8 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
     const sealed = await repo.sealedSecret(tenant.id, id);
     if (sealed === undefined) throw new NotFoundError('Webhook', id);
     const problem = currentSecretProblem(nextProfile, signatureScheme ?? current.signatureScheme, sealed && deps.secretBox.open(sealed));
-    if (problem) throw new ValidationError(`body.${profile !== undefined ? 'profile' : 'signature'}: ${problem}`, [
-      { path: `body.${profile !== undefined ? 'profile' : 'signature'}`, message: problem },
-    ]);
+    const path = profile !== undefined ? 'body.profile' : 'body.signature';
+    if (problem) throw new ValidationError(`${path}: ${problem}`, [{ path, message: problem }]);
   }
   if (changes.url !== undefined) await checkTarget(deps.targets, changes.url);
   const webhook = await repo.update(tenant.id, id, {

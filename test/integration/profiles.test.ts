@@ -20,6 +20,7 @@ import { waitFor } from '../support/wait-for';
  *
  * The schedule is shortened (100 ms, then x1.5) so that nine attempts take about 5 s.
  */
+const ADMIN_API_KEY = 'admin-key-for-profile-tests';
 let stack: Stack;
 const warnings: Array<Record<string, unknown>> = [];
 const receivers = new Receivers();
@@ -28,7 +29,7 @@ const receiver = (responder?: Responder) => receivers.start(responder);
 beforeAll(async () => {
   stack = await startStack({
     // Auto-disable (5 failures in 10 s) would cut the shortened schedules short; it has tests of its own.
-    env: { RETRY_INITIAL_INTERVAL_MS: '100', RETRY_BACKOFF_COEFFICIENT: '1.5', AUTO_DISABLE_FAILURE_THRESHOLD: '-1' },
+    env: { RETRY_INITIAL_INTERVAL_MS: '100', RETRY_BACKOFF_COEFFICIENT: '1.5', AUTO_DISABLE_FAILURE_THRESHOLD: '-1', ADMIN_API_KEY },
     log: createLogger('test', 'warn', (line) => {
       const parsed = JSON.parse(line) as Record<string, unknown>;
       if (parsed.level === 'warn') warnings.push(parsed);
@@ -194,6 +195,27 @@ describe('the profile setting', () => {
     } finally {
       await stack.http.patch('/v1/settings').set(stack.auth).send({ default_profile: 'standard' });
     }
+  });
+});
+
+describe('a tenant’s default profile at creation', () => {
+  it('is given with default_profile in POST /v1/tenants (standard unless given) and applies to its webhooks', async () => {
+    const admin = { Authorization: `Bearer ${ADMIN_API_KEY}` };
+    const made = await stack.http.post('/v1/tenants').set(admin).send({ name: 'Argyle customer', default_profile: 'argyle' });
+    expect(made.status).toBe(201);
+    expect(made.body.tenant.default_profile).toBe('argyle');
+    const key = { Authorization: `Bearer ${made.body.api_key.key}` };
+    expect((await stack.http.get('/v1/settings').set(key)).body.default_profile).toBe('argyle');
+    const hook = await stack.http.post('/v1/webhooks').set(key).send({ name: 'A', url: 'https://example.com/hooks', events: ['x'] });
+    expect(hook.body).toMatchObject({ profile: 'argyle', secret: null, signature: null });
+
+    expect((await stack.http.post('/v1/tenants').set(admin).send({ name: 'Plain' })).body.tenant.default_profile).toBe('standard');
+    const unknown = await stack.http.post('/v1/tenants').set(admin).send({ name: 'Unknown', default_profile: 'custom' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.details[0]).toEqual({
+      path: 'body.default_profile',
+      message: 'unknown profile "custom": must be one of standard, assetsup, argyle, assets-server',
+    });
   });
 });
 

@@ -195,7 +195,7 @@ const FIELDS: Record<BodyKind, Record<string, Field>> = {
   publishEvent: { type: req('eventType'), data: req('data'), idempotency_key: opt('idempotencyKey') },
   createUser: { login_name: req('name') },
   createAccount: { user_id: req('uuid'), provider: req('provider'), demo: opt('demo') },
-  createTenant: { name: req('name'), client_id: opt('clientId') },
+  createTenant: { name: req('name'), client_id: opt('clientId'), default_profile: opt('profile') },
   createApiKey: { name: opt('name') },
   createPortalSession: { read_only: opt('boolean') },
   createEventType: { name: req('eventType'), description: opt('description'), schema: opt('jsonSchema'), deprecated: opt('boolean') },
