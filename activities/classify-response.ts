@@ -1,9 +1,16 @@
+import type { RetryRule } from '../src/domain/profiles';
+
 /**
- * What an HTTP try means for the delivery. Policy:
+ * What an HTTP try means for the delivery. Policy, under the `standard` rule:
  * - 2xx: delivered.
  * - 5xx, timeouts and connection errors: retry on the schedule.
  * - 408 and 429: retry, after `Retry-After` when the receiver gives one.
  * - any other status (3xx: redirects are not followed; 4xx): final, no retry.
+ *
+ * Under `every-failure` (AssetsUp: "retries on failure") every answer but a 2xx is retried too,
+ * except a 410, which disables the webhook. Under `server-errors` (Assets Server) only 5xx,
+ * timeouts and connection errors are retried; a 4xx is final, 408 and 429 included. A target the
+ * policy refuses is final under every rule: nothing was sent.
  */
 export type AttemptVerdict =
   | { kind: 'delivered' }
@@ -17,7 +24,12 @@ export type AttemptOutcome =
   | { kind: 'timeout'; timeoutMs: number }
   | { kind: 'connection_error'; message: string };
 
-export function classifyAttempt(outcome: AttemptOutcome, retryAfterMaxMs: number, now: Date = new Date()): AttemptVerdict {
+export function classifyAttempt(
+  outcome: AttemptOutcome,
+  retryAfterMaxMs: number,
+  now: Date = new Date(),
+  rule: RetryRule = 'standard',
+): AttemptVerdict {
   switch (outcome.kind) {
     case 'blocked':
       return { kind: 'reject', reason: `target refused: ${outcome.reason}` };
@@ -28,6 +40,11 @@ export function classifyAttempt(outcome: AttemptOutcome, retryAfterMaxMs: number
     case 'response': {
       const code = outcome.statusCode;
       if (code >= 200 && code < 300) return { kind: 'delivered' };
+      if (rule === 'server-errors') {
+        if (code >= 500) return { kind: 'retry', reason: `receiver answered ${code}` };
+        if (code >= 300 && code < 400) return { kind: 'reject', reason: `receiver answered ${code}; redirects are not followed` };
+        return { kind: 'reject', reason: `receiver answered ${code}` };
+      }
       if (code === 408 || code === 429) {
         const retryAfterMs = parseRetryAfter(outcome.retryAfter, now);
         return retryAfterMs === undefined
@@ -35,6 +52,9 @@ export function classifyAttempt(outcome: AttemptOutcome, retryAfterMaxMs: number
           : { kind: 'retry', reason: `receiver answered ${code}`, retryAfterMs: Math.min(retryAfterMs, retryAfterMaxMs) };
       }
       if (code >= 500) return { kind: 'retry', reason: `receiver answered ${code}` };
+      if (rule === 'every-failure' && code !== 410) {
+        return { kind: 'retry', reason: code >= 300 && code < 400 ? `receiver answered ${code}; redirects are not followed` : `receiver answered ${code}` };
+      }
       if (code >= 300 && code < 400) return { kind: 'reject', reason: `receiver answered ${code}; redirects are not followed` };
       return { kind: 'reject', reason: `receiver answered ${code}` };
     }

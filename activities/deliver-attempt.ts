@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SecretBox } from '../src/crypto/secret-box';
 import type { Logger } from '../src/logger';
-import { signatureHeaders, type ActiveSigningKey } from '../src/crypto/signature-schemes';
+import { requestSignatureHeaders, signatureHeaderName, type ActiveSigningKey } from '../src/crypto/signature-schemes';
+import { profileOf } from '../src/domain/profiles';
 import { AttemptStatus, DeliveryStatus, WebhookStatus } from '../src/domain/statuses';
 import { isValueRefused } from '../src/db/pool';
 import type { DeliveriesRepository, NewAttempt } from '../src/repositories/deliveries-repository';
@@ -80,6 +81,8 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     return { status: DeliveryStatus.Cancelled, reason };
   }
   if (webhook.status === WebhookStatus.Paused) return { status: 'held', attemptsMade: delivery.attemptCount };
+  // Fixed when the delivery was dispatched; a delivery dispatched before profiles existed takes the webhook's.
+  const profile = profileOf(delivery.profile ?? webhook.profile);
 
   // Shaped once, at the first attempt that gets this far, and stored: retries send (and show) the same bytes.
   const body =
@@ -88,16 +91,23 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
       delivery.id,
       buildPayload(
         { id: delivery.eventId, type: delivery.eventType, createdAt: delivery.eventCreatedAt, data: delivery.data, format: delivery.payloadFormat },
-        { webhook: { id: webhook.id, name: webhook.name }, includeResource: webhook.payload.includeResource, fields: webhook.payload.fields },
+        {
+          webhook: { id: webhook.id, name: webhook.name },
+          includeResource: webhook.payload.includeResource,
+          fields: webhook.payload.fields,
+          testBody: profile.testBody,
+        },
       ),
     ));
   const startedAt = now();
-  const signed = signatureHeaders(webhook.signatureScheme, {
-    secrets: [deps.secretBox.open(webhook.secretEncrypted), ...(webhook.previousSecretEncrypted ? [deps.secretBox.open(webhook.previousSecretEncrypted)] : [])],
+  const secrets = [webhook.secretEncrypted, webhook.previousSecretEncrypted].flatMap((sealed) => (sealed ? [deps.secretBox.open(sealed)] : []));
+  const usesEd25519 = profile.signing === 'signature-scheme' && webhook.signatureScheme === 'ed25519';
+  const signed = requestSignatureHeaders(profile.name, webhook.signatureScheme, {
+    secrets,
     messageId: delivery.eventId,
     timestampSeconds: Math.floor(startedAt.getTime() / 1000),
     body,
-    signingKey: webhook.signatureScheme === 'ed25519' ? await deps.signingKeys.active() : undefined,
+    signingKey: usesEd25519 ? await deps.signingKeys.active() : undefined,
   });
   const result = await deps.send({
     url: webhook.url,
@@ -114,20 +124,32 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   });
 
   deps.observe?.attempted(attemptClass({ kind: result.kind, statusCode: statusCodeOf(result) ?? undefined }), result.durationMs);
-  const verdict = classifyAttempt(result, deps.delivery.retryAfterMaxMs, now());
+  const verdict = classifyAttempt(result, deps.delivery.retryAfterMaxMs, now(), profile.retries);
   deps.log?.info('attempt', {
     deliveryId: delivery.id,
     webhookId: webhook.id,
     eventId: delivery.eventId,
     attempt: input.attempt,
+    profile: profile.name,
+    signedWith: signatureHeaderName(profile.name, webhook.signatureScheme, secrets.length > 0),
     outcome: verdict.kind,
     statusCode: statusCodeOf(result),
     durationMs: result.durationMs,
     ...(verdict.kind === 'delivered' ? {} : { error: verdict.reason }),
   });
+  if (profile.warnOnClientError && result.kind === 'response' && result.statusCode >= 400 && result.statusCode < 500) {
+    // Assets Server's rule: a 4xx is not retried, and its response body is reported as a warning.
+    deps.log?.warn('receiver refused the delivery', {
+      deliveryId: delivery.id,
+      webhookId: webhook.id,
+      statusCode: result.statusCode,
+      responseBody: result.responseBody,
+    });
+  }
   const attempt = {
     deliveryId: delivery.id,
     attempt: input.attempt,
+    profile: profile.name,
     statusCode: statusCodeOf(result),
     durationMs: result.durationMs,
     responseBody: result.responseBody,

@@ -9,6 +9,11 @@ export interface PayloadShape {
   includeResource: boolean;
   /** JSON pointers into `data`: only these values are sent. null sends all of `data`. */
   fields: string[] | null;
+  /**
+   * The body of a `test` event: the envelope, like any event, or AssetsUp's
+   * `{"event": "webhook.test", "timestamp": <ISO 8601>}`. @default 'envelope'
+   */
+  testBody?: 'envelope' | 'event-timestamp';
 }
 
 /**
@@ -25,6 +30,7 @@ export function buildPayload(
 ): string {
   if (event.format === 'bare') return JSON.stringify(event.data);
   const timestamp = event.createdAt.toISOString();
+  if (event.format === 'test' && shape.testBody === 'event-timestamp') return JSON.stringify({ event: event.type, timestamp });
   const webhook = { id: shape.webhook.id, name: shape.webhook.name };
   const data = shapeData(event.data, shape);
   return shape.includeResource

@@ -61,7 +61,7 @@ export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { web
       if (!(await isActive(deps.pool, input.webhookId))) return released;
       if (row.dispatched) await signalDelivery(client, row.workflowId, 'recheck');
       else {
-        await dispatchDelivery(client, deps.settings, row);
+        await dispatchDelivery(client, deps.settings, { ...row, profile: await repo.fixProfile(row.id) });
         await repo.markDispatched([row.id]);
       }
       await waitForAttempt(repo, row.id, row.attemptCount, (row.timeoutMs ?? deps.settings.requestTimeoutMs) + 5_000, deps.pollMs ?? 50);

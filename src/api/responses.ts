@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SIGNATURE_SCHEMES } from '../crypto/signature-schemes';
 import { AccountStatus, DEMO_OUTCOMES } from '../domain/account-sync';
+import { PROFILE_NAMES } from '../domain/profiles';
 import { AttemptStatus, DELIVERY_STATUSES, WebhookStatus } from '../domain/statuses';
 
 /**
@@ -40,7 +41,11 @@ export const webhookResponse = z.strictObject({
   url: z.string(),
   events: z.array(z.string()).meta({ description: 'Event types it receives; `"*"` is every type.' }),
   headers: z.record(z.string(), z.string()).meta({ description: 'Custom headers sent with each request.' }),
-  signature: z.enum(SIGNATURE_SCHEMES).meta({ description: 'How its requests are signed.' }),
+  profile: z.enum(PROFILE_NAMES).meta({ description: 'Its profile: the wire format and delivery rules of a named system (README "Profiles").' }),
+  signature: z
+    .enum(SIGNATURE_SCHEMES)
+    .nullable()
+    .meta({ description: 'How its requests are signed under `standard` and `assets-server`; `null` under profiles that sign in their own format (`assetsup`, `argyle`).' }),
   config: z
     .strictObject({
       include_resource: z.boolean().meta({ description: '`false`: thin notifications, whose `data` keeps only the identifiers.' }),
@@ -60,12 +65,15 @@ export const webhookResponse = z.strictObject({
 export type WebhookResponse = z.infer<typeof webhookResponse>;
 
 export const webhookCreatedResponse = webhookResponse.extend({
-  secret: z.string().meta({ description: 'The `whsec_...` signing secret. Shown in this response only.' }),
+  secret: z
+    .string()
+    .nullable()
+    .meta({ description: 'The signing secret (`whsec_...` unless supplied). Shown in this response only. `null` for an `argyle` webhook created without one: its requests are unsigned.' }),
 });
 export type WebhookCreatedResponse = z.infer<typeof webhookCreatedResponse>;
 
 export const secretRotationResponse = z.strictObject({
-  secret: z.string().meta({ description: 'The new `whsec_...` signing secret, shown this once.' }),
+  secret: z.string().meta({ description: 'The new signing secret (`whsec_...` unless supplied), shown this once.' }),
   previous_secret_expires_at: timestamp.meta({ description: 'Until then the replaced secret also signs.' }),
 });
 
@@ -88,6 +96,10 @@ export const deliveryResponse = z.strictObject({
   redeliveries: z.number().int().meta({ description: 'Times it was sent again after it had finished.' }),
   last_status_code: z.number().int().nullable(),
   last_error: z.string().nullable(),
+  profile: z
+    .enum(PROFILE_NAMES)
+    .nullable()
+    .meta({ description: 'The profile its attempts are sent under, fixed when it is dispatched (a redelivery takes the webhook’s profile afresh); `null` until then.' }),
   workflow_id: z.string().meta({ description: 'Its Temporal workflow.' }),
   created_at: timestamp,
   updated_at: timestamp,
@@ -109,6 +121,7 @@ export const attemptResponse = z.strictObject({
     }),
   error: z.string().nullable(),
   started_at: timestamp,
+  profile: z.enum(PROFILE_NAMES).nullable().meta({ description: 'The profile it was sent under, whose headers it carried; `null` for attempts made before profiles existed.' }),
   request_body: z
     .string()
     .nullable()
@@ -198,7 +211,12 @@ export const apiKeyCreatedResponse = apiKeyResponse.extend({
 export const apiKeyListResponse = z.strictObject({ results: z.array(apiKeyResponse) });
 
 export const tenantCreatedResponse = z.strictObject({
-  tenant: z.strictObject({ id, name: z.string(), client_id: z.string().meta({ description: 'Sent to receivers as `x-client-id`.' }) }),
+  tenant: z.strictObject({
+    id,
+    name: z.string(),
+    client_id: z.string().meta({ description: 'Sent to receivers as `x-client-id`.' }),
+    default_profile: z.enum(PROFILE_NAMES).meta({ description: 'The profile of its webhooks created without one (`PATCH /v1/settings` changes it).' }),
+  }),
   api_key: apiKeyCreatedResponse,
 });
 
@@ -239,6 +257,7 @@ export const eventTypeResponse = z.strictObject({
 export const eventTypeListResponse = z.strictObject({ results: z.array(eventTypeResponse) });
 export const settingsResponse = z.strictObject({
   strict_event_types: z.boolean().meta({ description: 'When true, events of a type not in the catalogue are refused with 422.' }),
+  default_profile: z.enum(PROFILE_NAMES).meta({ description: 'The profile of webhooks created without one.' }),
 });
 
 // ── The webhook portal and its statistics ───────────────────────────────────

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { SIGNATURE_SCHEMES } from '../crypto/signature-schemes';
-import { SUPPLIED_SECRET_MAX_BYTES, SUPPLIED_SECRET_MIN_BYTES, suppliedSecretProblem } from '../crypto/webhook-signature';
+import { SUPPLIED_SECRET_MAX_BYTES, SUPPLIED_SECRET_MIN_BYTES } from '../crypto/webhook-signature';
 import { JSON_POINTER_PATTERN, MAX_POINTER_LENGTH } from '../util/json-pointer';
 import { DELIVERY_STATUSES } from '../domain/statuses';
+import { CLIENT_SECRET_MAX_LENGTH, PROFILE_NAMES } from '../domain/profiles';
 import { DEMO_OUTCOMES, PROVIDERS } from '../domain/account-sync';
 import { WEBHOOK_ORDERINGS } from '../repositories/webhooks-repository';
 
@@ -58,6 +59,8 @@ export const RESERVED_HEADERS = [
   'webhook-signature',
   'webhook-key-id',
   'x-webhook-signature',
+  'x-assetsup-signature',
+  'x-argyle-signature',
   'connection',
   'transfer-encoding',
   'te',
@@ -110,6 +113,16 @@ const webhookFields = {
 const signatureScheme = z
   .enum(SIGNATURE_SCHEMES, { error: `must be one of ${SIGNATURE_SCHEMES.join(', ')}` })
   .meta({ description: 'How its requests are signed; `standard` (Standard Webhooks) unless chosen.' });
+
+/** A profile by name; an unknown name is refused with the list of names. */
+export const profileName = z
+  .enum(PROFILE_NAMES, {
+    error: (issue) =>
+      `unknown profile ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : String(issue.input)}: must be one of ${PROFILE_NAMES.join(', ')}`,
+  })
+  .meta({
+    description: `The wire format and delivery rules of a named system: ${PROFILE_NAMES.map((n) => `\`${n}\``).join(', ')}. See README "Profiles".`,
+  });
 
 /** Most JSON pointers one webhook's `config.fields` may list. */
 export const MAX_PAYLOAD_FIELDS = 50;
@@ -168,16 +181,16 @@ const timeoutMs = z
     description: `How long its receiver has to answer, ${WEBHOOK_TIMEOUT_MS.min} to ${WEBHOOK_TIMEOUT_MS.max} ms, overriding \`DELIVERY_TIMEOUT_MS\`; \`null\` uses it.`,
   });
 
-/** A signing secret chosen by the caller instead of generated. */
+/**
+ * A signing secret chosen by the caller instead of generated. Its form depends on the profile,
+ * so the use case checks it (src/services/webhook-secrets.ts); here only its type and length.
+ */
 const suppliedSecret = z
   .string({ error: 'must be a string' })
-  .superRefine((secret, ctx) => {
-    const problem = suppliedSecretProblem(secret);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
+  .max(CLIENT_SECRET_MAX_LENGTH, `must be at most ${CLIENT_SECRET_MAX_LENGTH} characters`)
   .meta({
     writeOnly: true,
-    description: `A Standard Webhooks secret to sign with instead of a generated one: \`whsec_\` followed by standard base64 of ${SUPPLIED_SECRET_MIN_BYTES} to ${SUPPLIED_SECRET_MAX_BYTES} random bytes. A weaker one is refused.`,
+    description: `The signing secret instead of a generated one. Under \`argyle\`: any 1 to ${CLIENT_SECRET_MAX_LENGTH} printable ASCII characters, and optional (without it, requests are unsigned). Under the other profiles: a Standard Webhooks secret, \`whsec_\` followed by standard base64 of ${SUPPLIED_SECRET_MIN_BYTES} to ${SUPPLIED_SECRET_MAX_BYTES} random bytes; a weaker one is refused.`,
   });
 
 const webhookSettings = {
@@ -189,6 +202,7 @@ const webhookSettings = {
 export const createWebhookBody = z.strictObject({
   ...webhookFields,
   headers: headers.optional(),
+  profile: profileName.optional().meta({ description: 'Its profile; the tenant’s `default_profile` unless given.' }),
   signature: signatureScheme.optional(),
   ...webhookSettings,
   secret: suppliedSecret.optional(),
@@ -201,10 +215,11 @@ export const updateWebhookBody = z
     url: webhookFields.url.optional(),
     events: webhookFields.events.optional(),
     headers: webhookFields.headers.optional(),
+    profile: profileName.optional(),
     signature: signatureScheme.optional(),
     ...webhookSettings,
   })
-  .refine((b) => Object.keys(b).length > 0, 'must change at least one of name, url, events, headers, signature, config, max_attempts, timeout_ms')
+  .refine((b) => Object.keys(b).length > 0, 'must change at least one of name, url, events, headers, profile, signature, config, max_attempts, timeout_ms')
   .meta({ minProperties: 1, description: 'The fields to change; at least one.' });
 export type UpdateWebhookBody = z.infer<typeof updateWebhookBody>;
 
@@ -292,6 +307,7 @@ export const createTenantBody = z.strictObject({
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
     .optional()
     .meta({ description: 'Sent to receivers as `x-client-id`; a random `client_...` when omitted.' }),
+  default_profile: profileName.optional().meta({ description: 'The profile of its webhooks created without one; `standard` unless given.' }),
 });
 
 export const createApiKeyBody = z.strictObject({
@@ -319,9 +335,17 @@ export const updateEventTypeBody = z
   })
   .refine((b) => Object.keys(b).length > 0, 'must change at least one of description, schema, deprecated');
 
-export const updateSettingsBody = z.strictObject({
-  strict_event_types: z.boolean({ error: 'must be true or false' }),
-});
+export const updateSettingsBody = z
+  .strictObject({
+    strict_event_types: z.boolean({ error: 'must be true or false' }).optional(),
+    default_profile: profileName.optional().meta({ description: 'The profile of webhooks created without one.' }),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'must change at least one of strict_event_types, default_profile')
+  .meta({ minProperties: 1 });
+export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;
+
+/** A rotation may name the new secret (it must fit the webhook's profile); without a body, one is generated. */
+export const rotateSecretBody = z.strictObject({ secret: suppliedSecret.optional() });
 
 // ── The webhook portal ───────────────────────────────────────────────────────
 

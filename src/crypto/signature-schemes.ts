@@ -1,4 +1,6 @@
 import { createHmac, sign, type KeyObject } from 'node:crypto';
+import type { ProfileName } from '../domain/profiles';
+import { PROFILES } from '../domain/profiles';
 import { signPayload } from './webhook-signature';
 
 /**
@@ -6,8 +8,8 @@ import { signPayload } from './webhook-signature';
  *
  * - `standard`: Standard Webhooks, `webhook-signature: v1,<base64 HMAC-SHA256>` over
  *   `"<webhook-id>.<webhook-timestamp>.<body>"`, keyed with the base64-decoded part of the secret.
- * - `hmac-sha256`: `x-webhook-signature: sha256=<hex HMAC-SHA256 of the body>` (seed 003).
- * - `hmac-sha512`: `x-webhook-signature: <hex HMAC-SHA512 of the body>` (seed 004, Argyle).
+ * - `hmac-sha256`: `x-webhook-signature: sha256=<hex HMAC-SHA256 of the body>` (AssetsUp's value format; the `assetsup` profile also uses AssetsUp's header).
+ * - `hmac-sha512`: `x-webhook-signature: <hex HMAC-SHA512 of the body>` (Argyle's value format; the `argyle` profile also uses Argyle's header).
  *   Both HMAC schemes use the whole secret string, `whsec_` included, as the key (its UTF-8 bytes).
  * - `ed25519`: Standard Webhooks' asymmetric form, `webhook-signature: v1a,<base64 Ed25519>` over
  *   `"<webhook-id>.<webhook-timestamp>.<body>"` with the engine's active signing key, named by
@@ -23,6 +25,11 @@ export const DEFAULT_SIGNATURE_SCHEME: SignatureScheme = 'standard';
 export const HMAC_SIGNATURE_HEADER = 'x-webhook-signature';
 /** The header naming the Ed25519 key (its JWKS `kid`). */
 export const KEY_ID_HEADER = 'webhook-key-id';
+
+/** AssetsUp's header: `sha256=<hex HMAC-SHA256 of the raw body>` (profile `assetsup`). */
+export const ASSETSUP_SIGNATURE_HEADER = 'x-assetsup-signature';
+/** Argyle's header: `<hex HMAC-SHA512 of the raw body>` (profile `argyle`). */
+export const ARGYLE_SIGNATURE_HEADER = 'x-argyle-signature';
 
 /** The engine's Ed25519 key that signs now. */
 export interface ActiveSigningKey {
@@ -67,6 +74,43 @@ export function signatureHeaders(scheme: SignatureScheme, input: SignatureInput)
       const unknown: never = scheme;
       throw new Error(`Unknown signature scheme: ${String(unknown)}`);
     }
+  }
+}
+
+/**
+ * The headers that identify and sign one request of a webhook on `profile`:
+ * profiles that fix their own format (`assetsup`, `argyle`) sign in it, the
+ * others as the webhook's `scheme` says. Every profile sends `webhook-id`
+ * and `webhook-timestamp`, so receivers can deduplicate. During a secret
+ * rotation's grace period the profile's header carries one value per secret,
+ * the new one first, comma-separated. An `argyle` webhook without a secret
+ * (`secrets` empty) sends no signature header.
+ */
+export function requestSignatureHeaders(profile: ProfileName, scheme: SignatureScheme, input: SignatureInput): Record<string, string> {
+  const { secrets, messageId, timestampSeconds, body } = input;
+  switch (PROFILES[profile].signing) {
+    case 'signature-scheme':
+      return signatureHeaders(scheme, input);
+    case 'assetsup':
+      return {
+        ...identity(messageId, timestampSeconds),
+        [ASSETSUP_SIGNATURE_HEADER]: hmacHexes('sha256', secrets, body).map((hex) => `sha256=${hex}`).join(','),
+      };
+    case 'argyle':
+      if (secrets.length === 0) return identity(messageId, timestampSeconds);
+      return { ...identity(messageId, timestampSeconds), [ARGYLE_SIGNATURE_HEADER]: hmacHexes('sha512', secrets, body).join(',') };
+  }
+}
+
+/** The name of the header that carries the signature under `profile` and `scheme`, or null when the request is unsigned. */
+export function signatureHeaderName(profile: ProfileName, scheme: SignatureScheme, signed: boolean): string | null {
+  switch (PROFILES[profile].signing) {
+    case 'signature-scheme':
+      return scheme === 'hmac-sha256' || scheme === 'hmac-sha512' ? HMAC_SIGNATURE_HEADER : 'webhook-signature';
+    case 'assetsup':
+      return ASSETSUP_SIGNATURE_HEADER;
+    case 'argyle':
+      return signed ? ARGYLE_SIGNATURE_HEADER : null;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { SignatureScheme } from '../crypto/signature-schemes';
+import type { ProfileName } from './profiles';
 import type { AttemptStatus, DeliveryStatus, WebhookStatus } from './statuses';
 
 export interface Tenant {
@@ -14,7 +15,9 @@ export interface Webhook {
   url: string;
   events: string[];
   headers: Record<string, string>;
-  /** How its requests are signed. */
+  /** The wire format and delivery rules of a named system (src/domain/profiles.ts). */
+  profile: ProfileName;
+  /** How its requests are signed under a profile that takes a scheme (`standard`, `assets-server`). */
   signatureScheme: SignatureScheme;
   /** What its receiver gets: the full event or a thin notification, and which fields of `data`. */
   payload: PayloadConfig;
@@ -40,8 +43,12 @@ export interface PayloadConfig {
   fields: string[] | null;
 }
 
-/** `envelope`: `{type, timestamp, webhook, data}`, shaped by the webhook's config; `bare`: `data` itself is the body (the engine's SyncAccount/SyncError). */
-export type PayloadFormat = 'envelope' | 'bare';
+/**
+ * `envelope`: `{type, timestamp, webhook, data}`, shaped by the webhook's config; `bare`: `data`
+ * itself is the body (the engine's SyncAccount/SyncError); `test`: a `webhook.test` event, whose
+ * body is its profile's test payload (the envelope, or AssetsUp's `{event, timestamp}`).
+ */
+export type PayloadFormat = 'envelope' | 'bare' | 'test';
 
 export interface WebhookEvent {
   id: string;
@@ -66,6 +73,8 @@ export interface Delivery {
   redeliveries: number;
   lastStatusCode: number | null;
   lastError: string | null;
+  /** The profile of its current attempt series, fixed when it was dispatched; null until then. */
+  profile: ProfileName | null;
   dispatchedAt: Date | null;
   completedAt: Date | null;
   createdAt: Date;
@@ -80,6 +89,8 @@ export interface Attempt {
   responseBody: string | null;
   error: string | null;
   startedAt: Date;
+  /** The profile it was sent under; null for attempts made before profiles existed. */
+  profile?: ProfileName | null;
   /** The body it sent: the delivery's stored payload (read back, not stored per attempt). */
   requestBody?: string | null;
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/pool';
 import type { Attempt, Delivery, PayloadFormat } from '../domain/models';
+import { profileOf, type ProfileName } from '../domain/profiles';
 import { DeliveryStatus } from '../domain/statuses';
 import { uuidv7 } from '../util/uuid';
 import { webhookForDeliveryColumns, webhookForDeliveryFromRow, type WebhookForDelivery } from './webhooks-repository';
@@ -16,6 +17,7 @@ export interface DeliveryRow {
   redeliveries: number;
   last_status_code: number | null;
   last_error: string | null;
+  profile: ProfileName | null;
   dispatched_at: Date | null;
   completed_at: Date | null;
   created_at: Date;
@@ -24,7 +26,7 @@ export interface DeliveryRow {
 
 /** A delivery's columns, over `deliveries d JOIN events e`. */
 export const DELIVERY_COLUMNS = `d.id, d.tenant_id, d.event_id, d.webhook_id, d.workflow_id, e.type AS event_type, d.status,
-  d.attempt_count, d.redeliveries, d.last_status_code, d.last_error, d.dispatched_at, d.completed_at, d.created_at, d.updated_at`;
+  d.attempt_count, d.redeliveries, d.last_status_code, d.last_error, d.profile, d.dispatched_at, d.completed_at, d.created_at, d.updated_at`;
 const COLUMNS = DELIVERY_COLUMNS;
 const FROM = 'deliveries d JOIN events e ON e.id = d.event_id';
 
@@ -40,6 +42,7 @@ export const toDelivery = (r: DeliveryRow): Delivery => ({
   redeliveries: r.redeliveries,
   lastStatusCode: r.last_status_code,
   lastError: r.last_error,
+  profile: r.profile,
   dispatchedAt: r.dispatched_at,
   completedAt: r.completed_at,
   createdAt: r.created_at,
@@ -82,6 +85,8 @@ export interface PendingDispatch {
   /** The webhook's own retry ceiling and request timeout, when it sets them; they override the configured defaults. */
   maxAttempts?: number | null;
   timeoutMs?: number | null;
+  /** The profile the delivery is dispatched under: its default attempts apply when the webhook sets none. */
+  profile?: ProfileName;
 }
 
 const toPendingDispatch = (r: {
@@ -93,6 +98,7 @@ const toPendingDispatch = (r: {
   first_attempt_number: number;
   max_attempts: number | null;
   timeout_ms: number | null;
+  profile?: string | null;
 }): PendingDispatch => ({
   id: r.id,
   workflowId: r.workflow_id,
@@ -102,6 +108,7 @@ const toPendingDispatch = (r: {
   firstAttemptNumber: r.first_attempt_number,
   maxAttempts: r.max_attempts,
   timeoutMs: r.timeout_ms,
+  profile: profileOf(r.profile).name,
 });
 
 export type NewAttempt = Attempt & { deliveryId: string };
@@ -111,15 +118,26 @@ export const OUTBOX_CHANNEL = 'delivery_outbox';
 
 /**
  * The attempt row, once per attempt number (a retried activity keeps the first): a CTE named
- * `inserted` returning its delivery id when the row is new. Parameters $1-$9 are attemptParams.
+ * `inserted` returning its delivery id when the row is new. Parameters $1-$10 are attemptParams.
  */
 const INSERT_ATTEMPT = `inserted AS (
-         INSERT INTO attempts (id, delivery_id, attempt, status, status_code, duration_ms, response_body, error, started_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         INSERT INTO attempts (id, delivery_id, attempt, status, status_code, duration_ms, response_body, error, started_at, profile)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (delivery_id, attempt) DO NOTHING
          RETURNING delivery_id
        )`;
-const attemptParams = (a: NewAttempt) => [uuidv7(), a.deliveryId, a.attempt, a.status, a.statusCode, a.durationMs, a.responseBody, a.error, a.startedAt];
+const attemptParams = (a: NewAttempt) => [
+  uuidv7(),
+  a.deliveryId,
+  a.attempt,
+  a.status,
+  a.statusCode,
+  a.durationMs,
+  a.responseBody,
+  a.error,
+  a.startedAt,
+  a.profile ?? null,
+];
 /**
  * Whether a webhook's `last_triggered_at` is due to move to the attempt's start ($9): at most once
  * a second per webhook, since under load a write per attempt on one hot row makes attempts queue.
@@ -172,7 +190,7 @@ export class DeliveriesRepository {
   async listAttempts(deliveryId: string): Promise<Attempt[]> {
     // Every attempt sent the delivery's one stored body.
     const { rows } = await this.db.query(
-      `SELECT a.attempt, a.status, a.status_code, a.duration_ms, a.response_body, a.error, a.started_at, d.payload AS request_body
+      `SELECT a.attempt, a.status, a.status_code, a.duration_ms, a.response_body, a.error, a.started_at, a.profile, d.payload AS request_body
        FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE a.delivery_id = $1 ORDER BY a.attempt`,
       [deliveryId],
     );
@@ -184,6 +202,7 @@ export class DeliveriesRepository {
       responseBody: r.response_body,
       error: r.error,
       startedAt: r.started_at,
+      profile: r.profile,
       requestBody: r.request_body,
     }));
   }
@@ -212,15 +231,28 @@ export class DeliveriesRepository {
          LIMIT $1
          FOR UPDATE OF d SKIP LOCKED
        )
-       UPDATE deliveries d SET dispatch_claimed_until = now() + make_interval(secs => $2::double precision / 1000)
+       -- The profile is fixed by the first claim of a series: a claim that lapsed after its workflow
+       -- started must not hand a later claim another profile than the one that workflow runs under.
+       UPDATE deliveries d SET dispatch_claimed_until = now() + make_interval(secs => $2::double precision / 1000),
+                               profile = COALESCE(d.profile, w.profile)
        FROM due, events e, webhooks w
        WHERE d.id = due.id AND e.id = d.event_id AND w.id = d.webhook_id
        RETURNING d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
-                 w.max_attempts, w.timeout_ms, d.created_at`,
+                 w.max_attempts, w.timeout_ms, d.profile, d.created_at`,
       [limit, claimMs],
     );
     rows.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return rows.map(toPendingDispatch);
+  }
+
+  /** Fixes the profile of an undispatched delivery about to be started outside the outbox (a release); returns it. */
+  async fixProfile(id: string): Promise<ProfileName> {
+    const { rows } = await this.db.query<{ profile: string }>(
+      `UPDATE deliveries d SET profile = COALESCE(d.profile, w.profile) FROM webhooks w
+       WHERE d.id = $1 AND w.id = d.webhook_id RETURNING d.profile`,
+      [id],
+    );
+    return profileOf(rows[0]?.profile).name;
   }
 
   /** Gives claimed deliveries back to the outbox at once (their starts failed). */
@@ -291,11 +323,11 @@ export class DeliveriesRepository {
             SET attempt_count = CASE WHEN n.fresh THEN GREATEST(d.attempt_count, $3) ELSE d.attempt_count END,
                 last_status_code = CASE WHEN n.fresh THEN $5 ELSE d.last_status_code END,
                 last_error = CASE WHEN n.fresh THEN NULL ELSE d.last_error END,
-                status = CASE WHEN d.status = 'pending' AND d.workflow_id = $10 THEN 'succeeded' ELSE d.status END,
-                completed_at = CASE WHEN d.status = 'pending' AND d.workflow_id = $10 THEN now() ELSE d.completed_at END,
+                status = CASE WHEN d.status = 'pending' AND d.workflow_id = $11 THEN 'succeeded' ELSE d.status END,
+                completed_at = CASE WHEN d.status = 'pending' AND d.workflow_id = $11 THEN now() ELSE d.completed_at END,
                 updated_at = now()
            FROM (SELECT EXISTS (SELECT 1 FROM inserted) AS fresh) n
-          WHERE d.id = $2 AND (n.fresh OR (d.status = 'pending' AND d.workflow_id = $10))
+          WHERE d.id = $2 AND (n.fresh OR (d.status = 'pending' AND d.workflow_id = $11))
          -- now() is this transaction's start: a completion made by another one has another time.
          RETURNING d.webhook_id, d.status = 'succeeded' AND d.completed_at = now() AS finished
        ), webhook AS (
@@ -348,6 +380,7 @@ export class DeliveriesRepository {
            AND created_at >= $${params.push(filter.from)}${filter.to ? ` AND created_at < $${params.push(filter.to)}` : ''}`;
     const { rows } = await this.db.query<{ id: string }>(
       `UPDATE deliveries SET status = 'pending', completed_at = NULL, last_error = NULL, dispatched_at = NULL, dispatch_claimed_until = NULL,
+              profile = NULL,
               redeliveries = redeliveries + 1, first_attempt_number = attempt_count + 1, updated_at = now(),
               workflow_id = 'delivery-' || event_id || '-' || webhook_id || '-redelivery-' || (redeliveries + 1)
        WHERE tenant_id = $1 AND ${where}

@@ -84,13 +84,4 @@ export class EventTypesRepository {
     );
     return rowCount === 1;
   }
-
-  async strictMode(tenantId: string): Promise<boolean> {
-    const { rows } = await this.db.query('SELECT strict_event_types FROM tenants WHERE id = $1', [tenantId]);
-    return rows[0]?.strict_event_types === true;
-  }
-
-  async setStrictMode(tenantId: string, strict: boolean): Promise<void> {
-    await this.db.query('UPDATE tenants SET strict_event_types = $2 WHERE id = $1', [tenantId, strict]);
-  }
 }

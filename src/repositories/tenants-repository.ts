@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/pool';
 import type { Tenant } from '../domain/models';
+import { profileOf, type ProfileName } from '../domain/profiles';
 import { uuidv7 } from '../util/uuid';
 
 interface TenantRow {
@@ -14,11 +15,11 @@ export class TenantsRepository {
   constructor(private readonly db: Queryable) {}
 
   /** Creates a tenant; undefined when the client id is taken. */
-  async insert(t: { id: string; name: string; clientId: string }): Promise<Tenant | undefined> {
+  async insert(t: { id: string; name: string; clientId: string; defaultProfile?: ProfileName }): Promise<Tenant | undefined> {
     const { rows } = await this.db.query<TenantRow>(
-      `INSERT INTO tenants (id, name, client_id) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING
+      `INSERT INTO tenants (id, name, client_id, default_profile) VALUES ($1, $2, $3, COALESCE($4, 'standard')) ON CONFLICT (client_id) DO NOTHING
        RETURNING id, name, client_id`,
-      [t.id, t.name, t.clientId],
+      [t.id, t.name, t.clientId, t.defaultProfile ?? null],
     );
     return rows[0] && toTenant(rows[0]);
   }
@@ -33,5 +34,32 @@ export class TenantsRepository {
       clientId,
     ]);
     return toTenant(rows[0]!);
+  }
+
+  /** The profile of the tenant's webhooks created without one. */
+  async defaultProfile(tenantId: string): Promise<ProfileName> {
+    const { rows } = await this.db.query<{ default_profile: string }>('SELECT default_profile FROM tenants WHERE id = $1', [tenantId]);
+    return profileOf(rows[0]?.default_profile).name;
+  }
+
+  async settings(tenantId: string): Promise<{ strictEventTypes: boolean; defaultProfile: ProfileName }> {
+    const { rows } = await this.db.query<{ strict_event_types: boolean; default_profile: string }>(
+      'SELECT strict_event_types, default_profile FROM tenants WHERE id = $1',
+      [tenantId],
+    );
+    return { strictEventTypes: rows[0]?.strict_event_types === true, defaultProfile: profileOf(rows[0]?.default_profile).name };
+  }
+
+  /** The tenant's settings, after changing those given. */
+  async updateSettings(
+    tenantId: string,
+    changes: { strictEventTypes?: boolean; defaultProfile?: ProfileName },
+  ): Promise<{ strictEventTypes: boolean; defaultProfile: ProfileName }> {
+    const { rows } = await this.db.query<{ strict_event_types: boolean; default_profile: string }>(
+      `UPDATE tenants SET strict_event_types = COALESCE($2, strict_event_types), default_profile = COALESCE($3, default_profile)
+       WHERE id = $1 RETURNING strict_event_types, default_profile`,
+      [tenantId, changes.strictEventTypes ?? null, changes.defaultProfile ?? null],
+    );
+    return { strictEventTypes: rows[0]?.strict_event_types === true, defaultProfile: profileOf(rows[0]?.default_profile).name };
   }
 }

@@ -1,5 +1,6 @@
 import type { SignatureScheme } from '../crypto/signature-schemes';
 import type { Queryable } from '../db/pool';
+import type { ProfileName } from '../domain/profiles';
 import type { Webhook } from '../domain/models';
 import { WebhookStatus } from '../domain/statuses';
 import { unprefixed } from './prefixed-row';
@@ -11,6 +12,7 @@ interface WebhookRow {
   url: string;
   events: string[];
   headers: Record<string, string>;
+  profile: ProfileName;
   signature_scheme: SignatureScheme;
   include_resource: boolean;
   payload_fields: string[] | null;
@@ -25,7 +27,7 @@ interface WebhookRow {
   updated_at: Date;
 }
 
-const COLUMNS = `id, tenant_id, name, url, events, headers, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
+const COLUMNS = `id, tenant_id, name, url, events, headers, profile, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
 
 const toWebhook = (r: WebhookRow): Webhook => ({
   id: r.id,
@@ -34,6 +36,7 @@ const toWebhook = (r: WebhookRow): Webhook => ({
   url: r.url,
   events: r.events,
   headers: r.headers,
+  profile: r.profile,
   signatureScheme: r.signature_scheme,
   payload: { includeResource: r.include_resource, fields: r.payload_fields },
   maxAttempts: r.max_attempts,
@@ -66,7 +69,7 @@ export function webhookForDeliveryColumns(prefix: string): string {
 /** The webhook read by `webhookForDeliveryColumns(prefix)`. */
 export function webhookForDeliveryFromRow(row: Record<string, unknown>, prefix: string): WebhookForDelivery {
   const r = unprefixed(row, prefix) as unknown as WebhookRow & {
-    secret_encrypted: string;
+    secret_encrypted: string | null;
     previous_secret_encrypted: string | null;
     client_id: string;
     deleted: boolean;
@@ -95,17 +98,18 @@ export interface WebhookListQuery {
 
 export type NewWebhook = Pick<
   Webhook,
-  'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers' | 'signatureScheme' | 'payload' | 'maxAttempts' | 'timeoutMs'
-> & { secretEncrypted: string };
+  'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers' | 'profile' | 'signatureScheme' | 'payload' | 'maxAttempts' | 'timeoutMs'
+> & { secretEncrypted: string | null };
 
 /** Fields left undefined stay as they are; `payload` changes only the keys it holds, and null resets a setting to its default. */
-export type WebhookChanges = Partial<Pick<Webhook, 'name' | 'url' | 'events' | 'headers' | 'signatureScheme' | 'maxAttempts' | 'timeoutMs'>> & {
+export type WebhookChanges = Partial<Pick<Webhook, 'name' | 'url' | 'events' | 'headers' | 'profile' | 'signatureScheme' | 'maxAttempts' | 'timeoutMs'>> & {
   payload?: Partial<Webhook['payload']>;
 };
 
 /** What the delivery activity needs: the webhook plus its sealed secret(s). */
 export interface WebhookForDelivery extends Webhook {
-  secretEncrypted: string;
+  /** Null only under `argyle`, whose requests then go unsigned. */
+  secretEncrypted: string | null;
   /** The secret in use before the last rotation, while its grace period lasts; otherwise null. */
   previousSecretEncrypted: string | null;
   clientId: string;
@@ -118,8 +122,8 @@ export class WebhooksRepository {
   async insert(w: NewWebhook): Promise<Webhook> {
     const { rows } = await this.db.query<WebhookRow>(
       `INSERT INTO webhooks (id, tenant_id, name, url, events, headers, secret_encrypted, signature_scheme,
-                             include_resource, payload_fields, max_attempts, timeout_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+                             include_resource, payload_fields, max_attempts, timeout_ms, profile)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLUMNS}`,
       [
         w.id,
         w.tenantId,
@@ -133,6 +137,7 @@ export class WebhooksRepository {
         w.payload.fields,
         w.maxAttempts,
         w.timeoutMs,
+        w.profile,
       ],
     );
     return toWebhook(rows[0]!);
@@ -175,6 +180,7 @@ export class WebhooksRepository {
     if (changes.url !== undefined) sets.push(`url = $${params.push(changes.url)}`);
     if (changes.events !== undefined) sets.push(`events = $${params.push(changes.events)}`);
     if (changes.headers !== undefined) sets.push(`headers = $${params.push(JSON.stringify(changes.headers))}`);
+    if (changes.profile !== undefined) sets.push(`profile = $${params.push(changes.profile)}`);
     if (changes.signatureScheme !== undefined) sets.push(`signature_scheme = $${params.push(changes.signatureScheme)}`);
     if (changes.payload?.includeResource !== undefined) sets.push(`include_resource = $${params.push(changes.payload.includeResource)}`);
     if (changes.payload?.fields !== undefined) sets.push(`payload_fields = $${params.push(changes.payload.fields)}::text[]`);
@@ -214,6 +220,15 @@ export class WebhooksRepository {
       [tenantId, id, newSealed, graceMs],
     );
     return rows[0]?.previous_secret_expires_at;
+  }
+
+  /** The sealed signing secret, for checking that it fits a new profile; null when there is none. */
+  async sealedSecret(tenantId: string, id: string): Promise<string | null | undefined> {
+    const { rows } = await this.db.query<{ secret_encrypted: string | null }>(
+      'SELECT secret_encrypted FROM webhooks WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL',
+      [tenantId, id],
+    );
+    return rows[0] ? rows[0].secret_encrypted : undefined;
   }
 
   /** Folds a finished delivery into the webhook's run of consecutive failures; a success writes only when there was a run. */

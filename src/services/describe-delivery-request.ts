@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import type { DeliveryRequestResponse } from '../api/responses';
-import { HMAC_SIGNATURE_HEADER, KEY_ID_HEADER, type SignatureScheme } from '../crypto/signature-schemes';
+import { KEY_ID_HEADER, signatureHeaderName, type SignatureScheme } from '../crypto/signature-schemes';
 import type { Tenant } from '../domain/models';
+import { profileOf, takesSignatureScheme, type ProfileName } from '../domain/profiles';
 import { NotFoundError } from '../errors';
 import { DeliveriesRepository } from '../repositories/deliveries-repository';
 import { WebhooksRepository } from '../repositories/webhooks-repository';
@@ -10,24 +11,26 @@ type Header = DeliveryRequestResponse['headers'][number];
 
 const PER_ATTEMPT = 'Computed for each attempt when it is sent; not stored.';
 
-function signatureHeaders(scheme: SignatureScheme): Header[] {
-  const signature = (name: string): Header => ({ name, value: null, note: `${PER_ATTEMPT} (scheme ${scheme})` });
-  switch (scheme) {
-    case 'standard':
-      return [signature('webhook-signature')];
-    case 'hmac-sha256':
-    case 'hmac-sha512':
-      return [signature(HMAC_SIGNATURE_HEADER)];
-    case 'ed25519':
-      return [signature('webhook-signature'), { name: KEY_ID_HEADER, value: null, note: 'The kid of the engine’s signing key at the time.' }];
+/** The signature headers of a request under `profile` (and, where the profile takes one, `scheme`). */
+function signatureHeaders(profile: ProfileName, scheme: SignatureScheme, signed: boolean): Header[] {
+  const name = signatureHeaderName(profile, scheme, signed);
+  if (name === null) return [];
+  const how = takesSignatureScheme(profile) ? `profile ${profile}, scheme ${scheme}` : `profile ${profile}`;
+  const headers: Header[] = [{ name, value: null, note: `${PER_ATTEMPT} (${how})` }];
+  if (takesSignatureScheme(profile) && scheme === 'ed25519') {
+    headers.push({ name: KEY_ID_HEADER, value: null, note: 'The kid of the engine’s signing key at the time.' });
   }
+  return headers;
 }
 
 /**
  * The request a delivery sends, as the worker builds it: the stored body
  * (the exact bytes, the same for every attempt), the webhook's custom
- * headers, then the engine's own. What changes per attempt (the timestamp
- * and the signatures over it) is named with a note, since it is not stored.
+ * headers, then the engine's own, in the format of the profile the delivery
+ * was dispatched under (the webhook's current one before it is dispatched).
+ * What changes per attempt (the timestamp and the signatures over it) is
+ * named with a note, since it is not stored. An `argyle` webhook without a
+ * secret lists no signature header: its requests are unsigned.
  */
 export async function describeDeliveryRequest(
   pool: Pool,
@@ -38,9 +41,11 @@ export async function describeDeliveryRequest(
   const deliveries = new DeliveriesRepository(pool);
   const delivery = await deliveries.findById(tenant.id, deliveryId);
   if (!delivery) throw new NotFoundError('Delivery', deliveryId);
-  const [stored, webhook] = await Promise.all([
+  const webhooks = new WebhooksRepository(pool);
+  const [stored, webhook, sealed] = await Promise.all([
     deliveries.findForDelivery(deliveryId),
-    new WebhooksRepository(pool).findById(tenant.id, delivery.webhookId),
+    webhooks.findById(tenant.id, delivery.webhookId),
+    webhooks.sealedSecret(tenant.id, delivery.webhookId),
   ]);
   const custom: Header[] = Object.entries(webhook?.headers ?? {}).map(([name, value]) => ({ name, value, note: null }));
   return {
@@ -53,7 +58,7 @@ export async function describeDeliveryRequest(
       { name: 'x-client-id', value: tenant.clientId, note: null },
       { name: 'webhook-id', value: delivery.eventId, note: 'The event id: the same on every attempt and redelivery.' },
       { name: 'webhook-timestamp', value: null, note: 'The attempt’s started_at, in Unix seconds.' },
-      ...(webhook ? signatureHeaders(webhook.signatureScheme) : []),
+      ...(webhook ? signatureHeaders(profileOf(delivery.profile ?? webhook.profile).name, webhook.signatureScheme, Boolean(sealed)) : []),
     ],
     body: stored?.payload ?? null,
   };

@@ -110,11 +110,3 @@ export async function checkEventAgainstCatalogue(deps: CatalogueDeps, tenant: Pi
     throw new ValidationError(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
   }
 }
-
-export async function strictMode(deps: Pick<CatalogueDeps, 'pool'>, tenant: Tenant) {
-  return new EventTypesRepository(deps.pool).strictMode(tenant.id);
-}
-
-export async function setStrictMode(deps: Pick<CatalogueDeps, 'pool'>, tenant: Tenant, strict: boolean) {
-  await new EventTypesRepository(deps.pool).setStrictMode(tenant.id, strict);
-}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
+import { DEFAULT_PROFILE, type ProfileName } from '../domain/profiles';
 import { generateApiKey } from '../crypto/api-keys';
 import { withTransaction, type Queryable } from '../db/pool';
 import { REVOKED_WITH_CREATOR_WITHIN_MS } from '../domain/api-key-lineage';
@@ -24,17 +25,19 @@ async function issueKey(db: Queryable, tenant: Tenant, name: string | null, crea
   return { record, key: generated.key };
 }
 
-/** Admin only: a new tenant (a client application) and its first API key. */
-export async function createTenant(pool: Pool, input: { name: string; clientId?: string }) {
+/** Admin only: a new tenant (a client application) and its first API key. Its webhooks' default profile is `standard` unless given. */
+export async function createTenant(pool: Pool, input: { name: string; clientId?: string; defaultProfile?: ProfileName }) {
   return withTransaction(pool, async (tx) => {
+    const defaultProfile = input.defaultProfile ?? DEFAULT_PROFILE;
     const tenant = await new TenantsRepository(tx).insert({
       id: uuidv7(),
       name: input.name,
       clientId: input.clientId ?? `client_${randomBytes(8).toString('hex')}`,
+      defaultProfile,
     });
     if (!tenant) throw new ConflictError(`client_id "${input.clientId}" is taken`, 'client_id_taken');
     const { record, key } = await issueKey(tx, tenant, 'first key', null);
-    return { tenant, apiKey: record, key };
+    return { tenant, defaultProfile, apiKey: record, key };
   });
 }
 

@@ -1,9 +1,12 @@
 import type { Pool } from 'pg';
 import type { CreateWebhookBody, UpdateWebhookBody } from '../api/schemas';
 import type { SecretBox } from '../crypto/secret-box';
-import { DEFAULT_SIGNATURE_SCHEME } from '../crypto/signature-schemes';
+import { DEFAULT_SIGNATURE_SCHEME, type SignatureScheme } from '../crypto/signature-schemes';
 import { generateWebhookSecret } from '../crypto/webhook-signature';
 import type { Tenant, Webhook } from '../domain/models';
+import { PROFILES, takesSignatureScheme, type ProfileName } from '../domain/profiles';
+import { TenantsRepository } from '../repositories/tenants-repository';
+import { currentSecretProblem, secretIsOptional, suppliedSecretProblemFor } from './webhook-secrets';
 import { NotFoundError, ValidationError } from '../errors';
 import { UnsafeTargetError, type TargetPolicy } from '../security/target-policy';
 import { WebhooksRepository, type WebhookListQuery } from '../repositories/webhooks-repository';
@@ -29,10 +32,30 @@ async function checkTarget(targets: TargetPolicy, url: string): Promise<void> {
   }
 }
 
-/** Registers a webhook with the caller's secret or a fresh one, returned to the caller this once. */
+/** The `signature` field applies only under profiles that take a scheme; the others fix their own format. */
+function checkSignatureFits(profile: ProfileName, signature: SignatureScheme | undefined): void {
+  if (signature === undefined || takesSignatureScheme(profile)) return;
+  const message = `cannot be set under profile ${profile}, which signs in its own format; only ${Object.values(PROFILES)
+    .filter((p) => takesSignatureScheme(p.name))
+    .map((p) => p.name)
+    .join(' and ')} take a signature scheme`;
+  throw new ValidationError(`body.signature: ${message}`, [{ path: 'body.signature', message }]);
+}
+
+/**
+ * Registers a webhook with the caller's secret or a fresh one, returned to the caller this once.
+ * Its profile is the one given, else the tenant's default. Under `argyle` the secret is optional:
+ * without one, none is made and its requests go unsigned (`secret: null`).
+ */
 export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: CreateWebhookBody) {
+  const profile = input.profile ?? (await new TenantsRepository(deps.pool).defaultProfile(tenant.id));
+  checkSignatureFits(profile, input.signature);
+  if (input.secret !== undefined) {
+    const problem = suppliedSecretProblemFor(profile, input.secret);
+    if (problem) throw new ValidationError(`body.secret: ${problem}`, [{ path: 'body.secret', message: problem }]);
+  }
   await checkTarget(deps.targets, input.url);
-  const secret = input.secret ?? generateWebhookSecret();
+  const secret = input.secret ?? (secretIsOptional(profile) ? null : generateWebhookSecret());
   const webhook = await new WebhooksRepository(deps.pool).insert({
     id: uuidv7(),
     tenantId: tenant.id,
@@ -40,11 +63,12 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Cr
     url: input.url,
     events: input.events,
     headers: input.headers ?? {},
+    profile,
     signatureScheme: input.signature ?? DEFAULT_SIGNATURE_SCHEME,
     payload: { includeResource: input.config?.include_resource ?? true, fields: input.config?.fields ?? null },
     maxAttempts: input.max_attempts ?? null,
     timeoutMs: input.timeout_ms ?? null,
-    secretEncrypted: deps.secretBox.seal(secret),
+    secretEncrypted: secret === null ? null : deps.secretBox.seal(secret),
   });
   return { webhook, secret };
 }
@@ -59,12 +83,32 @@ export function listWebhooks(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, qu
   return new WebhooksRepository(deps.pool).list(tenant.id, query);
 }
 
-export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets'>, tenant: Tenant, id: string, changes: UpdateWebhookBody) {
+/**
+ * Changes a webhook. A new profile applies to deliveries dispatched after the
+ * change. Moving to a profile with its own format resets `signature` to
+ * `standard`, which it ignores; a `signature` such a profile ignores is refused,
+ * and so is a profile the current secret cannot sign under.
+ */
+export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' | 'secretBox'>, tenant: Tenant, id: string, changes: UpdateWebhookBody) {
+  const repo = new WebhooksRepository(deps.pool);
+  const { profile, signature, config, max_attempts, timeout_ms, ...fields } = changes;
+  let signatureScheme = signature;
+  if (profile !== undefined || signature !== undefined) {
+    const current = await getWebhook(deps, tenant, id);
+    const nextProfile = profile ?? current.profile;
+    checkSignatureFits(nextProfile, signature);
+    if (!takesSignatureScheme(nextProfile)) signatureScheme = DEFAULT_SIGNATURE_SCHEME;
+    const sealed = await repo.sealedSecret(tenant.id, id);
+    if (sealed === undefined) throw new NotFoundError('Webhook', id);
+    const problem = currentSecretProblem(nextProfile, signatureScheme ?? current.signatureScheme, sealed && deps.secretBox.open(sealed));
+    const path = profile !== undefined ? 'body.profile' : 'body.signature';
+    if (problem) throw new ValidationError(`${path}: ${problem}`, [{ path, message: problem }]);
+  }
   if (changes.url !== undefined) await checkTarget(deps.targets, changes.url);
-  const { signature, config, max_attempts, timeout_ms, ...fields } = changes;
-  const webhook = await new WebhooksRepository(deps.pool).update(tenant.id, id, {
+  const webhook = await repo.update(tenant.id, id, {
     ...fields,
-    signatureScheme: signature,
+    profile,
+    signatureScheme,
     payload: config && { includeResource: config.include_resource, fields: config.fields },
     maxAttempts: max_attempts,
     timeoutMs: timeout_ms,

@@ -2,7 +2,9 @@ import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secret-box';
 import { generateWebhookSecret } from '../crypto/webhook-signature';
 import type { Tenant } from '../domain/models';
-import { NotFoundError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
+import { getWebhook } from './manage-webhooks';
+import { suppliedSecretProblemFor } from './webhook-secrets';
 import { WebhooksRepository } from '../repositories/webhooks-repository';
 
 export interface RotateSecretDeps {
@@ -13,7 +15,8 @@ export interface RotateSecretDeps {
 }
 
 /**
- * Gives a webhook a fresh signing secret, returned to the caller this once.
+ * Gives a webhook a fresh signing secret, or the one supplied (which must fit
+ * its profile, as at creation), returned to the caller this once.
  * Until `previousSecretExpiresAt` every request is signed with both the new
  * and the replaced secret, so the receiver can switch over without a gap.
  */
@@ -21,8 +24,13 @@ export async function rotateWebhookSecret(
   deps: RotateSecretDeps,
   tenant: Tenant,
   id: string,
+  supplied?: string,
 ): Promise<{ secret: string; previousSecretExpiresAt: Date }> {
-  const secret = generateWebhookSecret();
+  if (supplied !== undefined) {
+    const problem = suppliedSecretProblemFor((await getWebhook(deps, tenant, id)).profile, supplied);
+    if (problem) throw new ValidationError(`body.secret: ${problem}`, [{ path: 'body.secret', message: problem }]);
+  }
+  const secret = supplied ?? generateWebhookSecret();
   const expiresAt = await new WebhooksRepository(deps.pool).rotateSecret(
     tenant.id,
     id,

@@ -7,6 +7,7 @@ import type {
   WebhookResponse,
 } from '../api/responses';
 import type { Attempt, Delivery, Webhook, WebhookEvent } from '../domain/models';
+import { takesSignatureScheme } from '../domain/profiles';
 
 /**
  * The public JSON shapes, typed from the response schemas in `src/api/responses.ts`
@@ -20,7 +21,9 @@ export function webhookView(w: Webhook): WebhookResponse {
     url: w.url,
     events: w.events,
     headers: w.headers,
-    signature: w.signatureScheme,
+    profile: w.profile,
+    // Profiles with their own format ignore the scheme.
+    signature: takesSignatureScheme(w.profile) ? w.signatureScheme : null,
     config: { include_resource: w.payload.includeResource, fields: w.payload.fields },
     max_attempts: w.maxAttempts,
     timeout_ms: w.timeoutMs,
@@ -34,7 +37,7 @@ export function webhookView(w: Webhook): WebhookResponse {
   };
 }
 
-export function webhookCreatedView(w: Webhook, secret: string): WebhookCreatedResponse {
+export function webhookCreatedView(w: Webhook, secret: string | null): WebhookCreatedResponse {
   return { ...webhookView(w), secret };
 }
 
@@ -49,6 +52,7 @@ export function deliveryView(d: Delivery): DeliveryResponse {
     redeliveries: d.redeliveries,
     last_status_code: d.lastStatusCode,
     last_error: d.lastError,
+    profile: d.profile,
     workflow_id: d.workflowId,
     created_at: d.createdAt.toISOString(),
     updated_at: d.updatedAt.toISOString(),
@@ -65,6 +69,7 @@ export function attemptView(a: Attempt): AttemptResponse {
     response_body: a.responseBody,
     error: a.error,
     started_at: a.startedAt.toISOString(),
+    profile: a.profile ?? null,
     request_body: a.requestBody ?? null,
   };
 }

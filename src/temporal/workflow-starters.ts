@@ -10,6 +10,7 @@ import type { DeliveryWorkflowInput } from '../../workflows/delivery-workflow';
 import { EventTypeAttribute, WebhookIdAttribute } from '../../workflows/search-attributes';
 import type { WebhookControllerInput } from '../../workflows/webhook-controller-workflow';
 import type { Config } from '../config';
+import { profileOf } from '../domain/profiles';
 import type { PendingDispatch } from '../repositories/deliveries-repository';
 
 export interface DeliverySettings {
@@ -34,8 +35,9 @@ export function deliverySettings(config: Pick<Config, 'temporal' | 'delivery'>):
 
 /**
  * Starts the workflow of an outbox row. The webhook's own `max_attempts` and
- * `timeout_ms`, carried in the row, override the configured ones; the backoff
- * stays as configured.
+ * `timeout_ms`, carried in the row, override the configured ones; without a
+ * `max_attempts`, the attempts of the delivery's profile do (`assetsup`: 4,
+ * `assets-server`: 9), else the configured ones. The backoff stays as configured.
  */
 export function dispatchDelivery(
   client: Client,
@@ -47,7 +49,7 @@ export function dispatchDelivery(
     webhookId: row.webhookId,
     eventId: row.eventId,
     eventType: row.eventType,
-    retry: row.maxAttempts ? { ...settings.retry, maximumAttempts: row.maxAttempts } : settings.retry,
+    retry: { ...settings.retry, maximumAttempts: row.maxAttempts ?? profileOf(row.profile).maxAttempts ?? settings.retry.maximumAttempts },
     requestTimeoutMs: row.timeoutMs ?? settings.requestTimeoutMs,
     firstAttemptNumber: row.firstAttemptNumber,
   });

@@ -1,4 +1,5 @@
 import axe from 'axe-core';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -429,6 +430,43 @@ describe('the webhook portal in a browser', () => {
         expect(violations).toEqual([]);
       } finally {
         await strict.close();
+      }
+    },
+    STEP_MS * 3,
+  );
+
+  it(
+    'moves a webhook to the assetsup profile with the form, and its delivery page lists X-AssetsUp-Signature',
+    async () => {
+      const profiled = await Receiver.start();
+      try {
+        const created = await stack.http
+          .post('/v1/webhooks')
+          .set(stack.auth)
+          .send({ name: 'Profiled', url: profiled.url, events: ['profile.portal'], signature: 'hmac-sha512' });
+        expect(created.status).toBe(201);
+        await page.goto(`${base}/portal#/webhooks/${created.body.id}/edit`);
+        await page.getByRole('heading', { level: 1, name: 'Edit webhook' }).waitFor();
+        await page.getByLabel('Profile').selectOption('assetsup');
+        await expect(page.getByLabel('Signature scheme').isDisabled()).resolves.toBe(true);
+        await page.getByRole('button', { name: 'Save changes' }).click();
+        await expectText(page.locator('#toast'), 'Changes saved.');
+        const saved = await stack.http.get(`/v1/webhooks/${created.body.id}`).set(stack.auth);
+        expect(saved.body).toMatchObject({ profile: 'assetsup', signature: null });
+
+        const event = await publishEvent(stack, { type: 'profile.portal', data: { id: 'p_1' } });
+        const deliveryId = event.deliveries[0]!.id;
+        expect((await waitForFinalDelivery(stack, deliveryId, STEP_MS)).status).toBe('succeeded');
+        await page.goto(`${base}/portal#/deliveries/${deliveryId}`);
+        await page.getByRole('heading', { level: 1, name: 'Delivery of profile.portal' }).waitFor();
+        await expectCount(page.locator('#request-headers-rows tr', { hasText: 'x-assetsup-signature' }), 1);
+        await expectCount(page.locator('#request-headers-rows tr', { hasText: 'webhook-signature' }), 0);
+        const [request] = await profiled.waitForRequests(1);
+        expect(request!.headers['x-assetsup-signature']).toBe(
+          `sha256=${createHmac('sha256', created.body.secret).update(request!.body).digest('hex')}`,
+        );
+      } finally {
+        await profiled.stop();
       }
     },
     STEP_MS * 3,

@@ -55,7 +55,15 @@ describe('a receiver that answers 2xx', () => {
     const event = await publishEvent(stack, { type: 'thing.happened', data: {} });
     const delivery = await waitForFinalDelivery(stack, event.deliveries[0]!.id);
 
-    expect(delivery).toMatchObject({ status: 'succeeded', attempt_count: 1, last_status_code: 201, last_error: null, webhook_id: hook.id, event_id: event.id });
+    expect(delivery).toMatchObject({
+      status: 'succeeded',
+      attempt_count: 1,
+      last_status_code: 201,
+      last_error: null,
+      webhook_id: hook.id,
+      event_id: event.id,
+      profile: 'standard',
+    });
     expect(delivery.attempts).toEqual([
       {
         attempt: 1,
@@ -65,6 +73,7 @@ describe('a receiver that answers 2xx', () => {
         response_body: 'created!',
         error: null,
         started_at: expect.any(String),
+        profile: 'standard',
         request_body: expect.any(String),
       },
     ]);

@@ -8,6 +8,7 @@ const webhook = {
   url: 'https://example.com/hooks',
   events: ['order.created'],
   headers: {},
+  profile: 'standard',
   signature: 'standard',
   config: { include_resource: true, fields: null },
   max_attempts: null,

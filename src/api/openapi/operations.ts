@@ -257,14 +257,14 @@ export const OPERATIONS: OperationSpec[] = [
     path: '/v1/webhooks',
     summary: 'Create a webhook',
     description:
-      'Registers an endpoint. The signing secret (the one supplied as `secret`, or a generated one) appears in this response only: keep it.',
+      'Registers an endpoint. The signing secret (the one supplied as `secret`, or a generated one) appears in this response only: keep it. `profile` (else the tenant’s `default_profile`) picks the wire format and delivery rules: `standard`, `assetsup`, `argyle` or `assets-server`. `signature` applies under `standard` and `assets-server` only. Under `argyle` the secret is optional: without one, requests are unsigned and `secret` is `null`.',
     tag: 'Webhooks',
     security: 'tenant',
     body: { schema: req.createWebhookBody, required: true },
     responses: { 201: { description: 'The webhook and its `secret`.', json: res.webhookCreatedResponse, headers: created('webhook') } },
     errors: [...TENANT, 422],
     errorNotes: {
-      422: 'A field is invalid, a supplied `secret` is too weak, or the URL points where webhooks may not (`validation_failed`).',
+      422: 'A field is invalid, the profile is unknown (the message lists the names), `signature` is given under a profile with its own format, a supplied `secret` does not fit the profile, or the URL points where webhooks may not (`validation_failed`).',
     },
   },
   {
@@ -300,6 +300,9 @@ export const OPERATIONS: OperationSpec[] = [
     body: { schema: req.updateWebhookBody, required: true },
     responses: { 200: { description: 'The changed webhook.', json: res.webhookResponse } },
     errors: [...TENANT, ...BY_ID, 422],
+    errorNotes: {
+      422: 'A field is invalid, the profile is unknown (the message lists the names), `signature` is given under a profile with its own format, or the current secret cannot sign under the new profile (`validation_failed`: rotate it first).',
+    },
   },
   {
     operationId: 'deleteWebhook',
@@ -359,12 +362,13 @@ export const OPERATIONS: OperationSpec[] = [
     path: '/v1/webhooks/:id/secret/rotate',
     summary: 'Rotate a webhook’s signing secret',
     description:
-      'A new signing secret, shown this once. The old secret keeps signing beside it until `previous_secret_expires_at` (`SECRET_ROTATION_GRACE_MS`). No body.',
+      'A new signing secret, shown this once: generated, or `secret` from the body, which must fit the webhook’s profile as at creation. The old secret keeps signing beside it until `previous_secret_expires_at` (`SECRET_ROTATION_GRACE_MS`), each in the profile’s own header.',
     tag: 'Webhooks',
     security: 'tenant',
     params: idParam('webhook'),
+    body: { schema: req.rotateSecretBody, required: false },
     responses: { 200: { description: 'The new secret.', json: res.secretRotationResponse } },
-    errors: [...TENANT, ...BY_ID],
+    errors: [...TENANT, ...BY_ID, 422],
   },
 
   // ── Events ──────────────────────────────────────────────────────────────────
@@ -659,7 +663,8 @@ export const OPERATIONS: OperationSpec[] = [
     method: 'patch',
     path: '/v1/settings',
     summary: 'Change the tenant’s settings',
-    description: '`strict_event_types: true` refuses events whose type is not in the catalogue.',
+    description:
+      '`strict_event_types: true` refuses events whose type is not in the catalogue. `default_profile` is the profile of webhooks created without one; existing webhooks keep theirs. Only the settings given change.',
     tag: 'Event types',
     security: 'tenant',
     body: { schema: req.updateSettingsBody, required: true },
@@ -737,7 +742,7 @@ export const OPERATIONS: OperationSpec[] = [
     path: '/v1/deliveries/:id/request',
     summary: 'The request a delivery sends',
     description:
-      'Its exact body (the stored bytes every attempt sends) and its headers in the order they are sent: the webhook’s custom headers, then the engine’s. The timestamp and signatures are made for each attempt and not stored: they are listed with `value: null` and a note. URL and custom headers are the webhook’s current ones.',
+      'Its exact body (the stored bytes every attempt sends) and its headers in the order they are sent: the webhook’s custom headers, then the engine’s. The timestamp and signatures are made for each attempt and not stored: they are listed with `value: null` and a note. The signature headers are those of the profile the delivery was dispatched under (the webhook’s current one before that); an unsigned `argyle` webhook has none. URL and custom headers are the webhook’s current ones.',
     tag: 'Deliveries',
     security: 'tenant',
     params: idParam('delivery'),

@@ -10,17 +10,23 @@ const header = (name: string, description: string, required = true) => ({
   schema: { type: 'string' },
 });
 
-/** Headers every delivery carries, whatever its signature scheme (see README "Signature schemes"). */
+/** Headers a delivery carries, by profile and signature scheme (see README "Profiles" and "Signature schemes"). */
 const DELIVERY_HEADERS = [
   header('webhook-id', 'The event id: the same on every retry, so receivers can deduplicate.'),
   header('webhook-timestamp', 'Unix seconds of this attempt.'),
   header(
     'webhook-signature',
-    'Standard Webhooks: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` (`v1a,<base64 Ed25519>` for the ed25519 scheme). Absent for the HMAC schemes, which send X-Webhook-Signature.',
+    'Profiles `standard` and `assets-server`: Standard Webhooks, `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` (`v1a,<base64 Ed25519>` for the ed25519 scheme). Absent for the HMAC schemes, which send X-Webhook-Signature, and under `assetsup` and `argyle`.',
     false,
   ),
   header('x-webhook-signature', 'HMAC schemes only: `sha256=<hex>` or the SHA-512 hex digest of the body.', false),
   header('webhook-key-id', 'ed25519 scheme only: the `kid` of the key in /.well-known/jwks.json.', false),
+  header('x-assetsup-signature', 'Profile `assetsup` only (AssetsUp): `sha256=<hex HMAC-SHA256 of the raw body>`, keyed with the secret string.', false),
+  header(
+    'x-argyle-signature',
+    'Profile `argyle` only (Argyle): `<hex HMAC-SHA512 of the raw body>`, keyed with the secret string; absent when the webhook has no secret.',
+    false,
+  ),
   header('x-client-id', 'The tenant’s client id.'),
 ];
 
@@ -46,7 +52,7 @@ function body(t: EventTypeDefinition): Json {
         type: 'object',
         required: ['id', 'name'],
         properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' } },
-        description: 'The webhook this was sent to (seed 004: its name comes back in the payload).',
+        description: 'The webhook this was sent to: its name comes back in the payload, as Argyle’s webhooks do.',
       },
       data: { ...data, description: 'The event data; shaped per webhook by `config.include_resource` and `config.fields`.' },
     },
@@ -72,11 +78,15 @@ export function webhooksSection(types: readonly EventTypeDefinition[]): Record<s
           requestBody: { required: true, content: { 'application/json': { schema: body(t) } } },
           responses: {
             '2XX': { description: 'Delivered.' },
-            '408': { description: 'Retried, after `Retry-After` when given.' },
+            '408': { description: 'Retried, after `Retry-After` when given (under `assets-server`: final, like any 4xx).' },
             '410': { description: 'Gone: the webhook is disabled at once.' },
-            '429': { description: 'Retried, after `Retry-After` when given.' },
-            '4XX': { description: 'Refused: not retried; the delivery fails.' },
-            '5XX': { description: 'Retried on the schedule: 10 s, then doubling, 5 attempts in all.' },
+            '429': { description: 'Retried, after `Retry-After` when given (under `assets-server`: final, like any 4xx).' },
+            '4XX': {
+              description: 'Refused: not retried; the delivery fails. Under `assetsup` retried like any failure; under `assets-server` the answer is logged as a warning.',
+            },
+            '5XX': {
+              description: 'Retried on the schedule: 10 s, then doubling, 5 attempts in all (`assetsup`: 4, `assets-server`: 9; a webhook’s `max_attempts` overrides).',
+            },
           },
         },
       },

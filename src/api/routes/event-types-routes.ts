@@ -6,14 +6,15 @@ import {
   createEventType,
   getEventType,
   listEventTypes,
-  setStrictMode,
-  strictMode,
   updateEventType,
   type CatalogueDeps,
   type EventTypeView,
 } from '../../services/event-catalogue';
 import { createEventTypeBody, EVENT_TYPE_PATTERN, noQuery, updateEventTypeBody, updateSettingsBody } from '../schemas';
 import { validate } from '../validate';
+import { getSettings, updateSettings, type TenantSettings } from '../../services/manage-settings';
+
+const settingsView = (s: TenantSettings) => ({ strict_event_types: s.strictEventTypes, default_profile: s.defaultProfile });
 
 export const eventTypeView = (t: EventTypeView) => ({
   name: t.name,
@@ -31,7 +32,7 @@ function nameParam(value: string | undefined): string {
   return value;
 }
 
-/** The tenant's event catalogue, and its strict-mode setting. */
+/** The tenant's event catalogue, and its settings (strict mode, the default profile). */
 export function eventTypesRoutes(deps: CatalogueDeps) {
   const router = apiRouter<DefaultState>();
 
@@ -58,12 +59,11 @@ export function eventTypesRoutes(deps: CatalogueDeps) {
   });
 
   router.get('/settings', async (ctx) => {
-    ctx.body = { strict_event_types: await strictMode(deps, ctx.state.tenant) };
+    ctx.body = settingsView(await getSettings(deps, ctx.state.tenant));
   });
   router.patch('/settings', async (ctx) => {
     const body = validate(updateSettingsBody, ctx.request.body, 'body');
-    await setStrictMode(deps, ctx.state.tenant, body.strict_event_types);
-    ctx.body = { strict_event_types: body.strict_event_types };
+    ctx.body = settingsView(await updateSettings(deps, ctx.state.tenant, body));
   });
 
   return router;

@@ -26,10 +26,14 @@ export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyB
   router.use(authenticateAdmin(deps.adminApiKey, deps.authFailures), jsonBody(deps.maxBodyBytes));
   router.post('/', async (ctx) => {
     const body = validate(createTenantBody, ctx.request.body, 'body');
-    const { tenant, apiKey, key } = await createTenant(deps.pool, { name: body.name, clientId: body.client_id });
+    const { tenant, defaultProfile, apiKey, key } = await createTenant(deps.pool, {
+      name: body.name,
+      clientId: body.client_id,
+      defaultProfile: body.default_profile,
+    });
     ctx.status = 201;
     ctx.body = {
-      tenant: { id: tenant.id, name: tenant.name, client_id: tenant.clientId },
+      tenant: { id: tenant.id, name: tenant.name, client_id: tenant.clientId, default_profile: defaultProfile },
       api_key: { ...apiKeyView(apiKey), key },
     };
   });

@@ -7,7 +7,7 @@ import { createWebhook, deleteWebhook, getWebhook, listWebhooks, updateWebhook }
 import { rotateWebhookSecret } from '../../services/rotate-webhook-secret';
 import { sendTestEvent } from '../../services/send-test-event';
 import { eventView, pageView, webhookCreatedView, webhookView } from '../../services/webhook-views';
-import { createWebhookBody, listWebhooksQuery, recoverBody, updateWebhookBody } from '../schemas';
+import { createWebhookBody, listWebhooksQuery, recoverBody, rotateSecretBody, updateWebhookBody } from '../schemas';
 import { WEBHOOK_ACTIONS } from '../../../workflows/definitions';
 import { changeWebhookState } from '../../services/change-webhook-state';
 import type { ControlPlane } from '../../services/control-plane';
@@ -73,9 +73,11 @@ export function webhooksRoutes(deps: { pool: Pool; control: ControlPlane; target
     ctx.body = eventView(published.event, published.deliveries);
   });
 
-  // No body. The new secret appears in this response only; the replaced one keeps signing for the grace period.
+  // An optional body names the new secret. It appears in this response only; the replaced one keeps signing for the grace period.
   router.post('/webhooks/:id/secret/rotate', async (ctx) => {
-    const rotated = await rotateWebhookSecret(deps, ctx.state.tenant, uuidParam(ctx.params.id));
+    const id = uuidParam(ctx.params.id);
+    const body = validate(rotateSecretBody, ctx.request.body ?? {}, 'body');
+    const rotated = await rotateWebhookSecret(deps, ctx.state.tenant, id, body.secret);
     ctx.body = { secret: rotated.secret, previous_secret_expires_at: rotated.previousSecretExpiresAt.toISOString() };
   });
 

@@ -14,7 +14,16 @@ const SCHEMES = [
   ['ed25519', 'Ed25519, verified with the public keys (JWKS)'],
 ];
 
-const FIELDS = ['name', 'url', 'events', 'headers', 'signature', 'max_attempts', 'timeout_ms'];
+/** Profiles: the wire format and delivery rules of a named system. Only some take a signature scheme. */
+const PROFILES = [
+  ['standard', 'Standard Webhooks'],
+  ['assetsup', 'AssetsUp (X-AssetsUp-Signature, 1 + 3 attempts)'],
+  ['argyle', 'Argyle (X-Argyle-Signature, HMAC-SHA512)'],
+  ['assets-server', 'Assets Server (4xx final, 9 attempts)'],
+];
+const TAKES_SCHEME = new Set(['standard', 'assets-server']);
+
+const FIELDS = ['name', 'url', 'events', 'headers', 'profile', 'signature', 'max_attempts', 'timeout_ms'];
 
 function field({ name, label, hint, control }) {
   const errorId = `${name}-error`;
@@ -66,10 +75,16 @@ export async function webhookFormPage(ctx, id) {
     url: h('input', { type: 'url', inputmode: 'url', autocomplete: 'url', placeholder: 'https://example.com/webhooks', value: webhook?.url ?? '' }),
     events: h('input', { type: 'text', autocomplete: 'off', placeholder: 'order.created, order.paid', value: webhook?.events.join(', ') ?? '' }),
     headers: h('textarea', { rows: 3, spellcheck: 'false', placeholder: 'X-Team: payments' }),
+    profile: h('select', {}, PROFILES.map(([value, label]) => h('option', { value, selected: (webhook?.profile ?? 'standard') === value }, label))),
     signature: h('select', {}, SCHEMES.map(([value, label]) => h('option', { value, selected: (webhook?.signature ?? 'standard') === value }, label))),
     max_attempts: h('input', { type: 'text', inputmode: 'numeric', value: webhook?.max_attempts ?? '' }),
     timeout_ms: h('input', { type: 'text', inputmode: 'numeric', value: webhook?.timeout_ms ?? '' }),
   };
+  const syncScheme = () => {
+    controls.signature.disabled = !TAKES_SCHEME.has(controls.profile.value);
+  };
+  controls.profile.addEventListener('change', syncScheme);
+  syncScheme();
   controls.headers.value = Object.entries(webhook?.headers ?? {})
     .map(([name, value]) => `${name}: ${value}`)
     .join('\n');
@@ -93,7 +108,8 @@ export async function webhookFormPage(ctx, id) {
       'fieldset',
       {},
       h('legend', {}, 'Delivery'),
-      field({ name: 'signature', label: 'Signature scheme', control: controls.signature }),
+      field({ name: 'profile', label: 'Profile', control: controls.profile, hint: 'The wire format and delivery rules of a named system.' }),
+      field({ name: 'signature', label: 'Signature scheme', control: controls.signature, hint: 'Standard and Assets Server only: the other profiles sign in their own format.' }),
       field({ name: 'headers', label: 'Custom headers', control: controls.headers, hint: 'One per line, as Name: value. Sent with every request.' }),
       h(
         'div',
@@ -141,7 +157,8 @@ export async function webhookFormPage(ctx, id) {
         .map((e) => e.trim())
         .filter(Boolean),
       headers,
-      signature: controls.signature.value,
+      profile: controls.profile.value,
+      ...(TAKES_SCHEME.has(controls.profile.value) ? { signature: controls.signature.value } : {}),
       max_attempts: numberOrRaw(controls.max_attempts.value),
       timeout_ms: numberOrRaw(controls.timeout_ms.value),
     };
@@ -152,7 +169,8 @@ export async function webhookFormPage(ctx, id) {
     submit.disabled = true;
     try {
       const saved = editing ? await api.patch(`/v1/webhooks/${id}`, body) : await api.post('/v1/webhooks', body);
-      if (!editing) keepSecretForDisplay(saved.id, saved.secret);
+      // An Argyle webhook created without a secret has none to show: its requests are unsigned.
+      if (!editing && saved.secret) keepSecretForDisplay(saved.id, saved.secret);
       ctx.toast(editing ? 'Changes saved.' : 'Webhook created.');
       ctx.navigate(`#/webhooks/${saved.id}`);
     } catch (err) {

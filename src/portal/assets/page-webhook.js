@@ -193,7 +193,8 @@ export async function webhookPage(ctx, id) {
       facts([
         ['Endpoint', h('span', { class: 'mono' }, webhook.url)],
         ['Event types', chips(webhook.events)],
-        ['Signature', webhook.signature],
+        ['Profile', webhook.profile],
+        ['Signature', webhook.signature ?? 'Set by the profile'],
         [
           'Custom headers',
           Object.keys(webhook.headers).length

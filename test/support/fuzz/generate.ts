@@ -15,6 +15,7 @@ import {
   ORDERING_BAD,
   OUTCOME_BAD,
   PROVIDER_BAD,
+  PROFILE_BAD,
   SIGNATURE_BAD,
   STATUS_BAD,
   UNICODE,
@@ -166,6 +167,7 @@ type FieldType =
   | 'events'
   | 'headers'
   | 'signature'
+  | 'profile'
   | 'date'
   | 'eventType'
   | 'data'
@@ -187,22 +189,22 @@ const req = (type: FieldType): Field => ({ type, required: true });
 const opt = (type: FieldType): Field => ({ type, required: false });
 
 const FIELDS: Record<BodyKind, Record<string, Field>> = {
-  createWebhook: { name: req('name'), url: req('url'), events: req('events'), headers: opt('headers'), signature: opt('signature') },
-  updateWebhook: { name: opt('name'), url: opt('url'), events: opt('events'), headers: opt('headers'), signature: opt('signature') },
+  createWebhook: { name: req('name'), url: req('url'), events: req('events'), headers: opt('headers'), profile: opt('profile'), signature: opt('signature') },
+  updateWebhook: { name: opt('name'), url: opt('url'), events: opt('events'), headers: opt('headers'), profile: opt('profile'), signature: opt('signature') },
   recover: { since: req('date'), until: opt('date') },
   publishEvent: { type: req('eventType'), data: req('data'), idempotency_key: opt('idempotencyKey') },
   createUser: { login_name: req('name') },
   createAccount: { user_id: req('uuid'), provider: req('provider'), demo: opt('demo') },
-  createTenant: { name: req('name'), client_id: opt('clientId') },
+  createTenant: { name: req('name'), client_id: opt('clientId'), default_profile: opt('profile') },
   createApiKey: { name: opt('name') },
   createPortalSession: { read_only: opt('boolean') },
   createEventType: { name: req('eventType'), description: opt('description'), schema: opt('jsonSchema'), deprecated: opt('boolean') },
   updateEventType: { description: opt('description'), schema: opt('jsonSchema'), deprecated: opt('boolean') },
-  updateSettings: { strict_event_types: req('boolean') },
+  updateSettings: { strict_event_types: opt('boolean'), default_profile: opt('profile') },
 };
 
 /** Update bodies that must change at least one field: an empty one is refused. */
-const AT_LEAST_ONE_FIELD: ReadonlySet<BodyKind> = new Set(['updateWebhook', 'updateEventType']);
+const AT_LEAST_ONE_FIELD: ReadonlySet<BodyKind> = new Set(['updateWebhook', 'updateEventType', 'updateSettings']);
 
 // ---------------------------------------------------------------- values
 
@@ -219,6 +221,9 @@ function validValue(rng: Rng, type: FieldType, ctx: FuzzContext): unknown {
       return rng.chance(0.5) ? { 'X-Fuzz': 'v' } : { 'X-Fuzz': `latin1 \u00e9\u00ff`, 'X-Other': rng.pick(INJECTIONS.filter((s) => !/[\r\n]/.test(s))) };
     case 'signature':
       return rng.pick(['standard', 'hmac-sha256', 'hmac-sha512', 'ed25519']);
+    case 'profile':
+      // The profiles that take any signature scheme, so a valid body stays valid whatever its `signature`.
+      return rng.pick(['standard', 'assets-server']);
     case 'date':
       return rng.pick(['2026-01-01', '2026-01-01T00:00:00Z', '2026-01-01T12:30:00.123+02:00']);
     case 'eventType':
@@ -318,6 +323,8 @@ function invalidValue(rng: Rng, type: FieldType): { value: unknown; why: string 
       ])();
     case 'signature':
       return { value: rng.pick(SIGNATURE_BAD), why: 'bad signature scheme' };
+    case 'profile':
+      return { value: rng.pick(PROFILE_BAD), why: 'unknown profile' };
     case 'date':
       return { value: rng.pick(DATE_BAD), why: 'bad date' };
     case 'eventType':

@@ -1,0 +1,23 @@
+import type { Pool } from 'pg';
+import type { UpdateSettingsBody } from '../api/schemas';
+import type { Tenant } from '../domain/models';
+import type { ProfileName } from '../domain/profiles';
+import { TenantsRepository } from '../repositories/tenants-repository';
+
+export interface TenantSettings {
+  strictEventTypes: boolean;
+  /** The profile of webhooks created without one; changing it leaves existing webhooks as they are. */
+  defaultProfile: ProfileName;
+}
+
+export function getSettings(deps: { pool: Pool }, tenant: Tenant): Promise<TenantSettings> {
+  return new TenantsRepository(deps.pool).settings(tenant.id);
+}
+
+/** Changes only the settings given. */
+export function updateSettings(deps: { pool: Pool }, tenant: Tenant, changes: UpdateSettingsBody): Promise<TenantSettings> {
+  return new TenantsRepository(deps.pool).updateSettings(tenant.id, {
+    strictEventTypes: changes.strict_event_types,
+    defaultProfile: changes.default_profile,
+  });
+}
