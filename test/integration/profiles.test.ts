@@ -61,14 +61,17 @@ function argyleVerifies(secret: string, req: ReceivedRequest): boolean {
   return (header(req, 'X-Argyle-Signature') ?? '').split(',').some((v) => same(v.trim(), expected));
 }
 
-function standardVerifies(secret: string, req: ReceivedRequest): boolean {
+/** Why a Standard Webhooks receiver refuses the request, or undefined when it verifies. */
+function standardRefusal(secret: string, req: ReceivedRequest): string | undefined {
   try {
     new StandardWebhook(secret).verify(req.body, req.headers as Record<string, string>);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (err) {
+    const h = req.headers as Record<string, string>;
+    return `${(err as Error).message} (webhook-id ${h['webhook-id']}, webhook-timestamp ${h['webhook-timestamp']}, now ${Math.floor(Date.now() / 1000)}, webhook-signature ${h['webhook-signature']?.slice(0, 12)}...)`;
   }
 }
+const standardVerifies = (secret: string, req: ReceivedRequest) => standardRefusal(secret, req) === undefined;
 
 interface CreatedWebhook {
   id: string;
@@ -230,7 +233,7 @@ describe('standard', () => {
     expect(delivery.profile).toBe('standard');
     expect(delivery.attempts.map((a: { profile: string }) => a.profile)).toEqual(['standard']);
     const req = r.requests[0]!;
-    expect(standardVerifies(hook.secret!, req)).toBe(true);
+    expect(standardRefusal(hook.secret!, req)).toBeUndefined();
     expect(header(req, 'x-assetsup-signature')).toBeUndefined();
     const described = await stack.http.get(`/v1/deliveries/${deliveryId}/request`).set(stack.auth);
     const names = described.body.headers.map((h: { name: string }) => h.name);
@@ -490,7 +493,7 @@ describe('freezing', () => {
     expect(delivery.profile).toBe('standard');
     expect(delivery.attempts.map((a: { profile: string }) => a.profile)).toEqual(['standard', 'standard']);
     const retried = r.requests[1]!;
-    expect(standardVerifies(hook.secret!, retried)).toBe(true);
+    expect(standardRefusal(hook.secret!, retried)).toBeUndefined();
     expect(header(retried, 'x-assetsup-signature')).toBeUndefined();
     const described = await stack.http.get(`/v1/deliveries/${deliveryId}/request`).set(stack.auth);
     expect(described.body.headers.map((h: { name: string }) => h.name)).toContain('webhook-signature');
