@@ -13,6 +13,8 @@ export const SCHEMA_LIMITS = {
   maxPatternLength: 1_000,
   /** Instructions in one compiled pattern: the most work one input character can cost. */
   maxPatternProgram: 5_000,
+  /** Instructions in all the patterns of a schema together: bounds the time compiling them takes. */
+  maxTotalPatternProgram: 20_000,
   /** `uniqueItems` on arrays of objects compares every pair: it needs `maxItems` up to this. */
   maxUniqueItems: 100,
   /** Time one event's data may take to check against the patterns of its schema. */
@@ -172,6 +174,7 @@ function boundsProblem(schema: unknown): string | undefined {
   if (patterns.length > SCHEMA_LIMITS.maxPatterns) {
     return `has ${patterns.length} patterns; a schema may have at most ${SCHEMA_LIMITS.maxPatterns}`;
   }
+  let total = 0;
   for (const { where, source } of patterns) {
     if (source.length > SCHEMA_LIMITS.maxPatternLength) {
       return `${where}: a pattern may be at most ${SCHEMA_LIMITS.maxPatternLength} characters`;
@@ -184,6 +187,10 @@ function boundsProblem(schema: unknown): string | undefined {
     }
     if (size > SCHEMA_LIMITS.maxPatternProgram) {
       return `${where}: ${JSON.stringify(source.slice(0, 40))} compiles to ${size} instructions; at most ${SCHEMA_LIMITS.maxPatternProgram}`;
+    }
+    total += size;
+    if (total > SCHEMA_LIMITS.maxTotalPatternProgram) {
+      return `its patterns compile to more than ${SCHEMA_LIMITS.maxTotalPatternProgram} instructions in all`;
     }
   }
   return undefined;

@@ -1,0 +1,70 @@
+import { performance } from 'node:perf_hooks';
+import { EventSchemaValidator } from '../../src/services/event-schema-validator';
+
+/** The validator alone: how long hostile strings take against each format and backtracking pattern. */
+const validator = new EventSchemaValidator();
+
+/** The fastest of three runs: a busy machine's pauses are not the validator's. */
+function fastestMs(run: () => void): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    run();
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+const HOSTILE = ['a'.repeat(100_000) + '!', `a@${'a.'.repeat(50_000)}!`, `http://${'a'.repeat(100_000)}\u0001`, `P${'1'.repeat(100_000)}`, `${'1.'.repeat(50_000)}x`];
+
+describe.each(['email', 'hostname', 'uri', 'uri-reference', 'url', 'ipv4', 'ipv6', 'duration', 'date-time', 'json-pointer', 'uri-template', 'uuid'])(
+  'format %s',
+  (format) => {
+    const schema = { type: 'object', properties: { v: { type: 'string', format } } };
+    it.each(HOSTILE.map((v, i) => [i, v] as const))('answers hostile string %i (100 KB) in under 100 ms', (_i, value) => {
+      validator.validate(`format:${format}`, 'v1', schema, { v: 'warm-up' });
+      expect(fastestMs(() => validator.validate(`format:${format}`, 'v1', schema, { v: value }))).toBeLessThan(100);
+    });
+  },
+);
+
+describe('backtracking patterns', () => {
+  it.each([
+    ['^(a+)+$', 'a'],
+    ['^(a|aa)+$', 'a'],
+    ['(x+x+)+y', 'x'],
+    ['^(\\w+\\s?)*$', 'ab '],
+  ])('%s on 10,000 repetitions and a failing tail answers in under 100 ms', (pattern, unit) => {
+    const schema = { type: 'string', pattern };
+    const input = `${unit.repeat(10_000)}!`;
+    expect(validator.check(schema)).toBeUndefined();
+    let problems: unknown[] = [];
+    const ms = fastestMs(() => {
+      problems = validator.validate(`pattern:${pattern}`, 'v1', schema, input);
+    });
+    expect(problems).toHaveLength(1);
+    expect(ms).toBeLessThan(100);
+  });
+
+  it('stops a validation at its time budget instead of running on', () => {
+    // Patterns with no literal to skip ahead on, each scanning the whole of many long strings: more work than the budget allows.
+    const schema = {
+      type: 'array',
+      items: { type: 'string', allOf: Array.from({ length: 60 }, (_, i) => ({ pattern: `^(?:a|aa)+$|^z${i}` })) },
+    };
+    expect(validator.check(schema)).toBeUndefined();
+    const data = Array.from({ length: 100 }, () => 'a'.repeat(4_000));
+    const started = performance.now();
+    const problems = validator.validate('budget', 'v1', schema, data);
+    const ms = performance.now() - started;
+    expect(problems).toEqual([{ path: 'body.data', message: expect.stringContaining('longer than 100 ms') }]);
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  it('refuses a schema whose patterns together compile to too much', () => {
+    const schema = { type: 'object', properties: Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`p${i}`, { type: 'string', pattern: `[a-z]{999}[0-9]{999}[a-f]{999}[g-z]{999}${'x'.repeat(i)}` }])) };
+    const started = performance.now();
+    expect(validator.check(schema)).toMatch(/more than 20000 instructions in all/);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
