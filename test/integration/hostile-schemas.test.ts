@@ -62,7 +62,8 @@ describe('a backtracking pattern', () => {
       times.push(performance.now() - started);
       expect(res.status).toBe(422);
     }
-    expect(Math.min(...times)).toBeLessThan(100);
+    // A backtracking engine would take longer than the age of the universe on this key.
+    expect(Math.min(...times)).toBeLessThan(500);
   });
 
   it('still matches what it should', async () => {
