@@ -99,14 +99,13 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
   const { profile, custom_profile, signature, config, max_attempts, timeout_ms, ...fields } = changes;
   let signatureScheme = signature;
   let customProfile: Webhook['customProfile'] | undefined;
-  if (profile !== undefined || custom_profile !== undefined || changes.headers !== undefined) {
-    const current = await getWebhook(deps, tenant, id);
-    const nextProfile = profile ?? current.profile;
-    const checked = checkedCustomProfile(nextProfile, custom_profile, current.customProfile, changes.headers ?? current.headers);
+  const needsCurrent = profile !== undefined || signature !== undefined || custom_profile !== undefined || changes.headers !== undefined;
+  const current = needsCurrent ? await getWebhook(deps, tenant, id) : undefined;
+  if (current && (profile !== undefined || custom_profile !== undefined || changes.headers !== undefined)) {
+    const checked = checkedCustomProfile(profile ?? current.profile, custom_profile, current.customProfile, changes.headers ?? current.headers);
     if (checked !== current.customProfile) customProfile = checked;
   }
-  if (profile !== undefined || signature !== undefined) {
-    const current = await getWebhook(deps, tenant, id);
+  if (current && (profile !== undefined || signature !== undefined)) {
     const nextProfile = profile ?? current.profile;
     checkSignatureFits(nextProfile, signature);
     if (!takesSignatureScheme(nextProfile)) signatureScheme = DEFAULT_SIGNATURE_SCHEME;
