@@ -3,6 +3,7 @@ import type { SecretBox } from '../src/crypto/secret-box';
 import type { Logger } from '../src/logger';
 import { requestSignatureHeaders, signatureHeaderName, type ActiveSigningKey } from '../src/crypto/signature-schemes';
 import { profileOf } from '../src/domain/profiles';
+import { retryRuleOf } from '../src/domain/custom-profile';
 import { AttemptStatus, DeliveryStatus, WebhookStatus } from '../src/domain/statuses';
 import { isValueRefused } from '../src/db/pool';
 import type { DeliveriesRepository, NewAttempt } from '../src/repositories/deliveries-repository';
@@ -83,6 +84,8 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   if (webhook.status === WebhookStatus.Paused) return { status: 'held', attemptsMade: delivery.attemptCount };
   // Fixed when the delivery was dispatched; a delivery dispatched before profiles existed takes the webhook's.
   const profile = profileOf(delivery.profile ?? webhook.profile);
+  // The custom settings were fixed with the profile.
+  const custom = delivery.profile ? delivery.customProfile : webhook.customProfile;
 
   // Shaped once, at the first attempt that gets this far, and stored: retries send (and show) the same bytes.
   const body =
@@ -101,13 +104,15 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     ));
   const startedAt = now();
   const secrets = [webhook.secretEncrypted, webhook.previousSecretEncrypted].flatMap((sealed) => (sealed ? [deps.secretBox.open(sealed)] : []));
-  const usesEd25519 = profile.signing === 'signature-scheme' && webhook.signatureScheme === 'ed25519';
+  const usesEd25519 =
+    (profile.signing === 'signature-scheme' && webhook.signatureScheme === 'ed25519') || (profile.signing === 'custom' && custom?.algorithm === 'ed25519');
   const signed = requestSignatureHeaders(profile.name, webhook.signatureScheme, {
     secrets,
     messageId: delivery.eventId,
     timestampSeconds: Math.floor(startedAt.getTime() / 1000),
     body,
     signingKey: usesEd25519 ? await deps.signingKeys.active() : undefined,
+    custom,
   });
   const result = await deps.send({
     url: webhook.url,
@@ -124,14 +129,14 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   });
 
   deps.observe?.attempted(attemptClass({ kind: result.kind, statusCode: statusCodeOf(result) ?? undefined }), result.durationMs);
-  const verdict = classifyAttempt(result, deps.delivery.retryAfterMaxMs, now(), profile.retries);
+  const verdict = classifyAttempt(result, deps.delivery.retryAfterMaxMs, now(), retryRuleOf(profile, custom));
   deps.log?.info('attempt', {
     deliveryId: delivery.id,
     webhookId: webhook.id,
     eventId: delivery.eventId,
     attempt: input.attempt,
     profile: profile.name,
-    signedWith: signatureHeaderName(profile.name, webhook.signatureScheme, secrets.length > 0),
+    signedWith: signatureHeaderName(profile.name, webhook.signatureScheme, secrets.length > 0, custom),
     outcome: verdict.kind,
     statusCode: statusCodeOf(result),
     durationMs: result.durationMs,

@@ -81,6 +81,21 @@ export class ValidationError extends AppError {
   }
 }
 
+/**
+ * A webhook's `custom_profile` that breaks one of its rules (src/domain/custom-profile.ts), or one
+ * given or missing where it must not be: a 422 whose `code` names the rule, with the problem by path.
+ */
+export class CustomProfileError extends AppError {
+  readonly status = 422;
+  constructor(
+    readonly code: string,
+    path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`, [{ path, message }]);
+  }
+}
+
 /** A dependency (Temporal) cannot be reached right now; the request may be retried. */
 export class ServiceUnavailableError extends AppError {
   readonly status = 503;

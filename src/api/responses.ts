@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SIGNATURE_SCHEMES } from '../crypto/signature-schemes';
 import { AccountStatus, DEMO_OUTCOMES } from '../domain/account-sync';
 import { PROFILE_NAMES } from '../domain/profiles';
+import { customProfileSettings } from './custom-profile-schema';
 import { AttemptStatus, DELIVERY_STATUSES, WebhookStatus } from '../domain/statuses';
 
 /**
@@ -42,6 +43,7 @@ export const webhookResponse = z.strictObject({
   events: z.array(z.string()).meta({ description: 'Event types it receives; `"*"` is every type.' }),
   headers: z.record(z.string(), z.string()).meta({ description: 'Custom headers sent with each request.' }),
   profile: z.enum(PROFILE_NAMES).meta({ description: 'Its profile: the wire format and delivery rules of a named system (README "Profiles").' }),
+  custom_profile: customProfileSettings.nullable().meta({ description: 'The `custom` profile’s format; `null` under the other profiles.' }),
   signature: z
     .enum(SIGNATURE_SCHEMES)
     .nullable()

@@ -4,6 +4,7 @@ import { SUPPLIED_SECRET_MAX_BYTES, SUPPLIED_SECRET_MIN_BYTES } from '../crypto/
 import { JSON_POINTER_PATTERN, MAX_POINTER_LENGTH } from '../util/json-pointer';
 import { DELIVERY_STATUSES } from '../domain/statuses';
 import { CLIENT_SECRET_MAX_LENGTH, PROFILE_NAMES } from '../domain/profiles';
+import { customProfileSettings } from './custom-profile-schema';
 import { DEMO_OUTCOMES, PROVIDERS } from '../domain/account-sync';
 import { WEBHOOK_ORDERINGS } from '../repositories/webhooks-repository';
 
@@ -203,6 +204,7 @@ export const createWebhookBody = z.strictObject({
   ...webhookFields,
   headers: headers.optional(),
   profile: profileName.optional().meta({ description: 'Its profile; the tenant’s `default_profile` unless given.' }),
+  custom_profile: customProfileSettings.optional(),
   signature: signatureScheme.optional(),
   ...webhookSettings,
   secret: suppliedSecret.optional(),
@@ -216,10 +218,14 @@ export const updateWebhookBody = z
     events: webhookFields.events.optional(),
     headers: webhookFields.headers.optional(),
     profile: profileName.optional(),
+    custom_profile: customProfileSettings.optional(),
     signature: signatureScheme.optional(),
     ...webhookSettings,
   })
-  .refine((b) => Object.keys(b).length > 0, 'must change at least one of name, url, events, headers, profile, signature, config, max_attempts, timeout_ms')
+  .refine(
+    (b) => Object.keys(b).length > 0,
+    'must change at least one of name, url, events, headers, profile, custom_profile, signature, config, max_attempts, timeout_ms',
+  )
   .meta({ minProperties: 1, description: 'The fields to change; at least one.' });
 export type UpdateWebhookBody = z.infer<typeof updateWebhookBody>;
 

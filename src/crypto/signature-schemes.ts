@@ -2,6 +2,8 @@ import { createHmac, sign, type KeyObject } from 'node:crypto';
 import type { ProfileName } from '../domain/profiles';
 import { PROFILES } from '../domain/profiles';
 import { signPayload } from './webhook-signature';
+import type { CustomProfileSettings } from '../domain/custom-profile';
+import { customSignatureHeaders } from './custom-signature';
 
 /**
  * How a webhook's requests are signed, chosen per webhook (`signature`):
@@ -43,8 +45,10 @@ export interface SignatureInput {
   messageId: string;
   timestampSeconds: number;
   body: string;
-  /** Required for `ed25519`. */
+  /** Required for `ed25519`, and for a `custom` profile on Ed25519. */
   signingKey?: ActiveSigningKey;
+  /** Required under the `custom` profile: the settings the delivery was dispatched with. */
+  custom?: CustomProfileSettings | null;
 }
 
 /** The headers that identify and sign one request under `scheme`. */
@@ -99,11 +103,15 @@ export function requestSignatureHeaders(profile: ProfileName, scheme: SignatureS
     case 'argyle':
       if (secrets.length === 0) return identity(messageId, timestampSeconds);
       return { ...identity(messageId, timestampSeconds), [ARGYLE_SIGNATURE_HEADER]: hmacHexes('sha512', secrets, body).join(',') };
+    case 'custom':
+      // The tenant's header names replace webhook-id and webhook-timestamp.
+      if (!input.custom) throw new Error('The custom profile needs its settings');
+      return customSignatureHeaders(input.custom, input);
   }
 }
 
-/** The name of the header that carries the signature under `profile` and `scheme`, or null when the request is unsigned. */
-export function signatureHeaderName(profile: ProfileName, scheme: SignatureScheme, signed: boolean): string | null {
+/** The name of the header that carries the signature under `profile` and `scheme` (or `custom`), or null when the request is unsigned. */
+export function signatureHeaderName(profile: ProfileName, scheme: SignatureScheme, signed: boolean, custom?: CustomProfileSettings | null): string | null {
   switch (PROFILES[profile].signing) {
     case 'signature-scheme':
       return scheme === 'hmac-sha256' || scheme === 'hmac-sha512' ? HMAC_SIGNATURE_HEADER : 'webhook-signature';
@@ -111,6 +119,8 @@ export function signatureHeaderName(profile: ProfileName, scheme: SignatureSchem
       return ASSETSUP_SIGNATURE_HEADER;
     case 'argyle':
       return signed ? ARGYLE_SIGNATURE_HEADER : null;
+    case 'custom':
+      return custom ? custom.signatureHeader.toLowerCase() : null;
   }
 }
 

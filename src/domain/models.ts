@@ -1,5 +1,6 @@
 import type { SignatureScheme } from '../crypto/signature-schemes';
 import type { ProfileName } from './profiles';
+import type { CustomProfileSettings } from './custom-profile';
 import type { AttemptStatus, DeliveryStatus, WebhookStatus } from './statuses';
 
 export interface Tenant {
@@ -17,6 +18,8 @@ export interface Webhook {
   headers: Record<string, string>;
   /** The wire format and delivery rules of a named system (src/domain/profiles.ts). */
   profile: ProfileName;
+  /** Its settings under the `custom` profile (src/domain/custom-profile.ts); null under the others. */
+  customProfile: CustomProfileSettings | null;
   /** How its requests are signed under a profile that takes a scheme (`standard`, `assets-server`). */
   signatureScheme: SignatureScheme;
   /** What its receiver gets: the full event or a thin notification, and which fields of `data`. */
@@ -75,6 +78,8 @@ export interface Delivery {
   lastError: string | null;
   /** The profile of its current attempt series, fixed when it was dispatched; null until then. */
   profile: ProfileName | null;
+  /** The custom profile's settings, fixed with `profile` when it was dispatched; null under the other profiles. */
+  customProfile: CustomProfileSettings | null;
   dispatchedAt: Date | null;
   completedAt: Date | null;
   createdAt: Date;

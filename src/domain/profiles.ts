@@ -15,8 +15,10 @@
  * - `assets-server`: Assets Server's status code rules: 2xx is success; 5xx, timeouts and
  *   connection errors are retried up to 8 times with increasing delay; a 4xx is final and its
  *   response body is logged as a warning. Signed as `standard`.
+ * - `custom`: the tenant's own format, set on the webhook (`custom_profile`, src/domain/custom-profile.ts):
+ *   header names, algorithm, encoding, value template, what is signed, and whether a 4xx is retried.
  */
-export const PROFILE_NAMES = ['standard', 'assetsup', 'argyle', 'assets-server'] as const;
+export const PROFILE_NAMES = ['standard', 'assetsup', 'argyle', 'assets-server', 'custom'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 export const DEFAULT_PROFILE: ProfileName = 'standard';
 
@@ -27,7 +29,9 @@ export type ProfileSigning =
   /** `x-assetsup-signature: sha256=<hex HMAC-SHA256>`. */
   | 'assetsup'
   /** `x-argyle-signature: <hex HMAC-SHA512>`, or nothing without a secret. */
-  | 'argyle';
+  | 'argyle'
+  /** As the webhook's `custom_profile` says. */
+  | 'custom';
 
 /** Which failed attempts a profile retries. */
 export type RetryRule =
@@ -97,6 +101,15 @@ export const PROFILES: Readonly<Record<ProfileName, Readonly<Profile>>> = Object
     secret: 'standard-webhooks',
     testBody: 'envelope',
     warnOnClientError: true,
+  }),
+  // Retries as `standard`, or every failure when the webhook's custom_profile sets retry_4xx.
+  custom: Object.freeze({
+    name: 'custom',
+    signing: 'custom',
+    retries: 'standard',
+    secret: 'standard-webhooks',
+    testBody: 'envelope',
+    warnOnClientError: false,
   }),
 });
 

@@ -3,7 +3,7 @@ import type { Attempt, Delivery, PayloadFormat } from '../domain/models';
 import { profileOf, type ProfileName } from '../domain/profiles';
 import { DeliveryStatus } from '../domain/statuses';
 import { uuidv7 } from '../util/uuid';
-import { webhookForDeliveryColumns, webhookForDeliveryFromRow, type WebhookForDelivery } from './webhooks-repository';
+import { customProfileFromRow, webhookForDeliveryColumns, webhookForDeliveryFromRow, type CustomProfileRow, type WebhookForDelivery } from './webhooks-repository';
 
 export interface DeliveryRow {
   id: string;
@@ -18,6 +18,7 @@ export interface DeliveryRow {
   last_status_code: number | null;
   last_error: string | null;
   profile: ProfileName | null;
+  custom_profile: CustomProfileRow | null;
   dispatched_at: Date | null;
   completed_at: Date | null;
   created_at: Date;
@@ -26,7 +27,7 @@ export interface DeliveryRow {
 
 /** A delivery's columns, over `deliveries d JOIN events e`. */
 export const DELIVERY_COLUMNS = `d.id, d.tenant_id, d.event_id, d.webhook_id, d.workflow_id, e.type AS event_type, d.status,
-  d.attempt_count, d.redeliveries, d.last_status_code, d.last_error, d.profile, d.dispatched_at, d.completed_at, d.created_at, d.updated_at`;
+  d.attempt_count, d.redeliveries, d.last_status_code, d.last_error, d.profile, d.custom_profile, d.dispatched_at, d.completed_at, d.created_at, d.updated_at`;
 const COLUMNS = DELIVERY_COLUMNS;
 const FROM = 'deliveries d JOIN events e ON e.id = d.event_id';
 
@@ -43,6 +44,7 @@ export const toDelivery = (r: DeliveryRow): Delivery => ({
   lastStatusCode: r.last_status_code,
   lastError: r.last_error,
   profile: r.profile,
+  customProfile: customProfileFromRow(r.custom_profile),
   dispatchedAt: r.dispatched_at,
   completedAt: r.completed_at,
   createdAt: r.created_at,
@@ -112,6 +114,9 @@ const toPendingDispatch = (r: {
 });
 
 export type NewAttempt = Attempt & { deliveryId: string };
+
+/** The custom settings fixed with the profile: taken from the webhook (`w`) with it, kept with it after (the SET reads the old `d.profile`). */
+const FIXED_CUSTOM_PROFILE = 'CASE WHEN d.profile IS NULL THEN w.custom_profile ELSE d.custom_profile END';
 
 /** Notified inside the inserting transaction, so a listener hears of rows only once they are committed. */
 export const OUTBOX_CHANNEL = 'delivery_outbox';
@@ -234,7 +239,8 @@ export class DeliveriesRepository {
        -- The profile is fixed by the first claim of a series: a claim that lapsed after its workflow
        -- started must not hand a later claim another profile than the one that workflow runs under.
        UPDATE deliveries d SET dispatch_claimed_until = now() + make_interval(secs => $2::double precision / 1000),
-                               profile = COALESCE(d.profile, w.profile)
+                               profile = COALESCE(d.profile, w.profile),
+                               custom_profile = ${FIXED_CUSTOM_PROFILE}
        FROM due, events e, webhooks w
        WHERE d.id = due.id AND e.id = d.event_id AND w.id = d.webhook_id
        RETURNING d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
@@ -248,7 +254,7 @@ export class DeliveriesRepository {
   /** Fixes the profile of an undispatched delivery about to be started outside the outbox (a release); returns it. */
   async fixProfile(id: string): Promise<ProfileName> {
     const { rows } = await this.db.query<{ profile: string }>(
-      `UPDATE deliveries d SET profile = COALESCE(d.profile, w.profile) FROM webhooks w
+      `UPDATE deliveries d SET profile = COALESCE(d.profile, w.profile), custom_profile = ${FIXED_CUSTOM_PROFILE} FROM webhooks w
        WHERE d.id = $1 AND w.id = d.webhook_id RETURNING d.profile`,
       [id],
     );
@@ -380,7 +386,7 @@ export class DeliveriesRepository {
            AND created_at >= $${params.push(filter.from)}${filter.to ? ` AND created_at < $${params.push(filter.to)}` : ''}`;
     const { rows } = await this.db.query<{ id: string }>(
       `UPDATE deliveries SET status = 'pending', completed_at = NULL, last_error = NULL, dispatched_at = NULL, dispatch_claimed_until = NULL,
-              profile = NULL,
+              profile = NULL, custom_profile = NULL,
               redeliveries = redeliveries + 1, first_attempt_number = attempt_count + 1, updated_at = now(),
               workflow_id = 'delivery-' || event_id || '-' || webhook_id || '-redelivery-' || (redeliveries + 1)
        WHERE tenant_id = $1 AND ${where}

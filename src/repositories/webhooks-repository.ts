@@ -1,6 +1,7 @@
 import type { SignatureScheme } from '../crypto/signature-schemes';
 import type { Queryable } from '../db/pool';
 import type { ProfileName } from '../domain/profiles';
+import type { CustomProfileSettings } from '../domain/custom-profile';
 import type { Webhook } from '../domain/models';
 import { WebhookStatus } from '../domain/statuses';
 import { unprefixed } from './prefixed-row';
@@ -13,6 +14,7 @@ interface WebhookRow {
   events: string[];
   headers: Record<string, string>;
   profile: ProfileName;
+  custom_profile: CustomProfileRow | null;
   signature_scheme: SignatureScheme;
   include_resource: boolean;
   payload_fields: string[] | null;
@@ -27,7 +29,44 @@ interface WebhookRow {
   updated_at: Date;
 }
 
-const COLUMNS = `id, tenant_id, name, url, events, headers, profile, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
+/** How a custom profile's settings are stored (a jsonb column of webhooks and of deliveries): the API's field names. */
+export interface CustomProfileRow {
+  id_header: string;
+  timestamp_header: string;
+  signature_header: string;
+  algorithm: CustomProfileSettings['algorithm'];
+  encoding: CustomProfileSettings['encoding'];
+  template: string;
+  signed_content: CustomProfileSettings['signedContent'];
+  retry_4xx: boolean;
+}
+
+export const customProfileFromRow = (r: CustomProfileRow | null | undefined): CustomProfileSettings | null =>
+  r ? {
+    idHeader: r.id_header,
+    timestampHeader: r.timestamp_header,
+    signatureHeader: r.signature_header,
+    algorithm: r.algorithm,
+    encoding: r.encoding,
+    template: r.template,
+    signedContent: r.signed_content,
+    retry4xx: r.retry_4xx,
+  } : null;
+
+const customProfileToRow = (c: CustomProfileSettings | null): string | null =>
+  c &&
+  JSON.stringify({
+    id_header: c.idHeader,
+    timestamp_header: c.timestampHeader,
+    signature_header: c.signatureHeader,
+    algorithm: c.algorithm,
+    encoding: c.encoding,
+    template: c.template,
+    signed_content: c.signedContent,
+    retry_4xx: c.retry4xx,
+  } satisfies CustomProfileRow);
+
+const COLUMNS = `id, tenant_id, name, url, events, headers, profile, custom_profile, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
 
 const toWebhook = (r: WebhookRow): Webhook => ({
   id: r.id,
@@ -37,6 +76,7 @@ const toWebhook = (r: WebhookRow): Webhook => ({
   events: r.events,
   headers: r.headers,
   profile: r.profile,
+  customProfile: customProfileFromRow(r.custom_profile),
   signatureScheme: r.signature_scheme,
   payload: { includeResource: r.include_resource, fields: r.payload_fields },
   maxAttempts: r.max_attempts,
@@ -98,11 +138,13 @@ export interface WebhookListQuery {
 
 export type NewWebhook = Pick<
   Webhook,
-  'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers' | 'profile' | 'signatureScheme' | 'payload' | 'maxAttempts' | 'timeoutMs'
+  'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers' | 'profile' | 'customProfile' | 'signatureScheme' | 'payload' | 'maxAttempts' | 'timeoutMs'
 > & { secretEncrypted: string | null };
 
 /** Fields left undefined stay as they are; `payload` changes only the keys it holds, and null resets a setting to its default. */
-export type WebhookChanges = Partial<Pick<Webhook, 'name' | 'url' | 'events' | 'headers' | 'profile' | 'signatureScheme' | 'maxAttempts' | 'timeoutMs'>> & {
+export type WebhookChanges = Partial<
+  Pick<Webhook, 'name' | 'url' | 'events' | 'headers' | 'profile' | 'customProfile' | 'signatureScheme' | 'maxAttempts' | 'timeoutMs'>
+> & {
   payload?: Partial<Webhook['payload']>;
 };
 
@@ -122,8 +164,8 @@ export class WebhooksRepository {
   async insert(w: NewWebhook): Promise<Webhook> {
     const { rows } = await this.db.query<WebhookRow>(
       `INSERT INTO webhooks (id, tenant_id, name, url, events, headers, secret_encrypted, signature_scheme,
-                             include_resource, payload_fields, max_attempts, timeout_ms, profile)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLUMNS}`,
+                             include_resource, payload_fields, max_attempts, timeout_ms, profile, custom_profile)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${COLUMNS}`,
       [
         w.id,
         w.tenantId,
@@ -138,6 +180,7 @@ export class WebhooksRepository {
         w.maxAttempts,
         w.timeoutMs,
         w.profile,
+        customProfileToRow(w.customProfile),
       ],
     );
     return toWebhook(rows[0]!);
@@ -181,6 +224,8 @@ export class WebhooksRepository {
     if (changes.events !== undefined) sets.push(`events = $${params.push(changes.events)}`);
     if (changes.headers !== undefined) sets.push(`headers = $${params.push(JSON.stringify(changes.headers))}`);
     if (changes.profile !== undefined) sets.push(`profile = $${params.push(changes.profile)}`);
+    // Null (another profile) clears the settings.
+    if (changes.customProfile !== undefined) sets.push(`custom_profile = $${params.push(customProfileToRow(changes.customProfile))}::jsonb`);
     if (changes.signatureScheme !== undefined) sets.push(`signature_scheme = $${params.push(changes.signatureScheme)}`);
     if (changes.payload?.includeResource !== undefined) sets.push(`include_resource = $${params.push(changes.payload.includeResource)}`);
     if (changes.payload?.fields !== undefined) sets.push(`payload_fields = $${params.push(changes.payload.fields)}::text[]`);

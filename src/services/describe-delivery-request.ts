@@ -3,6 +3,8 @@ import type { DeliveryRequestResponse } from '../api/responses';
 import { KEY_ID_HEADER, signatureHeaderName, type SignatureScheme } from '../crypto/signature-schemes';
 import type { Tenant } from '../domain/models';
 import { profileOf, takesSignatureScheme, type ProfileName } from '../domain/profiles';
+import type { CustomProfileSettings } from '../domain/custom-profile';
+import { customKeyIdHeader } from '../crypto/custom-signature';
 import { NotFoundError } from '../errors';
 import { DeliveriesRepository } from '../repositories/deliveries-repository';
 import { WebhooksRepository } from '../repositories/webhooks-repository';
@@ -11,8 +13,24 @@ type Header = DeliveryRequestResponse['headers'][number];
 
 const PER_ATTEMPT = 'Computed for each attempt when it is sent; not stored.';
 
-/** The signature headers of a request under `profile` (and, where the profile takes one, `scheme`). */
-function signatureHeaders(profile: ProfileName, scheme: SignatureScheme, signed: boolean): Header[] {
+/** The headers that identify a request: the event id and the attempt's time, under the custom profile's names if it has them. */
+function identityHeaders(eventId: string, custom: CustomProfileSettings | null): Header[] {
+  return [
+    { name: custom?.idHeader.toLowerCase() ?? 'webhook-id', value: eventId, note: 'The event id: the same on every attempt and redelivery.' },
+    { name: custom?.timestampHeader.toLowerCase() ?? 'webhook-timestamp', value: null, note: 'The attempt’s started_at, in Unix seconds.' },
+  ];
+}
+
+/** The signature headers of a request under `profile` (and, where the profile takes one, `scheme`; under `custom`, its settings). */
+function signatureHeaders(profile: ProfileName, scheme: SignatureScheme, signed: boolean, custom: CustomProfileSettings | null): Header[] {
+  if (custom) {
+    const how = `profile custom: ${custom.algorithm}, ${custom.encoding}, "${custom.template}" over ${custom.signedContent}`;
+    const key = customKeyIdHeader(custom);
+    return [
+      { name: custom.signatureHeader.toLowerCase(), value: null, note: `${PER_ATTEMPT} (${how})` },
+      ...(key ? [{ name: key, value: null, note: 'The kid of the engine’s signing key at the time.' }] : []),
+    ];
+  }
   const name = signatureHeaderName(profile, scheme, signed);
   if (name === null) return [];
   const how = takesSignatureScheme(profile) ? `profile ${profile}, scheme ${scheme}` : `profile ${profile}`;
@@ -30,7 +48,9 @@ function signatureHeaders(profile: ProfileName, scheme: SignatureScheme, signed:
  * was dispatched under (the webhook's current one before it is dispatched).
  * What changes per attempt (the timestamp and the signatures over it) is
  * named with a note, since it is not stored. An `argyle` webhook without a
- * secret lists no signature header: its requests are unsigned.
+ * secret lists no signature header: its requests are unsigned. Under `custom`
+ * the id, timestamp and signature headers carry the names of the settings the
+ * delivery was dispatched with.
  */
 export async function describeDeliveryRequest(
   pool: Pool,
@@ -47,18 +67,19 @@ export async function describeDeliveryRequest(
     webhooks.findById(tenant.id, delivery.webhookId),
     webhooks.sealedSecret(tenant.id, delivery.webhookId),
   ]);
-  const custom: Header[] = Object.entries(webhook?.headers ?? {}).map(([name, value]) => ({ name, value, note: null }));
+  const own: Header[] = Object.entries(webhook?.headers ?? {}).map(([name, value]) => ({ name, value, note: null }));
+  // Fixed with the profile at dispatch; before that, the webhook's.
+  const custom = delivery.profile ? delivery.customProfile : (webhook?.customProfile ?? null);
   return {
     method: 'POST',
     url: webhook?.url ?? null,
     headers: [
-      ...custom,
+      ...own,
       { name: 'content-type', value: 'application/json', note: null },
       { name: 'user-agent', value: opts.userAgent, note: null },
       { name: 'x-client-id', value: tenant.clientId, note: null },
-      { name: 'webhook-id', value: delivery.eventId, note: 'The event id: the same on every attempt and redelivery.' },
-      { name: 'webhook-timestamp', value: null, note: 'The attempt’s started_at, in Unix seconds.' },
-      ...(webhook ? signatureHeaders(profileOf(delivery.profile ?? webhook.profile).name, webhook.signatureScheme, Boolean(sealed)) : []),
+      ...identityHeaders(delivery.eventId, custom),
+      ...(webhook ? signatureHeaders(profileOf(delivery.profile ?? webhook.profile).name, webhook.signatureScheme, Boolean(sealed), custom) : []),
     ],
     body: stored?.payload ?? null,
   };

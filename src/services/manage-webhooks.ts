@@ -7,6 +7,7 @@ import type { Tenant, Webhook } from '../domain/models';
 import { PROFILES, takesSignatureScheme, type ProfileName } from '../domain/profiles';
 import { TenantsRepository } from '../repositories/tenants-repository';
 import { currentSecretProblem, secretIsOptional, suppliedSecretProblemFor } from './webhook-secrets';
+import { checkedCustomProfile } from './custom-profile-settings';
 import { NotFoundError, ValidationError } from '../errors';
 import { UnsafeTargetError, type TargetPolicy } from '../security/target-policy';
 import { WebhooksRepository, type WebhookListQuery } from '../repositories/webhooks-repository';
@@ -50,6 +51,7 @@ function checkSignatureFits(profile: ProfileName, signature: SignatureScheme | u
 export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: CreateWebhookBody) {
   const profile = input.profile ?? (await new TenantsRepository(deps.pool).defaultProfile(tenant.id));
   checkSignatureFits(profile, input.signature);
+  const customProfile = checkedCustomProfile(profile, input.custom_profile, null, input.headers ?? {});
   if (input.secret !== undefined) {
     const problem = suppliedSecretProblemFor(profile, input.secret);
     if (problem) throw new ValidationError(`body.secret: ${problem}`, [{ path: 'body.secret', message: problem }]);
@@ -64,6 +66,7 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Cr
     events: input.events,
     headers: input.headers ?? {},
     profile,
+    customProfile,
     signatureScheme: input.signature ?? DEFAULT_SIGNATURE_SCHEME,
     payload: { includeResource: input.config?.include_resource ?? true, fields: input.config?.fields ?? null },
     maxAttempts: input.max_attempts ?? null,
@@ -87,14 +90,22 @@ export function listWebhooks(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, qu
  * Changes a webhook. A new profile applies to deliveries dispatched after the
  * change. Moving to a profile with its own format resets `signature` to
  * `standard`, which it ignores; a `signature` such a profile ignores is refused,
- * and so is a profile the current secret cannot sign under.
+ * and so is a profile the current secret cannot sign under. Under `custom`
+ * the settings (`custom_profile`) are replaced whole when given, and checked
+ * against the headers as they will be; leaving `custom` drops them.
  */
 export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' | 'secretBox'>, tenant: Tenant, id: string, changes: UpdateWebhookBody) {
   const repo = new WebhooksRepository(deps.pool);
-  const { profile, signature, config, max_attempts, timeout_ms, ...fields } = changes;
+  const { profile, custom_profile, signature, config, max_attempts, timeout_ms, ...fields } = changes;
   let signatureScheme = signature;
-  if (profile !== undefined || signature !== undefined) {
-    const current = await getWebhook(deps, tenant, id);
+  let customProfile: Webhook['customProfile'] | undefined;
+  const needsCurrent = profile !== undefined || signature !== undefined || custom_profile !== undefined || changes.headers !== undefined;
+  const current = needsCurrent ? await getWebhook(deps, tenant, id) : undefined;
+  if (current && (profile !== undefined || custom_profile !== undefined || changes.headers !== undefined)) {
+    const checked = checkedCustomProfile(profile ?? current.profile, custom_profile, current.customProfile, changes.headers ?? current.headers);
+    if (checked !== current.customProfile) customProfile = checked;
+  }
+  if (current && (profile !== undefined || signature !== undefined)) {
     const nextProfile = profile ?? current.profile;
     checkSignatureFits(nextProfile, signature);
     if (!takesSignatureScheme(nextProfile)) signatureScheme = DEFAULT_SIGNATURE_SCHEME;
@@ -108,6 +119,7 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
   const webhook = await repo.update(tenant.id, id, {
     ...fields,
     profile,
+    customProfile,
     signatureScheme,
     payload: config && { includeResource: config.include_resource, fields: config.fields },
     maxAttempts: max_attempts,

@@ -436,6 +436,54 @@ describe('the webhook portal in a browser', () => {
   );
 
   it(
+    'shows a custom webhook’s format read-only in its form, keeps it on save, and its delivery page lists the custom headers',
+    async () => {
+      const custom = await Receiver.start();
+      const settings = {
+        id_header: 'X-GitHub-Delivery',
+        timestamp_header: 'X-Hook-Timestamp',
+        signature_header: 'X-Hub-Signature-256',
+        algorithm: 'hmac-sha256',
+        encoding: 'hex',
+        template: 'sha256={signature}',
+        signed_content: '{body}',
+        retry_4xx: false,
+      };
+      try {
+        const created = await stack.http
+          .post('/v1/webhooks')
+          .set(stack.auth)
+          .send({ name: 'Custom', url: custom.url, events: ['custom.portal'], profile: 'custom', custom_profile: settings });
+        expect(created.status).toBe(201);
+        await page.goto(`${base}/portal#/webhooks/${created.body.id}/edit`);
+        await page.getByRole('heading', { level: 1, name: 'Edit webhook' }).waitFor();
+        await expect(page.getByLabel('Profile').inputValue()).resolves.toBe('custom');
+        await expectTextContaining(page.locator('#custom-profile'), 'X-Hub-Signature-256');
+        await expectTextContaining(page.locator('#custom-profile'), 'sha256={signature}');
+        await page.getByLabel('Name').fill('Custom renamed');
+        await page.getByRole('button', { name: 'Save changes' }).click();
+        await expectText(page.locator('#toast'), 'Changes saved.');
+        const saved = await stack.http.get(`/v1/webhooks/${created.body.id}`).set(stack.auth);
+        expect(saved.body).toMatchObject({ name: 'Custom renamed', profile: 'custom', custom_profile: settings });
+
+        const event = await publishEvent(stack, { type: 'custom.portal', data: { id: 'c_1' } });
+        const deliveryId = event.deliveries[0]!.id;
+        expect((await waitForFinalDelivery(stack, deliveryId, STEP_MS)).status).toBe('succeeded');
+        await page.goto(`${base}/portal#/deliveries/${deliveryId}`);
+        await page.getByRole('heading', { level: 1, name: 'Delivery of custom.portal' }).waitFor();
+        await expectCount(page.locator('#request-headers-rows tr', { hasText: 'x-hub-signature-256' }), 1);
+        await expectCount(page.locator('#request-headers-rows tr', { hasText: 'x-github-delivery' }), 1);
+        await expectCount(page.locator('#request-headers-rows tr', { hasText: 'webhook-signature' }), 0);
+        const [request] = await custom.waitForRequests(1);
+        expect(request!.headers['x-hub-signature-256']).toBe(`sha256=${createHmac('sha256', created.body.secret).update(request!.body).digest('hex')}`);
+      } finally {
+        await custom.stop();
+      }
+    },
+    STEP_MS * 3,
+  );
+
+  it(
     'moves a webhook to the assetsup profile with the form, and its delivery page lists X-AssetsUp-Signature',
     async () => {
       const profiled = await Receiver.start();

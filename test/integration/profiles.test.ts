@@ -131,22 +131,22 @@ describe('the profile setting', () => {
 
   it('refuses an unknown profile with a 422 that lists the names, on POST and PATCH, and stores nothing', async () => {
     const before = await webhookCount();
-    for (const profile of ['asset', 'custom', 'Standard', '', 42, null]) {
+    for (const profile of ['asset', 'bespoke', 'Standard', '', 42, null]) {
       const res = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile });
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('validation_failed');
       expect(res.body.error.details).toEqual([
-        { path: 'body.profile', message: expect.stringContaining('must be one of standard, assetsup, argyle, assets-server') },
+        { path: 'body.profile', message: expect.stringContaining('must be one of standard, assetsup, argyle, assets-server, custom') },
       ]);
     }
     const named = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile: 'asset' });
-    expect(named.body.error.details[0].message).toBe('unknown profile "asset": must be one of standard, assetsup, argyle, assets-server');
+    expect(named.body.error.details[0].message).toBe('unknown profile "asset": must be one of standard, assetsup, argyle, assets-server, custom');
     expect(await webhookCount()).toBe(before);
 
     const hook = await create({ url: 'https://example.com/hooks' });
-    const patched = await stack.http.patch(`/v1/webhooks/${hook.id}`).set(stack.auth).send({ profile: 'custom' });
+    const patched = await stack.http.patch(`/v1/webhooks/${hook.id}`).set(stack.auth).send({ profile: 'bespoke' });
     expect(patched.status).toBe(422);
-    expect(patched.body.error.details[0].message).toContain('unknown profile "custom"');
+    expect(patched.body.error.details[0].message).toContain('unknown profile "bespoke"');
     expect((await stack.http.get(`/v1/webhooks/${hook.id}`).set(stack.auth)).body.profile).toBe('standard');
   });
 
@@ -191,7 +191,7 @@ describe('the profile setting', () => {
       expect(unknown.status).toBe(422);
       expect(unknown.body.error.details[0]).toEqual({
         path: 'body.default_profile',
-        message: 'unknown profile "asset": must be one of standard, assetsup, argyle, assets-server',
+        message: 'unknown profile "asset": must be one of standard, assetsup, argyle, assets-server, custom',
       });
       expect((await stack.http.patch('/v1/settings').set(stack.auth).send({})).status).toBe(422);
       expect((await stack.http.get('/v1/settings').set(stack.auth)).body.default_profile).toBe('assetsup');
@@ -213,11 +213,11 @@ describe('a tenant’s default profile at creation', () => {
     expect(hook.body).toMatchObject({ profile: 'argyle', secret: null, signature: null });
 
     expect((await stack.http.post('/v1/tenants').set(admin).send({ name: 'Plain' })).body.tenant.default_profile).toBe('standard');
-    const unknown = await stack.http.post('/v1/tenants').set(admin).send({ name: 'Unknown', default_profile: 'custom' });
+    const unknown = await stack.http.post('/v1/tenants').set(admin).send({ name: 'Unknown', default_profile: 'bespoke' });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.details[0]).toEqual({
       path: 'body.default_profile',
-      message: 'unknown profile "custom": must be one of standard, assetsup, argyle, assets-server',
+      message: 'unknown profile "bespoke": must be one of standard, assetsup, argyle, assets-server, custom',
     });
   });
 });

@@ -9,6 +9,7 @@ const webhook = {
   events: ['order.created'],
   headers: {},
   profile: 'standard',
+  custom_profile: null,
   signature: 'standard',
   config: { include_resource: true, fields: null },
   max_attempts: null,

@@ -15,8 +15,8 @@ const body = JSON.stringify({ type: 'invoice.paid', data: { id: 'inv_1', note: '
 const input = (secrets: string[]) => ({ secrets, messageId: 'msg_1', timestampSeconds: 1_700_000_000, body });
 
 describe('the built-in profiles', () => {
-  it('are standard, assetsup, argyle and assets-server, in that order', () => {
-    expect(PROFILE_NAMES).toEqual(['standard', 'assetsup', 'argyle', 'assets-server']);
+  it('are standard, assetsup, argyle, assets-server and custom, in that order', () => {
+    expect(PROFILE_NAMES).toEqual(['standard', 'assetsup', 'argyle', 'assets-server', 'custom']);
   });
 
   it('give attempts in all: the configured ones under standard and argyle, 1 + 3 under assetsup, 1 + 8 under assets-server', () => {
@@ -25,7 +25,7 @@ describe('the built-in profiles', () => {
 
   it('read a value stored before profiles existed, or unknown, as standard', () => {
     expect(profileOf(null).name).toBe('standard');
-    expect(profileOf('custom').name).toBe('standard');
+    expect(profileOf('bespoke').name).toBe('standard');
     expect(profileOf('argyle').name).toBe('argyle');
   });
 });
@@ -158,7 +158,7 @@ describe('the OpenAPI document', () => {
   const text = JSON.stringify(doc);
 
   it('lists the profile names where a webhook and the tenant settings take a profile', () => {
-    expect(text.match(/"enum":\["standard","assetsup","argyle","assets-server"\]/g)?.length).toBeGreaterThanOrEqual(3);
+    expect(text.match(/"enum":\["standard","assetsup","argyle","assets-server","custom"\]/g)?.length).toBeGreaterThanOrEqual(3);
     expect(text).toContain('default_profile');
   });
 

@@ -12,15 +12,15 @@ const header = (name: string, description: string, required = true) => ({
 
 /** Headers a delivery carries, by profile and signature scheme (see README "Profiles" and "Signature schemes"). */
 const DELIVERY_HEADERS = [
-  header('webhook-id', 'The event id: the same on every retry, so receivers can deduplicate.'),
-  header('webhook-timestamp', 'Unix seconds of this attempt.'),
+  header('webhook-id', 'The event id: the same on every retry, so receivers can deduplicate. Under `custom`: sent in the webhook’s `custom_profile.id_header` instead.'),
+  header('webhook-timestamp', 'Unix seconds of this attempt. Under `custom`: sent in `custom_profile.timestamp_header` instead.'),
   header(
     'webhook-signature',
-    'Profiles `standard` and `assets-server`: Standard Webhooks, `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` (`v1a,<base64 Ed25519>` for the ed25519 scheme). Absent for the HMAC schemes, which send X-Webhook-Signature, and under `assetsup` and `argyle`.',
+    'Profiles `standard` and `assets-server`: Standard Webhooks, `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` (`v1a,<base64 Ed25519>` for the ed25519 scheme). Absent for the HMAC schemes, which send X-Webhook-Signature, and under `assetsup`, `argyle` and `custom`. Under `custom` the signature goes in the header the webhook’s `custom_profile.signature_header` names: its `template` with `{signature}` (the `algorithm` over `signed_content`, in `encoding`; HMAC keyed with the secret string’s UTF-8 bytes), `{timestamp}` and `{id}` filled in, one rendering per secret during a rotation, comma-separated.',
     false,
   ),
   header('x-webhook-signature', 'HMAC schemes only: `sha256=<hex>` or the SHA-512 hex digest of the body.', false),
-  header('webhook-key-id', 'ed25519 scheme only: the `kid` of the key in /.well-known/jwks.json.', false),
+  header('webhook-key-id', 'ed25519 scheme, and `custom` on Ed25519, only: the `kid` of the key in /.well-known/jwks.json.', false),
   header('x-assetsup-signature', 'Profile `assetsup` only (AssetsUp): `sha256=<hex HMAC-SHA256 of the raw body>`, keyed with the secret string.', false),
   header(
     'x-argyle-signature',
@@ -82,7 +82,8 @@ export function webhooksSection(types: readonly EventTypeDefinition[]): Record<s
             '410': { description: 'Gone: the webhook is disabled at once.' },
             '429': { description: 'Retried, after `Retry-After` when given (under `assets-server`: final, like any 4xx).' },
             '4XX': {
-              description: 'Refused: not retried; the delivery fails. Under `assetsup` retried like any failure; under `assets-server` the answer is logged as a warning.',
+              description:
+                'Refused: not retried; the delivery fails. Under `assetsup`, and `custom` with `retry_4xx`, retried like any failure; under `assets-server` the answer is logged as a warning.',
             },
             '5XX': {
               description: 'Retried on the schedule: 10 s, then doubling, 5 attempts in all (`assetsup`: 4, `assets-server`: 9; a webhook’s `max_attempts` overrides).',

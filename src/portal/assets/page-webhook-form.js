@@ -20,6 +20,7 @@ const PROFILES = [
   ['assetsup', 'AssetsUp (X-AssetsUp-Signature, 1 + 3 attempts)'],
   ['argyle', 'Argyle (X-Argyle-Signature, HMAC-SHA512)'],
   ['assets-server', 'Assets Server (4xx final, 9 attempts)'],
+  ['custom', 'Custom (its format is set through the API)'],
 ];
 const TAKES_SCHEME = new Set(['standard', 'assets-server']);
 
@@ -38,6 +39,26 @@ function field({ name, label, hint, control }) {
     control,
     hint ? h('span', { class: 'hint', id: hintId }, hint) : null,
     h('span', { class: 'field-error', id: errorId }),
+  );
+}
+
+/** The custom profile's settings, read-only: they are changed through the API (PATCH /v1/webhooks/:id, custom_profile). */
+function customProfileSummary(c) {
+  const rows = [
+    ['Id header', c.id_header],
+    ['Timestamp header', c.timestamp_header],
+    ['Signature header', c.signature_header],
+    ['Algorithm', c.algorithm],
+    ['Encoding', c.encoding],
+    ['Value template', c.template],
+    ['Signed content', c.signed_content],
+    ['4xx retried', c.retry_4xx ? 'yes' : 'no'],
+  ];
+  return h(
+    'div',
+    { class: 'field', id: 'custom-profile' },
+    h('span', { class: 'label' }, 'Custom format (set through the API)'),
+    h('dl', { class: 'details' }, ...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, h('code', {}, value))])),
   );
 }
 
@@ -75,7 +96,14 @@ export async function webhookFormPage(ctx, id) {
     url: h('input', { type: 'url', inputmode: 'url', autocomplete: 'url', placeholder: 'https://example.com/webhooks', value: webhook?.url ?? '' }),
     events: h('input', { type: 'text', autocomplete: 'off', placeholder: 'order.created, order.paid', value: webhook?.events.join(', ') ?? '' }),
     headers: h('textarea', { rows: 3, spellcheck: 'false', placeholder: 'X-Team: payments' }),
-    profile: h('select', {}, PROFILES.map(([value, label]) => h('option', { value, selected: (webhook?.profile ?? 'standard') === value }, label))),
+    // A custom format is set through the API (custom_profile): here it is shown, and kept, but not edited.
+    profile: h(
+      'select',
+      {},
+      PROFILES.map(([value, label]) =>
+        h('option', { value, selected: (webhook?.profile ?? 'standard') === value, disabled: value === 'custom' && webhook?.profile !== 'custom' }, label),
+      ),
+    ),
     signature: h('select', {}, SCHEMES.map(([value, label]) => h('option', { value, selected: (webhook?.signature ?? 'standard') === value }, label))),
     max_attempts: h('input', { type: 'text', inputmode: 'numeric', value: webhook?.max_attempts ?? '' }),
     timeout_ms: h('input', { type: 'text', inputmode: 'numeric', value: webhook?.timeout_ms ?? '' }),
@@ -110,6 +138,7 @@ export async function webhookFormPage(ctx, id) {
       h('legend', {}, 'Delivery'),
       field({ name: 'profile', label: 'Profile', control: controls.profile, hint: 'The wire format and delivery rules of a named system.' }),
       field({ name: 'signature', label: 'Signature scheme', control: controls.signature, hint: 'Standard and Assets Server only: the other profiles sign in their own format.' }),
+      webhook?.custom_profile ? customProfileSummary(webhook.custom_profile) : null,
       field({ name: 'headers', label: 'Custom headers', control: controls.headers, hint: 'One per line, as Name: value. Sent with every request.' }),
       h(
         'div',
