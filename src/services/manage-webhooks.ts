@@ -22,9 +22,13 @@ export interface WebhookDeps {
   targets: TargetPolicy;
 }
 
-/** The URL must point somewhere the engine may send to: checked when it is set, and again at every delivery. */
-async function checkTarget(targets: TargetPolicy, url: string): Promise<void> {
+/**
+ * The URL must point somewhere the engine may send to, under the webhook's profile: checked when
+ * either is set, and again at every delivery.
+ */
+async function checkTarget(targets: TargetPolicy, url: string, profile: ProfileName): Promise<void> {
   try {
+    targets.checkProfileUrl(url, profile);
     await targets.checkUrl(url);
   } catch (err) {
     if (!(err instanceof UnsafeTargetError)) throw err;
@@ -54,7 +58,7 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Cr
     const problem = suppliedSecretProblemFor(profile, input.secret);
     if (problem) throw new ValidationError(`body.secret: ${problem}`, [{ path: 'body.secret', message: problem }]);
   }
-  await checkTarget(deps.targets, input.url);
+  await checkTarget(deps.targets, input.url, profile);
   const secret = input.secret ?? (secretIsOptional(profile) ? null : generateWebhookSecret());
   const webhook = await new WebhooksRepository(deps.pool).insert({
     id: uuidv7(),
@@ -93,8 +97,9 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
   const repo = new WebhooksRepository(deps.pool);
   const { profile, signature, config, max_attempts, timeout_ms, ...fields } = changes;
   let signatureScheme = signature;
+  let current: Webhook | undefined;
   if (profile !== undefined || signature !== undefined) {
-    const current = await getWebhook(deps, tenant, id);
+    current = await getWebhook(deps, tenant, id);
     const nextProfile = profile ?? current.profile;
     checkSignatureFits(nextProfile, signature);
     if (!takesSignatureScheme(nextProfile)) signatureScheme = DEFAULT_SIGNATURE_SCHEME;
@@ -104,7 +109,19 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
     const path = profile !== undefined ? 'body.profile' : 'body.signature';
     if (problem) throw new ValidationError(`${path}: ${problem}`, [{ path, message: problem }]);
   }
-  if (changes.url !== undefined) await checkTarget(deps.targets, changes.url);
+  if (changes.url !== undefined) {
+    await checkTarget(deps.targets, changes.url, profile ?? (current ?? (await getWebhook(deps, tenant, id))).profile);
+  } else if (profile !== undefined) {
+    // The URL it has must suit the profile it moves to (asset: HTTPS only outside development).
+    const url = current!.url;
+    try {
+      deps.targets.checkProfileUrl(url, profile);
+    } catch (err) {
+      if (!(err instanceof UnsafeTargetError)) throw err;
+      const message = `the webhook's url ${err.message}: change the url too`;
+      throw new ValidationError(`body.profile: ${message}`, [{ path: 'body.profile', message }]);
+    }
+  }
   const webhook = await repo.update(tenant.id, id, {
     ...fields,
     profile,

@@ -108,7 +108,7 @@ describe('the profile setting', () => {
     expect(listed.body.results.find((w: { id: string }) => w.id === created.body.id).profile).toBe('standard');
   });
 
-  it.each(['standard', 'assetsup', 'argyle', 'assets-server'])('accepts %s on POST and on PATCH', async (profile) => {
+  it.each(['standard', 'assetsup', 'argyle', 'assets-server', 'asset'])('accepts %s on POST and on PATCH', async (profile) => {
     const created = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile });
     expect(created.status).toBe(201);
     expect(created.body.profile).toBe(profile);
@@ -128,16 +128,16 @@ describe('the profile setting', () => {
 
   it('refuses an unknown profile with a 422 that lists the names, on POST and PATCH, and stores nothing', async () => {
     const before = await webhookCount();
-    for (const profile of ['asset', 'custom', 'Standard', '', 42, null]) {
+    for (const profile of ['Asset', 'custom', 'Standard', '', 42, null]) {
       const res = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile });
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('validation_failed');
       expect(res.body.error.details).toEqual([
-        { path: 'body.profile', message: expect.stringContaining('must be one of standard, assetsup, argyle, assets-server') },
+        { path: 'body.profile', message: expect.stringContaining('must be one of standard, assetsup, argyle, assets-server, asset') },
       ]);
     }
-    const named = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile: 'asset' });
-    expect(named.body.error.details[0].message).toBe('unknown profile "asset": must be one of standard, assetsup, argyle, assets-server');
+    const named = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile: 'assets' });
+    expect(named.body.error.details[0].message).toBe('unknown profile "assets": must be one of standard, assetsup, argyle, assets-server, asset');
     expect(await webhookCount()).toBe(before);
 
     const hook = await create({ url: 'https://example.com/hooks' });
@@ -149,7 +149,7 @@ describe('the profile setting', () => {
 
   it('takes `signature` under standard and assets-server only; the other profiles fix their format', async () => {
     const before = await webhookCount();
-    for (const profile of ['assetsup', 'argyle']) {
+    for (const profile of ['assetsup', 'argyle', 'asset']) {
       const res = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile, signature: 'hmac-sha512' });
       expect(res.status).toBe(422);
       expect(res.body.error.details[0]).toEqual({ path: 'body.signature', message: expect.stringContaining(`under profile ${profile}`) });
@@ -184,11 +184,11 @@ describe('the profile setting', () => {
       // Existing webhooks keep theirs.
       expect((await stack.http.get(`/v1/webhooks/${existing.id}`).set(stack.auth)).body.profile).toBe('standard');
 
-      const unknown = await stack.http.patch('/v1/settings').set(stack.auth).send({ default_profile: 'asset' });
+      const unknown = await stack.http.patch('/v1/settings').set(stack.auth).send({ default_profile: 'assets' });
       expect(unknown.status).toBe(422);
       expect(unknown.body.error.details[0]).toEqual({
         path: 'body.default_profile',
-        message: 'unknown profile "asset": must be one of standard, assetsup, argyle, assets-server',
+        message: 'unknown profile "assets": must be one of standard, assetsup, argyle, assets-server, asset',
       });
       expect((await stack.http.patch('/v1/settings').set(stack.auth).send({})).status).toBe(422);
       expect((await stack.http.get('/v1/settings').set(stack.auth)).body.default_profile).toBe('assetsup');
@@ -214,7 +214,7 @@ describe('a tenant’s default profile at creation', () => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.details[0]).toEqual({
       path: 'body.default_profile',
-      message: 'unknown profile "custom": must be one of standard, assetsup, argyle, assets-server',
+      message: 'unknown profile "custom": must be one of standard, assetsup, argyle, assets-server, asset',
     });
   });
 });
