@@ -22,17 +22,27 @@ export interface WebhookDeps {
   targets: TargetPolicy;
 }
 
-/**
- * The URL must point somewhere the engine may send to, under the webhook's profile: checked when
- * either is set, and again at every delivery.
- */
-async function checkTarget(targets: TargetPolicy, url: string, profile: ProfileName): Promise<void> {
+/** The URL must point somewhere the engine may send to: checked when it is set, and again at every delivery. */
+async function checkTarget(targets: TargetPolicy, url: string): Promise<void> {
   try {
-    targets.checkProfileUrl(url, profile);
     await targets.checkUrl(url);
   } catch (err) {
     if (!(err instanceof UnsafeTargetError)) throw err;
     throw new ValidationError(`body.url: ${err.message}`, [{ path: 'body.url', message: err.message }]);
+  }
+}
+
+/**
+ * The URL must suit the webhook's profile (`asset`: HTTPS only outside development): checked when
+ * either is set, and again at every delivery. `path` names the field that changed.
+ */
+function checkProfileTarget(targets: TargetPolicy, url: string, profile: ProfileName, path: 'body.url' | 'body.profile'): void {
+  try {
+    targets.checkProfileUrl(url, profile);
+  } catch (err) {
+    if (!(err instanceof UnsafeTargetError)) throw err;
+    const message = path === 'body.url' ? err.message : `the webhook's url ${err.message}: change the url too`;
+    throw new ValidationError(`${path}: ${message}`, [{ path, message }]);
   }
 }
 
@@ -58,7 +68,8 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Cr
     const problem = suppliedSecretProblemFor(profile, input.secret);
     if (problem) throw new ValidationError(`body.secret: ${problem}`, [{ path: 'body.secret', message: problem }]);
   }
-  await checkTarget(deps.targets, input.url, profile);
+  await checkTarget(deps.targets, input.url);
+  checkProfileTarget(deps.targets, input.url, profile, 'body.url');
   const secret = input.secret ?? (secretIsOptional(profile) ? null : generateWebhookSecret());
   const webhook = await new WebhooksRepository(deps.pool).insert({
     id: uuidv7(),
@@ -91,7 +102,8 @@ export function listWebhooks(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, qu
  * Changes a webhook. A new profile applies to deliveries dispatched after the
  * change. Moving to a profile with its own format resets `signature` to
  * `standard`, which it ignores; a `signature` such a profile ignores is refused,
- * and so is a profile the current secret cannot sign under.
+ * and so is a profile the current secret cannot sign under, and a URL the
+ * profile does not take (`asset`: `http:` outside development).
  */
 export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' | 'secretBox'>, tenant: Tenant, id: string, changes: UpdateWebhookBody) {
   const repo = new WebhooksRepository(deps.pool);
@@ -109,18 +121,11 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
     const path = profile !== undefined ? 'body.profile' : 'body.signature';
     if (problem) throw new ValidationError(`${path}: ${problem}`, [{ path, message: problem }]);
   }
-  if (changes.url !== undefined) {
-    await checkTarget(deps.targets, changes.url, profile ?? (current ?? (await getWebhook(deps, tenant, id))).profile);
-  } else if (profile !== undefined) {
-    // The URL it has must suit the profile it moves to (asset: HTTPS only outside development).
-    const url = current!.url;
-    try {
-      deps.targets.checkProfileUrl(url, profile);
-    } catch (err) {
-      if (!(err instanceof UnsafeTargetError)) throw err;
-      const message = `the webhook's url ${err.message}: change the url too`;
-      throw new ValidationError(`body.profile: ${message}`, [{ path: 'body.profile', message }]);
-    }
+  if (changes.url !== undefined) await checkTarget(deps.targets, changes.url);
+  if (changes.url !== undefined || profile !== undefined) {
+    // The new URL under the webhook's profile, or the URL it has under the profile it moves to.
+    current ??= await getWebhook(deps, tenant, id);
+    checkProfileTarget(deps.targets, changes.url ?? current.url, profile ?? current.profile, changes.url !== undefined ? 'body.url' : 'body.profile');
   }
   const webhook = await repo.update(tenant.id, id, {
     ...fields,
