@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger';
 import { publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { createTestDatabase, startStack, type Stack } from '../support/harness';
 import { Receiver, Receivers, type ReceivedRequest, type Responder } from '../support/receiver';
+import { waitFor } from '../support/wait-for';
 
 /**
  * The `asset` profile against receivers that verify as Asset tells its customers to: "Every
@@ -30,6 +31,7 @@ let stack: Stack;
 let api: Server;
 let jwksUrl: string;
 let scratch: string;
+const attemptLines: Array<Record<string, unknown>> = [];
 const receivers = new Receivers();
 const receiver = (responder?: Responder) => receivers.start(responder);
 
@@ -37,7 +39,10 @@ beforeAll(async () => {
   stack = await startStack({
     // Auto-disable (5 failures in 10 s) would cut the shortened schedule short; it has tests of its own.
     env: { NODE_ENV: 'development', RETRY_INITIAL_INTERVAL_MS: '100', RETRY_BACKOFF_COEFFICIENT: '1.5', AUTO_DISABLE_FAILURE_THRESHOLD: '-1' },
-    log: createLogger('test', 'error'),
+    log: createLogger('test', 'info', (line) => {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      if (parsed.msg === 'attempt') attemptLines.push(parsed);
+    }),
   });
   // The verifiers fetch the JWKS as receivers do: over HTTP, from a listening API.
   api = createServer(stack.api.app.callback());
@@ -116,6 +121,8 @@ describe('asset: the headers', () => {
     expect(delivery.status).toBe('succeeded');
     expect(delivery.profile).toBe('asset');
     expect(delivery.attempts.map((a: { profile: string }) => a.profile)).toEqual(['asset']);
+    const logged = await waitFor(() => attemptLines.find((l) => l.deliveryId === deliveryId), { message: 'the attempt log line' });
+    expect(logged).toMatchObject({ profile: 'asset', signedWith: 'asset-signature', outcome: 'delivered', statusCode: 200 });
 
     const req = r.requests[0]!;
     expect(header(req, 'asset-id')).toBe(eventId);
