@@ -9,7 +9,9 @@ import type { RetryRule } from '../src/domain/profiles';
  *
  * Under `every-failure` (AssetsUp: "retries on failure") every answer but a 2xx is retried too,
  * except a 410, which disables the webhook. Under `server-errors` (Assets Server) only 5xx,
- * timeouts and connection errors are retried; a 4xx is final, 408 and 429 included. A target the
+ * timeouts and connection errors are retried; a 4xx is final, 408 and 429 included. Under `non-200`
+ * (Asset: "If there is non-200 response or the request times out, Asset will retry") only a 200 is
+ * delivered: any other answer, a 201 or a 204 included, is retried, except a 410. A target the
  * policy refuses is final under every rule: nothing was sent.
  */
 export type AttemptVerdict =
@@ -39,6 +41,10 @@ export function classifyAttempt(
       return { kind: 'retry', reason: `connection failed: ${outcome.message}` };
     case 'response': {
       const code = outcome.statusCode;
+      if (rule === 'non-200' && code !== 200) {
+        if (code === 410) return { kind: 'reject', reason: `receiver answered ${code}` };
+        if (code >= 200 && code < 300) return { kind: 'retry', reason: `receiver answered ${code}; only a 200 counts as delivered` };
+      }
       if (code >= 200 && code < 300) return { kind: 'delivered' };
       if (rule === 'server-errors') {
         if (code >= 500) return { kind: 'retry', reason: `receiver answered ${code}` };
@@ -52,7 +58,7 @@ export function classifyAttempt(
           : { kind: 'retry', reason: `receiver answered ${code}`, retryAfterMs: Math.min(retryAfterMs, retryAfterMaxMs) };
       }
       if (code >= 500) return { kind: 'retry', reason: `receiver answered ${code}` };
-      if (rule === 'every-failure' && code !== 410) {
+      if ((rule === 'every-failure' || rule === 'non-200') && code !== 410) {
         return { kind: 'retry', reason: code >= 300 && code < 400 ? `receiver answered ${code}; redirects are not followed` : `receiver answered ${code}` };
       }
       if (code >= 300 && code < 400) return { kind: 'reject', reason: `receiver answered ${code}; redirects are not followed` };

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SecretBox } from '../src/crypto/secret-box';
 import type { Logger } from '../src/logger';
 import { requestSignatureHeaders, signatureHeaderName, type ActiveSigningKey } from '../src/crypto/signature-schemes';
-import { profileOf } from '../src/domain/profiles';
+import { profileOf, profileUrlProblem } from '../src/domain/profiles';
 import { retryRuleOf } from '../src/domain/custom-profile';
 import { AttemptStatus, DeliveryStatus, WebhookStatus } from '../src/domain/statuses';
 import { isValueRefused } from '../src/db/pool';
@@ -21,6 +21,8 @@ export interface DeliveryActivityDeps {
   /** The engine's active Ed25519 key, for webhooks on the `ed25519` scheme (cached briefly). */
   signingKeys: { active(): Promise<ActiveSigningKey> };
   send: HttpSender;
+  /** A development deployment, where `asset` webhooks may still send to `http:` URLs. @default false */
+  development?: boolean;
   delivery: { timeoutMs: number; userAgent: string; retryAfterMaxMs: number };
   /** Tells the webhook's controller about a failed attempt (auto-disable, 410). Best effort. */
   reportFailedAttempt: (webhookId: string, failure: { at: number; statusCode: number | null }) => Promise<void>;
@@ -104,29 +106,35 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     ));
   const startedAt = now();
   const secrets = [webhook.secretEncrypted, webhook.previousSecretEncrypted].flatMap((sealed) => (sealed ? [deps.secretBox.open(sealed)] : []));
-  const usesEd25519 =
-    (profile.signing === 'signature-scheme' && webhook.signatureScheme === 'ed25519') || (profile.signing === 'custom' && custom?.algorithm === 'ed25519');
+  const signsWithEngineKey =
+    profile.signing === 'asset' ||
+    (profile.signing === 'signature-scheme' && webhook.signatureScheme === 'ed25519') ||
+    (profile.signing === 'custom' && custom?.algorithm === 'ed25519');
   const signed = requestSignatureHeaders(profile.name, webhook.signatureScheme, {
     secrets,
     messageId: delivery.eventId,
     timestampSeconds: Math.floor(startedAt.getTime() / 1000),
     body,
-    signingKey: usesEd25519 ? await deps.signingKeys.active() : undefined,
+    signingKey: signsWithEngineKey ? await deps.signingKeys.active() : undefined,
     custom,
   });
-  const result = await deps.send({
-    url: webhook.url,
-    body,
-    timeoutMs: input.timeoutMs ?? webhook.timeoutMs ?? deps.delivery.timeoutMs,
-    headers: {
-      // Custom headers first: the engine's own headers win over a namesake.
-      ...webhook.headers,
-      'content-type': 'application/json',
-      'user-agent': deps.delivery.userAgent,
-      'x-client-id': webhook.clientId,
-      ...signed,
-    },
-  });
+  // Checked when the URL or profile was set, and again here: the deployment may have changed since.
+  const refused = profileUrlProblem(profile.name, webhook.url, deps.development === true);
+  const result: SendResult = refused
+    ? { kind: 'blocked', reason: `url ${refused}`, durationMs: 0, responseBody: null }
+    : await deps.send({
+        url: webhook.url,
+        body,
+        timeoutMs: input.timeoutMs ?? webhook.timeoutMs ?? deps.delivery.timeoutMs,
+        headers: {
+          // Custom headers first: the engine's own headers win over a namesake.
+          ...webhook.headers,
+          'content-type': 'application/json',
+          'user-agent': deps.delivery.userAgent,
+          'x-client-id': webhook.clientId,
+          ...signed,
+        },
+      });
 
   deps.observe?.attempted(attemptClass({ kind: result.kind, statusCode: statusCodeOf(result) ?? undefined }), result.durationMs);
   const verdict = classifyAttempt(result, deps.delivery.retryAfterMaxMs, now(), retryRuleOf(profile, custom));

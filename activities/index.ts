@@ -49,6 +49,7 @@ export function createActivities({ pool, config, temporal, send, connectors = []
     secretBox,
     signingKeys: cacheActiveKey(() => signingKeys.active()),
     send,
+    development: config.targets.development,
     delivery: {
       timeoutMs: config.delivery.timeoutMs,
       userAgent: config.delivery.userAgent,

@@ -136,6 +136,8 @@ export interface Config {
     readonly allowPrivate: readonly string[];
     /** Refuse http: URLs. @default true in production, false otherwise */
     readonly httpsOnly: boolean;
+    /** A development deployment: profiles that are HTTPS only outside development (`asset`) accept http: URLs. @default NODE_ENV is development */
+    readonly development: boolean;
   };
   /** Per tenant, per API process, on `POST /v1/events`; a rate of 0 turns it off. */
   readonly eventsRateLimit: { readonly perSecond: number; readonly burst: number };
@@ -268,6 +270,7 @@ export function loadConfig(env: Env = process.env): Config {
     targets: {
       allowPrivate: (e.ALLOW_PRIVATE_TARGETS ?? '').split(',').map((c) => c.trim()).filter(Boolean),
       httpsOnly: e.HTTPS_ONLY ?? e.NODE_ENV === 'production',
+      development: e.NODE_ENV === 'development',
     },
     eventsRateLimit: { perSecond: e.EVENTS_RATE_LIMIT_PER_SECOND, burst: e.EVENTS_RATE_LIMIT_BURST },
     authFailureLimit: { limit: e.AUTH_FAILURE_LIMIT, windowMs: e.AUTH_FAILURE_WINDOW_MS },

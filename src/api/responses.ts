@@ -47,7 +47,7 @@ export const webhookResponse = z.strictObject({
   signature: z
     .enum(SIGNATURE_SCHEMES)
     .nullable()
-    .meta({ description: 'How its requests are signed under `standard` and `assets-server`; `null` under profiles that sign in their own format (`assetsup`, `argyle`).' }),
+    .meta({ description: 'How its requests are signed under `standard` and `assets-server`; `null` under profiles that sign in their own format (`assetsup`, `argyle`, `asset`).' }),
   config: z
     .strictObject({
       include_resource: z.boolean().meta({ description: '`false`: thin notifications, whose `data` keeps only the identifiers.' }),

@@ -62,6 +62,8 @@ export const RESERVED_HEADERS = [
   'x-webhook-signature',
   'x-assetsup-signature',
   'x-argyle-signature',
+  'asset-id',
+  'asset-signature',
   'connection',
   'transfer-encoding',
   'te',

@@ -1,6 +1,7 @@
 import { createHmac, sign, type KeyObject } from 'node:crypto';
 import type { ProfileName } from '../domain/profiles';
 import { PROFILES } from '../domain/profiles';
+import { ASSET_ID_HEADER, ASSET_SIGNATURE_HEADER, assetSignature } from './asset-signature';
 import { signPayload } from './webhook-signature';
 import type { CustomProfileSettings } from '../domain/custom-profile';
 import { customSignatureHeaders } from './custom-signature';
@@ -45,7 +46,7 @@ export interface SignatureInput {
   messageId: string;
   timestampSeconds: number;
   body: string;
-  /** Required for `ed25519`, and for a `custom` profile on Ed25519. */
+  /** Required for `ed25519`, the `asset` profile, and a `custom` profile on Ed25519. */
   signingKey?: ActiveSigningKey;
   /** Required under the `custom` profile: the settings the delivery was dispatched with. */
   custom?: CustomProfileSettings | null;
@@ -88,7 +89,8 @@ export function signatureHeaders(scheme: SignatureScheme, input: SignatureInput)
  * and `webhook-timestamp`, so receivers can deduplicate. During a secret
  * rotation's grace period the profile's header carries one value per secret,
  * the new one first, comma-separated. An `argyle` webhook without a secret
- * (`secrets` empty) sends no signature header.
+ * (`secrets` empty) sends no signature header. `asset` sends `asset-id` (the
+ * event id) and `asset-signature`, one JWS by the engine's active key.
  */
 export function requestSignatureHeaders(profile: ProfileName, scheme: SignatureScheme, input: SignatureInput): Record<string, string> {
   const { secrets, messageId, timestampSeconds, body } = input;
@@ -103,6 +105,14 @@ export function requestSignatureHeaders(profile: ProfileName, scheme: SignatureS
     case 'argyle':
       if (secrets.length === 0) return identity(messageId, timestampSeconds);
       return { ...identity(messageId, timestampSeconds), [ARGYLE_SIGNATURE_HEADER]: hmacHexes('sha512', secrets, body).join(',') };
+    case 'asset': {
+      if (!input.signingKey) throw new Error('The asset profile needs the active signing key');
+      return {
+        ...identity(messageId, timestampSeconds),
+        [ASSET_ID_HEADER]: messageId,
+        [ASSET_SIGNATURE_HEADER]: assetSignature(input.signingKey, { id: messageId, body, timestampSeconds }),
+      };
+    }
     case 'custom':
       // The tenant's header names replace webhook-id and webhook-timestamp.
       if (!input.custom) throw new Error('The custom profile needs its settings');
@@ -119,6 +129,8 @@ export function signatureHeaderName(profile: ProfileName, scheme: SignatureSchem
       return ASSETSUP_SIGNATURE_HEADER;
     case 'argyle':
       return signed ? ARGYLE_SIGNATURE_HEADER : null;
+    case 'asset':
+      return ASSET_SIGNATURE_HEADER;
     case 'custom':
       return custom ? custom.signatureHeader.toLowerCase() : null;
   }

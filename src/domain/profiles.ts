@@ -15,10 +15,13 @@
  * - `assets-server`: Assets Server's status code rules: 2xx is success; 5xx, timeouts and
  *   connection errors are retried up to 8 times with increasing delay; a 4xx is final and its
  *   response body is logged as a warning. Signed as `standard`.
+ * - `asset`: Asset's `asset-id` and `asset-signature` headers, the latter a compact JWS (EdDSA)
+ *   by the engine's signing key, verifiable from `/.well-known/jwks.json`; any answer but a 200,
+ *   and a timeout, retried up to four more times; HTTPS only outside development.
  * - `custom`: the tenant's own format, set on the webhook (`custom_profile`, src/domain/custom-profile.ts):
  *   header names, algorithm, encoding, value template, what is signed, and whether a 4xx is retried.
  */
-export const PROFILE_NAMES = ['standard', 'assetsup', 'argyle', 'assets-server', 'custom'] as const;
+export const PROFILE_NAMES = ['standard', 'assetsup', 'argyle', 'assets-server', 'asset', 'custom'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 export const DEFAULT_PROFILE: ProfileName = 'standard';
 
@@ -30,6 +33,8 @@ export type ProfileSigning =
   | 'assetsup'
   /** `x-argyle-signature: <hex HMAC-SHA512>`, or nothing without a secret. */
   | 'argyle'
+  /** `asset-id` and `asset-signature: <compact JWS, EdDSA, by the engine's key>`; no secret used. */
+  | 'asset'
   /** As the webhook's `custom_profile` says. */
   | 'custom';
 
@@ -40,7 +45,9 @@ export type RetryRule =
   /** Every failure: any answer but a 2xx (408 and 429 after `Retry-After`), a timeout, a connection error. A 410 stays final. */
   | 'every-failure'
   /** 5xx, timeouts and connection errors; every 4xx and 3xx is final. */
-  | 'server-errors';
+  | 'server-errors'
+  /** Asset's: any answer but a 200 (a 201 or 204 too), a timeout, a connection error. A 410 stays final. */
+  | 'non-200';
 
 /** What the secret of a webhook on the profile may be. */
 export type SecretRule =
@@ -63,6 +70,8 @@ export interface Profile {
   testBody: 'envelope' | 'event-timestamp';
   /** Log the receiver's answer to a 4xx at warning level. */
   warnOnClientError: boolean;
+  /** Refuse `http:` URLs unless the engine runs in development (NODE_ENV=development). */
+  httpsOutsideDevelopment?: boolean;
 }
 
 export const PROFILES: Readonly<Record<ProfileName, Readonly<Profile>>> = Object.freeze({
@@ -102,6 +111,18 @@ export const PROFILES: Readonly<Record<ProfileName, Readonly<Profile>>> = Object
     testBody: 'envelope',
     warnOnClientError: true,
   }),
+  // "retry the request up to four more times": five attempts in all. The secret is generated as
+  // under `standard` but unused: Asset's requests are signed with the engine's key.
+  asset: Object.freeze({
+    name: 'asset',
+    signing: 'asset',
+    retries: 'non-200',
+    maxAttempts: 5,
+    secret: 'standard-webhooks',
+    testBody: 'envelope',
+    warnOnClientError: false,
+    httpsOutsideDevelopment: true,
+  }),
   // Retries as `standard`, or every failure when the webhook's custom_profile sets retry_4xx.
   custom: Object.freeze({
     name: 'custom',
@@ -124,6 +145,16 @@ export function profileOf(name: string | null | undefined): Readonly<Profile> {
 
 /** Whether the webhook's `signature` scheme applies under the profile (the others fix their own format). */
 export const takesSignatureScheme = (name: ProfileName) => PROFILES[name].signing === 'signature-scheme';
+
+/**
+ * Why `url` cannot be the target of a webhook on `profile`, or undefined: under
+ * a profile that is HTTPS only outside development (`asset`), an `http:` URL
+ * is refused unless `development` (NODE_ENV=development).
+ */
+export function profileUrlProblem(profile: ProfileName, url: string, development: boolean): string | undefined {
+  if (!PROFILES[profile].httpsOutsideDevelopment || development) return undefined;
+  return /^https:/i.test(url.trim()) ? undefined : `must be an https URL under profile ${profile} (http is allowed only in development)`;
+}
 
 /** Bounds on a client-chosen secret (Argyle's): printable ASCII, space included. */
 export const CLIENT_SECRET_MAX_LENGTH = 256;

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { profileUrlProblem, type ProfileName } from '../domain/profiles';
 
 /**
  * Where webhooks may point. A webhook engine makes requests to URLs that
@@ -54,6 +55,8 @@ export interface TargetPolicyOptions {
   allowPrivate: readonly string[];
   /** Refuse plain `http:` URLs. */
   httpsOnly: boolean;
+  /** A development deployment: profiles that are HTTPS only outside development (`asset`) accept `http:` here. @default false */
+  development?: boolean;
   /** @default node:dns lookup */
   resolve?: (host: string) => Promise<LookupAddress[]>;
 }
@@ -118,6 +121,12 @@ export class TargetPolicy {
    * At creation: the URL, and every address its host resolves to now. A host
    * that does not resolve yet is accepted; the check at delivery time covers it.
    */
+  /** Refuses a URL the webhook's profile does not allow here (`asset`: `http:` outside development). */
+  checkProfileUrl(raw: string, profile: ProfileName): void {
+    const problem = profileUrlProblem(profile, raw, this.opts.development === true);
+    if (problem) throw new UnsafeTargetError(problem);
+  }
+
   async checkUrl(raw: string): Promise<void> {
     const url = this.checkUrlSyntax(raw);
     const host = url.hostname.replace(/^\[|\]$/g, '');

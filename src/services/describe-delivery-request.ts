@@ -1,8 +1,9 @@
 import type { Pool } from 'pg';
 import type { DeliveryRequestResponse } from '../api/responses';
+import { ASSET_ID_HEADER } from '../crypto/asset-signature';
 import { KEY_ID_HEADER, signatureHeaderName, type SignatureScheme } from '../crypto/signature-schemes';
 import type { Tenant } from '../domain/models';
-import { profileOf, takesSignatureScheme, type ProfileName } from '../domain/profiles';
+import { PROFILES, profileOf, takesSignatureScheme, type ProfileName } from '../domain/profiles';
 import type { CustomProfileSettings } from '../domain/custom-profile';
 import { customKeyIdHeader } from '../crypto/custom-signature';
 import { NotFoundError } from '../errors';
@@ -22,7 +23,7 @@ function identityHeaders(eventId: string, custom: CustomProfileSettings | null):
 }
 
 /** The signature headers of a request under `profile` (and, where the profile takes one, `scheme`; under `custom`, its settings). */
-function signatureHeaders(profile: ProfileName, scheme: SignatureScheme, signed: boolean, custom: CustomProfileSettings | null): Header[] {
+function signatureHeaders(profile: ProfileName, scheme: SignatureScheme, signed: boolean, custom: CustomProfileSettings | null, eventId: string): Header[] {
   if (custom) {
     const how = `profile custom: ${custom.algorithm}, ${custom.encoding}, "${custom.template}" over ${custom.signedContent}`;
     const key = customKeyIdHeader(custom);
@@ -34,7 +35,18 @@ function signatureHeaders(profile: ProfileName, scheme: SignatureScheme, signed:
   const name = signatureHeaderName(profile, scheme, signed);
   if (name === null) return [];
   const how = takesSignatureScheme(profile) ? `profile ${profile}, scheme ${scheme}` : `profile ${profile}`;
-  const headers: Header[] = [{ name, value: null, note: `${PER_ATTEMPT} (${how})` }];
+  const headers: Header[] = [];
+  if (PROFILES[profile].signing === 'asset') {
+    headers.push({ name: ASSET_ID_HEADER, value: eventId, note: 'Asset’s request id: the event id, as webhook-id.' });
+  }
+  headers.push({
+    name,
+    value: null,
+    note:
+      PROFILES[profile].signing === 'asset'
+        ? `${PER_ATTEMPT} (${how}: a compact JWS, EdDSA, by the engine’s signing key named by its kid, over the body’s SHA-256)`
+        : `${PER_ATTEMPT} (${how})`,
+  });
   if (takesSignatureScheme(profile) && scheme === 'ed25519') {
     headers.push({ name: KEY_ID_HEADER, value: null, note: 'The kid of the engine’s signing key at the time.' });
   }
@@ -50,7 +62,8 @@ function signatureHeaders(profile: ProfileName, scheme: SignatureScheme, signed:
  * named with a note, since it is not stored. An `argyle` webhook without a
  * secret lists no signature header: its requests are unsigned. Under `custom`
  * the id, timestamp and signature headers carry the names of the settings the
- * delivery was dispatched with.
+ * delivery was dispatched with. An `asset` one lists `asset-id` with its
+ * value and `asset-signature`.
  */
 export async function describeDeliveryRequest(
   pool: Pool,
@@ -79,7 +92,7 @@ export async function describeDeliveryRequest(
       { name: 'user-agent', value: opts.userAgent, note: null },
       { name: 'x-client-id', value: tenant.clientId, note: null },
       ...identityHeaders(delivery.eventId, custom),
-      ...(webhook ? signatureHeaders(profileOf(delivery.profile ?? webhook.profile).name, webhook.signatureScheme, Boolean(sealed), custom) : []),
+      ...(webhook ? signatureHeaders(profileOf(delivery.profile ?? webhook.profile).name, webhook.signatureScheme, Boolean(sealed), custom, delivery.eventId) : []),
     ],
     body: stored?.payload ?? null,
   };

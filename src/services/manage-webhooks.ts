@@ -33,6 +33,20 @@ async function checkTarget(targets: TargetPolicy, url: string): Promise<void> {
   }
 }
 
+/**
+ * The URL must suit the webhook's profile (`asset`: HTTPS only outside development): checked when
+ * either is set, and again at every delivery. `path` names the field that changed.
+ */
+function checkProfileTarget(targets: TargetPolicy, url: string, profile: ProfileName, path: 'body.url' | 'body.profile'): void {
+  try {
+    targets.checkProfileUrl(url, profile);
+  } catch (err) {
+    if (!(err instanceof UnsafeTargetError)) throw err;
+    const message = path === 'body.url' ? err.message : `the webhook's url ${err.message}: change the url too`;
+    throw new ValidationError(`${path}: ${message}`, [{ path, message }]);
+  }
+}
+
 /** The `signature` field applies only under profiles that take a scheme; the others fix their own format. */
 function checkSignatureFits(profile: ProfileName, signature: SignatureScheme | undefined): void {
   if (signature === undefined || takesSignatureScheme(profile)) return;
@@ -57,6 +71,7 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Cr
     if (problem) throw new ValidationError(`body.secret: ${problem}`, [{ path: 'body.secret', message: problem }]);
   }
   await checkTarget(deps.targets, input.url);
+  checkProfileTarget(deps.targets, input.url, profile, 'body.url');
   const secret = input.secret ?? (secretIsOptional(profile) ? null : generateWebhookSecret());
   const webhook = await new WebhooksRepository(deps.pool).insert({
     id: uuidv7(),
@@ -92,7 +107,8 @@ export function listWebhooks(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, qu
  * `standard`, which it ignores; a `signature` such a profile ignores is refused,
  * and so is a profile the current secret cannot sign under. Under `custom`
  * the settings (`custom_profile`) are replaced whole when given, and checked
- * against the headers as they will be; leaving `custom` drops them.
+ * against the headers as they will be; leaving `custom` drops them. A URL
+ * the profile does not take (`asset`: `http:` outside development) is refused.
  */
 export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' | 'secretBox'>, tenant: Tenant, id: string, changes: UpdateWebhookBody) {
   const repo = new WebhooksRepository(deps.pool);
@@ -100,7 +116,7 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
   let signatureScheme = signature;
   let customProfile: Webhook['customProfile'] | undefined;
   const needsCurrent = profile !== undefined || signature !== undefined || custom_profile !== undefined || changes.headers !== undefined;
-  const current = needsCurrent ? await getWebhook(deps, tenant, id) : undefined;
+  let current: Webhook | undefined = needsCurrent ? await getWebhook(deps, tenant, id) : undefined;
   if (current && (profile !== undefined || custom_profile !== undefined || changes.headers !== undefined)) {
     const checked = checkedCustomProfile(profile ?? current.profile, custom_profile, current.customProfile, changes.headers ?? current.headers);
     if (checked !== current.customProfile) customProfile = checked;
@@ -116,6 +132,11 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
     if (problem) throw new ValidationError(`${path}: ${problem}`, [{ path, message: problem }]);
   }
   if (changes.url !== undefined) await checkTarget(deps.targets, changes.url);
+  if (changes.url !== undefined || profile !== undefined) {
+    // The new URL under the webhook's profile, or the URL it has under the profile it moves to.
+    current ??= await getWebhook(deps, tenant, id);
+    checkProfileTarget(deps.targets, changes.url ?? current.url, profile ?? current.profile, changes.url !== undefined ? 'body.url' : 'body.profile');
+  }
   const webhook = await repo.update(tenant.id, id, {
     ...fields,
     profile,

@@ -20,9 +20,12 @@ export const secretIsOptional = (profile: ProfileName) => PROFILES[profile].secr
 /**
  * Why a webhook's current secret cannot sign under `profile` and `scheme`, or
  * undefined. Moving a webhook off `argyle` needs a secret, and a Standard
- * Webhooks signature needs a `whsec_` one: rotate the secret first.
+ * Webhooks signature needs a `whsec_` one: rotate the secret first. `asset`
+ * takes any, or none: it signs with the engine's key.
  */
 export function currentSecretProblem(profile: ProfileName, scheme: SignatureScheme, secret: string | null): string | undefined {
+  // Asset's requests are signed with the engine's key: the webhook's secret, or its lack, does not matter.
+  if (PROFILES[profile].signing === 'asset') return undefined;
   if (secret === null) {
     return secretIsOptional(profile) ? undefined : `the webhook has no signing secret, which profile ${profile} needs: rotate its secret first`;
   }

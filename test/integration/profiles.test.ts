@@ -111,7 +111,7 @@ describe('the profile setting', () => {
     expect(listed.body.results.find((w: { id: string }) => w.id === created.body.id).profile).toBe('standard');
   });
 
-  it.each(['standard', 'assetsup', 'argyle', 'assets-server'])('accepts %s on POST and on PATCH', async (profile) => {
+  it.each(['standard', 'assetsup', 'argyle', 'assets-server', 'asset'])('accepts %s on POST and on PATCH', async (profile) => {
     const created = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile });
     expect(created.status).toBe(201);
     expect(created.body.profile).toBe(profile);
@@ -131,16 +131,16 @@ describe('the profile setting', () => {
 
   it('refuses an unknown profile with a 422 that lists the names, on POST and PATCH, and stores nothing', async () => {
     const before = await webhookCount();
-    for (const profile of ['asset', 'bespoke', 'Standard', '', 42, null]) {
+    for (const profile of ['assets', 'bespoke', 'Standard', '', 42, null]) {
       const res = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile });
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('validation_failed');
       expect(res.body.error.details).toEqual([
-        { path: 'body.profile', message: expect.stringContaining('must be one of standard, assetsup, argyle, assets-server, custom') },
+        { path: 'body.profile', message: expect.stringContaining('must be one of standard, assetsup, argyle, assets-server, asset, custom') },
       ]);
     }
-    const named = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile: 'asset' });
-    expect(named.body.error.details[0].message).toBe('unknown profile "asset": must be one of standard, assetsup, argyle, assets-server, custom');
+    const named = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile: 'assets' });
+    expect(named.body.error.details[0].message).toBe('unknown profile "assets": must be one of standard, assetsup, argyle, assets-server, asset, custom');
     expect(await webhookCount()).toBe(before);
 
     const hook = await create({ url: 'https://example.com/hooks' });
@@ -152,7 +152,7 @@ describe('the profile setting', () => {
 
   it('takes `signature` under standard and assets-server only; the other profiles fix their format', async () => {
     const before = await webhookCount();
-    for (const profile of ['assetsup', 'argyle']) {
+    for (const profile of ['assetsup', 'argyle', 'asset']) {
       const res = await stack.http.post('/v1/webhooks').set(stack.auth).send({ ...valid, profile, signature: 'hmac-sha512' });
       expect(res.status).toBe(422);
       expect(res.body.error.details[0]).toEqual({ path: 'body.signature', message: expect.stringContaining(`under profile ${profile}`) });
@@ -187,11 +187,11 @@ describe('the profile setting', () => {
       // Existing webhooks keep theirs.
       expect((await stack.http.get(`/v1/webhooks/${existing.id}`).set(stack.auth)).body.profile).toBe('standard');
 
-      const unknown = await stack.http.patch('/v1/settings').set(stack.auth).send({ default_profile: 'asset' });
+      const unknown = await stack.http.patch('/v1/settings').set(stack.auth).send({ default_profile: 'assets' });
       expect(unknown.status).toBe(422);
       expect(unknown.body.error.details[0]).toEqual({
         path: 'body.default_profile',
-        message: 'unknown profile "asset": must be one of standard, assetsup, argyle, assets-server, custom',
+        message: 'unknown profile "assets": must be one of standard, assetsup, argyle, assets-server, asset, custom',
       });
       expect((await stack.http.patch('/v1/settings').set(stack.auth).send({})).status).toBe(422);
       expect((await stack.http.get('/v1/settings').set(stack.auth)).body.default_profile).toBe('assetsup');
@@ -217,7 +217,7 @@ describe('a tenant’s default profile at creation', () => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.details[0]).toEqual({
       path: 'body.default_profile',
-      message: 'unknown profile "bespoke": must be one of standard, assetsup, argyle, assets-server, custom',
+      message: 'unknown profile "bespoke": must be one of standard, assetsup, argyle, assets-server, asset, custom',
     });
   });
 });

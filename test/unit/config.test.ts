@@ -39,7 +39,7 @@ describe('loadConfig', () => {
       autoDisable: { failureThreshold: 5, windowMs: 10_000 },
       secretRotationGraceMs: 86_400_000,
       accountSync: { intervalMs: 86_400_000, retryDelayMs: 300_000, maxRetries: 3 },
-      targets: { allowPrivate: [], httpsOnly: false },
+      targets: { allowPrivate: [], httpsOnly: false, development: true },
       eventsRateLimit: { perSecond: 1000, burst: 2000 },
       authFailureLimit: { limit: 20, windowMs: 60_000 },
       dispatcher: { enabled: true, batchSize: 200, concurrency: 32, pollIntervalMs: 1_000 },
@@ -85,6 +85,7 @@ describe('loadConfig', () => {
       DISPATCHER_ENABLED: 'no',
     });
     expect(config.env).toBe('production');
+    expect(config.targets).toEqual({ allowPrivate: [], httpsOnly: true, development: false });
     expect(config.http.port).toBe(8080);
     expect(config.delivery.retry).toEqual({
       initialIntervalMs: 300,

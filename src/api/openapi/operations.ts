@@ -257,7 +257,7 @@ export const OPERATIONS: OperationSpec[] = [
     path: '/v1/webhooks',
     summary: 'Create a webhook',
     description:
-      'Registers an endpoint. The signing secret (the one supplied as `secret`, or a generated one) appears in this response only: keep it. `profile` (else the tenant’s `default_profile`) picks the wire format and delivery rules: `standard`, `assetsup`, `argyle` or `assets-server`. `signature` applies under `standard` and `assets-server` only. Under `argyle` the secret is optional: without one, requests are unsigned and `secret` is `null`.',
+      'Registers an endpoint. The signing secret (the one supplied as `secret`, or a generated one) appears in this response only: keep it. `profile` (else the tenant’s `default_profile`) picks the wire format and delivery rules: `standard`, `assetsup`, `argyle`, `assets-server` or `asset`. `signature` applies under `standard` and `assets-server` only. Under `argyle` the secret is optional: without one, requests are unsigned and `secret` is `null`. Under `asset` requests are signed with the engine’s key (the secret is unused) and the `url` must be https unless the engine runs in development.',
     tag: 'Webhooks',
     security: 'tenant',
     body: { schema: req.createWebhookBody, required: true },

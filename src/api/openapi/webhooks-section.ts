@@ -16,7 +16,7 @@ const DELIVERY_HEADERS = [
   header('webhook-timestamp', 'Unix seconds of this attempt. Under `custom`: sent in `custom_profile.timestamp_header` instead.'),
   header(
     'webhook-signature',
-    'Profiles `standard` and `assets-server`: Standard Webhooks, `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` (`v1a,<base64 Ed25519>` for the ed25519 scheme). Absent for the HMAC schemes, which send X-Webhook-Signature, and under `assetsup`, `argyle` and `custom`. Under `custom` the signature goes in the header the webhook’s `custom_profile.signature_header` names: its `template` with `{signature}` (the `algorithm` over `signed_content`, in `encoding`; HMAC keyed with the secret string’s UTF-8 bytes), `{timestamp}` and `{id}` filled in, one rendering per secret during a rotation, comma-separated.',
+    'Profiles `standard` and `assets-server`: Standard Webhooks, `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` (`v1a,<base64 Ed25519>` for the ed25519 scheme). Absent for the HMAC schemes, which send X-Webhook-Signature, and under `assetsup`, `argyle`, `asset` and `custom`. Under `custom` the signature goes in the header the webhook’s `custom_profile.signature_header` names: its `template` with `{signature}` (the `algorithm` over `signed_content`, in `encoding`; HMAC keyed with the secret string’s UTF-8 bytes), `{timestamp}` and `{id}` filled in, one rendering per secret during a rotation, comma-separated.',
     false,
   ),
   header('x-webhook-signature', 'HMAC schemes only: `sha256=<hex>` or the SHA-512 hex digest of the body.', false),
@@ -25,6 +25,12 @@ const DELIVERY_HEADERS = [
   header(
     'x-argyle-signature',
     'Profile `argyle` only (Argyle): `<hex HMAC-SHA512 of the raw body>`, keyed with the secret string; absent when the webhook has no secret.',
+    false,
+  ),
+  header('asset-id', 'Profile `asset` only (Asset): identifies the request; the event id, as `webhook-id`.', false),
+  header(
+    'asset-signature',
+    'Profile `asset` only (Asset): a compact JWS (`alg` EdDSA) whose protected header names the key (`kid`) in /.well-known/jwks.json and whose payload is `{"sha256": "<hex SHA-256 of the exact body>", "asset-id": ..., "iat": ...}`.',
     false,
   ),
   header('x-client-id', 'The tenant’s client id.'),
@@ -77,16 +83,16 @@ export function webhooksSection(types: readonly EventTypeDefinition[]): Record<s
           parameters: DELIVERY_HEADERS,
           requestBody: { required: true, content: { 'application/json': { schema: body(t) } } },
           responses: {
-            '2XX': { description: 'Delivered.' },
+            '2XX': { description: 'Delivered (under `asset`: only a 200; any other 2xx is retried).' },
             '408': { description: 'Retried, after `Retry-After` when given (under `assets-server`: final, like any 4xx).' },
             '410': { description: 'Gone: the webhook is disabled at once.' },
             '429': { description: 'Retried, after `Retry-After` when given (under `assets-server`: final, like any 4xx).' },
             '4XX': {
               description:
-                'Refused: not retried; the delivery fails. Under `assetsup`, and `custom` with `retry_4xx`, retried like any failure; under `assets-server` the answer is logged as a warning.',
+                'Refused: not retried; the delivery fails. Under `assetsup` and `asset`, and `custom` with `retry_4xx`, retried like any failure; under `assets-server` the answer is logged as a warning.',
             },
             '5XX': {
-              description: 'Retried on the schedule: 10 s, then doubling, 5 attempts in all (`assetsup`: 4, `assets-server`: 9; a webhook’s `max_attempts` overrides).',
+              description: 'Retried on the schedule: 10 s, then doubling, 5 attempts in all (`assetsup`: 4, `assets-server`: 9, `asset`: 5; a webhook’s `max_attempts` overrides).',
             },
           },
         },

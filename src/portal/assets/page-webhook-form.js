@@ -20,6 +20,7 @@ const PROFILES = [
   ['assetsup', 'AssetsUp (X-AssetsUp-Signature, 1 + 3 attempts)'],
   ['argyle', 'Argyle (X-Argyle-Signature, HMAC-SHA512)'],
   ['assets-server', 'Assets Server (4xx final, 9 attempts)'],
+  ['asset', 'Asset (asset-id, asset-signature: JWS verified with the JWKS; HTTPS only)'],
   ['custom', 'Custom (its format is set through the API)'],
 ];
 const TAKES_SCHEME = new Set(['standard', 'assets-server']);

@@ -179,7 +179,7 @@ export const EVENT_TYPE_BAD = [
 ];
 
 /** Profiles that do not exist, or are spelled another way; each must be a 422 that lists the names. */
-export const PROFILE_BAD = ['', 'asset', 'Custom', 'STANDARD', 'AssetsUp', 'assets_server', ' argyle', 'standard ', ...NOISE];
+export const PROFILE_BAD = ['', 'Asset', 'assets', 'Custom', 'bespoke', 'STANDARD', 'AssetsUp', 'assets_server', ' argyle', 'standard ', ...NOISE];
 export const SIGNATURE_BAD = ['', 'STANDARD', 'Standard', ' standard', 'ed25519 ', 'none', 'hmac-md5', 'rsa-sha256', 'hmac_sha256', ...NOISE];
 
 export const DATE_BAD = [
