@@ -34,6 +34,43 @@ export interface CustomProfileSettings {
   retry4xx: boolean;
 }
 
+/**
+ * The settings under their external names: the `custom_profile` object of the
+ * API, and the jsonb column of webhooks and deliveries that stores it.
+ */
+export interface CustomProfileJson {
+  id_header: string;
+  timestamp_header: string;
+  signature_header: string;
+  algorithm: CustomAlgorithm;
+  encoding: CustomEncoding;
+  template: string;
+  signed_content: CustomSignedContent;
+  retry_4xx: boolean;
+}
+
+export const customProfileToJson = (c: CustomProfileSettings): CustomProfileJson => ({
+  id_header: c.idHeader,
+  timestamp_header: c.timestampHeader,
+  signature_header: c.signatureHeader,
+  algorithm: c.algorithm,
+  encoding: c.encoding,
+  template: c.template,
+  signed_content: c.signedContent,
+  retry_4xx: c.retry4xx,
+});
+
+export const customProfileFromJson = (j: CustomProfileJson): CustomProfileSettings => ({
+  idHeader: j.id_header,
+  timestampHeader: j.timestamp_header,
+  signatureHeader: j.signature_header,
+  algorithm: j.algorithm,
+  encoding: j.encoding,
+  template: j.template,
+  signedContent: j.signed_content,
+  retry4xx: j.retry_4xx,
+});
+
 /** The placeholders a template may hold; `{signature}` is required. */
 export const TEMPLATE_PLACEHOLDERS = ['{signature}', '{timestamp}', '{id}'] as const;
 export const MAX_TEMPLATE_LENGTH = 256;

@@ -1,7 +1,7 @@
 import type { SignatureScheme } from '../crypto/signature-schemes';
 import type { Queryable } from '../db/pool';
 import type { ProfileName } from '../domain/profiles';
-import type { CustomProfileSettings } from '../domain/custom-profile';
+import { customProfileFromJson, customProfileToJson, type CustomProfileJson, type CustomProfileSettings } from '../domain/custom-profile';
 import type { Webhook } from '../domain/models';
 import { WebhookStatus } from '../domain/statuses';
 import { unprefixed } from './prefixed-row';
@@ -30,41 +30,11 @@ interface WebhookRow {
 }
 
 /** How a custom profile's settings are stored (a jsonb column of webhooks and of deliveries): the API's field names. */
-export interface CustomProfileRow {
-  id_header: string;
-  timestamp_header: string;
-  signature_header: string;
-  algorithm: CustomProfileSettings['algorithm'];
-  encoding: CustomProfileSettings['encoding'];
-  template: string;
-  signed_content: CustomProfileSettings['signedContent'];
-  retry_4xx: boolean;
-}
+export type CustomProfileRow = CustomProfileJson;
 
-export const customProfileFromRow = (r: CustomProfileRow | null | undefined): CustomProfileSettings | null =>
-  r ? {
-    idHeader: r.id_header,
-    timestampHeader: r.timestamp_header,
-    signatureHeader: r.signature_header,
-    algorithm: r.algorithm,
-    encoding: r.encoding,
-    template: r.template,
-    signedContent: r.signed_content,
-    retry4xx: r.retry_4xx,
-  } : null;
+export const customProfileFromRow = (r: CustomProfileRow | null | undefined): CustomProfileSettings | null => (r ? customProfileFromJson(r) : null);
 
-const customProfileToRow = (c: CustomProfileSettings | null): string | null =>
-  c &&
-  JSON.stringify({
-    id_header: c.idHeader,
-    timestamp_header: c.timestampHeader,
-    signature_header: c.signatureHeader,
-    algorithm: c.algorithm,
-    encoding: c.encoding,
-    template: c.template,
-    signed_content: c.signedContent,
-    retry_4xx: c.retry4xx,
-  } satisfies CustomProfileRow);
+const customProfileToRow = (c: CustomProfileSettings | null): string | null => c && JSON.stringify(customProfileToJson(c));
 
 const COLUMNS = `id, tenant_id, name, url, events, headers, profile, custom_profile, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
 

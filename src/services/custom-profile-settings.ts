@@ -1,21 +1,12 @@
 import type { CustomProfileBody } from '../api/custom-profile-schema';
 import { RESERVED_HEADERS } from '../api/schemas';
-import { customProfileProblem, type CustomProfileSettings } from '../domain/custom-profile';
+import { customProfileFromJson, customProfileProblem, type CustomProfileSettings } from '../domain/custom-profile';
 import type { ProfileName } from '../domain/profiles';
 import { CustomProfileError } from '../errors';
 
 const PATH = 'body.custom_profile';
 
-export const customProfileFromBody = (b: CustomProfileBody): CustomProfileSettings => ({
-  idHeader: b.id_header,
-  timestampHeader: b.timestamp_header,
-  signatureHeader: b.signature_header,
-  algorithm: b.algorithm,
-  encoding: b.encoding,
-  template: b.template,
-  signedContent: b.signed_content,
-  retry4xx: b.retry_4xx,
-});
+export const customProfileFromBody = (b: CustomProfileBody): CustomProfileSettings => customProfileFromJson(b);
 
 /**
  * The custom settings a webhook on `profile` keeps: those given, else its

@@ -8,18 +8,8 @@ import type {
 } from '../api/responses';
 import type { Attempt, Delivery, Webhook, WebhookEvent } from '../domain/models';
 import { takesSignatureScheme } from '../domain/profiles';
-import type { CustomProfileSettings } from '../domain/custom-profile';
+import { customProfileToJson } from '../domain/custom-profile';
 
-const customProfileView = (c: CustomProfileSettings) => ({
-  id_header: c.idHeader,
-  timestamp_header: c.timestampHeader,
-  signature_header: c.signatureHeader,
-  algorithm: c.algorithm,
-  encoding: c.encoding,
-  template: c.template,
-  signed_content: c.signedContent,
-  retry_4xx: c.retry4xx,
-});
 
 /**
  * The public JSON shapes, typed from the response schemas in `src/api/responses.ts`
@@ -34,7 +24,7 @@ export function webhookView(w: Webhook): WebhookResponse {
     events: w.events,
     headers: w.headers,
     profile: w.profile,
-    custom_profile: w.customProfile && customProfileView(w.customProfile),
+    custom_profile: w.customProfile && customProfileToJson(w.customProfile),
     // Profiles with their own format ignore the scheme.
     signature: takesSignatureScheme(w.profile) ? w.signatureScheme : null,
     config: { include_resource: w.payload.includeResource, fields: w.payload.fields },
