@@ -1,5 +1,5 @@
 import { createHash, sign } from 'node:crypto';
-import type { ActiveSigningKey } from './signature-schemes';
+import type { ActiveSigningKey } from './signature-input';
 
 /** Asset's header that identifies the request: the event id, the same on every attempt (as `webhook-id`). */
 export const ASSET_ID_HEADER = 'asset-id';

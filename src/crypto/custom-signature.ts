@@ -1,7 +1,7 @@
 import { createHmac, sign } from 'node:crypto';
 import { renderTemplate, signedText, type CustomProfileSettings } from '../domain/custom-profile';
 // Read at call time only: signature-schemes.ts imports this module in turn.
-import { KEY_ID_HEADER, type SignatureInput } from './signature-schemes';
+import { KEY_ID_HEADER, type SignatureInput } from './signature-input';
 
 /**
  * The headers of one request under a `custom` profile: the event id, the

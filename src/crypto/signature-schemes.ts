@@ -1,56 +1,23 @@
-import { createHmac, sign, type KeyObject } from 'node:crypto';
+import { createHmac, sign } from 'node:crypto';
 import type { ProfileName } from '../domain/profiles';
 import { PROFILES } from '../domain/profiles';
 import { ASSET_ID_HEADER, ASSET_SIGNATURE_HEADER, assetSignature } from './asset-signature';
 import { signPayload } from './webhook-signature';
 import type { CustomProfileSettings } from '../domain/custom-profile';
 import { customSignatureHeaders } from './custom-signature';
+import type { SignatureScheme } from '../domain/signature-schemes';
+import { KEY_ID_HEADER, type SignatureInput } from './signature-input';
 
-/**
- * How a webhook's requests are signed, chosen per webhook (`signature`):
- *
- * - `standard`: Standard Webhooks, `webhook-signature: v1,<base64 HMAC-SHA256>` over
- *   `"<webhook-id>.<webhook-timestamp>.<body>"`, keyed with the base64-decoded part of the secret.
- * - `hmac-sha256`: `x-webhook-signature: sha256=<hex HMAC-SHA256 of the body>` (AssetsUp's value format; the `assetsup` profile also uses AssetsUp's header).
- * - `hmac-sha512`: `x-webhook-signature: <hex HMAC-SHA512 of the body>` (Argyle's value format; the `argyle` profile also uses Argyle's header).
- *   Both HMAC schemes use the whole secret string, `whsec_` included, as the key (its UTF-8 bytes).
- * - `ed25519`: Standard Webhooks' asymmetric form, `webhook-signature: v1a,<base64 Ed25519>` over
- *   `"<webhook-id>.<webhook-timestamp>.<body>"` with the engine's active signing key, named by
- *   `webhook-key-id`; receivers verify with the public key from `/.well-known/jwks.json`.
- *
- * Every scheme sends `webhook-id` and `webhook-timestamp`; only `standard` and `ed25519` sign them.
- */
-export const SIGNATURE_SCHEMES = ['standard', 'hmac-sha256', 'hmac-sha512', 'ed25519'] as const;
-export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
-export const DEFAULT_SIGNATURE_SCHEME: SignatureScheme = 'standard';
+export { DEFAULT_SIGNATURE_SCHEME, SIGNATURE_SCHEMES, type SignatureScheme } from '../domain/signature-schemes';
+export { KEY_ID_HEADER, type ActiveSigningKey, type SignatureInput } from './signature-input';
 
 /** The header the two HMAC schemes sign in (sent lowercase; HTTP header names are case-insensitive). */
 export const HMAC_SIGNATURE_HEADER = 'x-webhook-signature';
-/** The header naming the Ed25519 key (its JWKS `kid`). */
-export const KEY_ID_HEADER = 'webhook-key-id';
 
 /** AssetsUp's header: `sha256=<hex HMAC-SHA256 of the raw body>` (profile `assetsup`). */
 export const ASSETSUP_SIGNATURE_HEADER = 'x-assetsup-signature';
 /** Argyle's header: `<hex HMAC-SHA512 of the raw body>` (profile `argyle`). */
 export const ARGYLE_SIGNATURE_HEADER = 'x-argyle-signature';
-
-/** The engine's Ed25519 key that signs now. */
-export interface ActiveSigningKey {
-  kid: string;
-  privateKey: KeyObject;
-}
-
-export interface SignatureInput {
-  /** The webhook's secrets, newest first: two during a secret rotation's grace period. Unused by `ed25519`. */
-  secrets: string[];
-  messageId: string;
-  timestampSeconds: number;
-  body: string;
-  /** Required for `ed25519`, the `asset` profile, and a `custom` profile on Ed25519. */
-  signingKey?: ActiveSigningKey;
-  /** Required under the `custom` profile: the settings the delivery was dispatched with. */
-  custom?: CustomProfileSettings | null;
-}
 
 /** The headers that identify and sign one request under `scheme`. */
 export function signatureHeaders(scheme: SignatureScheme, input: SignatureInput): Record<string, string> {

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { ActiveSigningKey } from './signature-schemes';
+import type { ActiveSigningKey } from './signature-input';
 
 /** A public Ed25519 key as served in `/.well-known/jwks.json` (RFC 8037 OKP JWK). */
 export type PublicSigningJwk = {

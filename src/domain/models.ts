@@ -1,4 +1,4 @@
-import type { SignatureScheme } from '../crypto/signature-schemes';
+import type { SignatureScheme } from './signature-schemes';
 import type { ProfileName } from './profiles';
 import type { CustomProfileSettings } from './custom-profile';
 import type { AttemptStatus, DeliveryStatus, WebhookStatus } from './statuses';
