@@ -7,6 +7,7 @@ import {
   SYNC_ERROR_EVENT,
   type SyncOutcome,
 } from '../src/domain/account-sync';
+import type { BeginSyncResult } from '../src/domain/activity-contracts';
 import { withTransaction } from '../src/db/pool';
 import { wakeOutbox } from '../src/repositories/outbox-wake';
 import { publishEventWith } from '../src/services/publish-event';
@@ -16,9 +17,6 @@ export interface AccountSyncDeps {
   pool: Pool;
   connectors: ReadonlyMap<string, AccountConnector>;
 }
-
-/** Why a sync did not start. */
-export type BeginSyncResult = { started: true } | { started: false; reason: 'account deleted' | 'needs reconnect' | 'already syncing' };
 
 /** A sync still marked as running after this long is taken to have died. */
 const STALE_SYNC = '1 hour';

@@ -1,17 +1,17 @@
 import { heartbeat } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import type { WebhookStateChange, WebhookStateResult } from '../workflows/definitions';
 import { withTransaction } from '../src/db/pool';
 import { DeliveryStatus } from '../src/domain/statuses';
+import type { WebhookStateChange, WebhookStateResult } from '../src/domain/webhook-state';
 import { DeliveriesRepository } from '../src/repositories/deliveries-repository';
 import { applyWebhookAction } from '../src/repositories/webhook-state-repository';
-import { dispatchDelivery, signalDelivery, type DeliverySettings } from '../src/temporal/workflow-starters';
+import type { WorkflowControl } from './workflow-control';
 
 export interface WebhookStateDeps {
   pool: Pool;
-  temporal: () => Promise<Client>;
-  settings: DeliverySettings;
+  workflows: WorkflowControl;
+  /** The configured request timeout, for deliveries whose webhook sets none. */
+  requestTimeoutMs: number;
   /** How often the release loop looks for a released delivery's first attempt. @default 50 */
   pollMs?: number;
 }
@@ -32,11 +32,10 @@ export async function changeWebhookState(
     applyWebhookAction(tx, input.webhookId, input.action, input.reason),
   );
   if (affected.length > 0) {
-    const client = await deps.temporal();
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.min(SIGNAL_CONCURRENCY, affected.length) }, async () => {
-        while (next < affected.length) await signalDelivery(client, affected[next++]!.workflowId, 'recheck');
+        while (next < affected.length) await deps.workflows.recheckDelivery(affected[next++]!.workflowId);
       }),
     );
   }
@@ -51,7 +50,6 @@ export async function changeWebhookState(
  */
 export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { webhookId: string }): Promise<number> {
   const repo = new DeliveriesRepository(deps.pool);
-  const client = await deps.temporal();
   let released = 0;
   for (;;) {
     if (!(await isActive(deps.pool, input.webhookId))) return released;
@@ -59,12 +57,12 @@ export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { web
     for (const row of held) {
       heartbeat({ released });
       if (!(await isActive(deps.pool, input.webhookId))) return released;
-      if (row.dispatched) await signalDelivery(client, row.workflowId, 'recheck');
+      if (row.dispatched) await deps.workflows.recheckDelivery(row.workflowId);
       else {
-        await dispatchDelivery(client, deps.settings, { ...row, profile: await repo.fixProfile(row.id) });
+        await deps.workflows.dispatchDelivery({ ...row, profile: await repo.fixProfile(row.id) });
         await repo.markDispatched([row.id]);
       }
-      await waitForAttempt(repo, row.id, row.attemptCount, (row.timeoutMs ?? deps.settings.requestTimeoutMs) + 5_000, deps.pollMs ?? 50);
+      await waitForAttempt(repo, row.id, row.attemptCount, (row.timeoutMs ?? deps.requestTimeoutMs) + 5_000, deps.pollMs ?? 50);
       released++;
     }
     // Done only when no undispatched delivery arrived meanwhile; then the dispatcher takes over again.
