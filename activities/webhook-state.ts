@@ -5,6 +5,7 @@ import { DeliveryStatus } from '../src/domain/statuses';
 import type { WebhookStateChange, WebhookStateResult } from '../src/domain/webhook-state';
 import { DeliveriesRepository } from '../src/repositories/deliveries-repository';
 import { applyWebhookAction } from '../src/repositories/webhook-state-repository';
+import { WebhooksRepository } from '../src/repositories/webhooks-repository';
 import type { WorkflowControl } from './workflow-control';
 
 export interface WebhookStateDeps {
@@ -50,13 +51,14 @@ export async function changeWebhookState(
  */
 export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { webhookId: string }): Promise<number> {
   const repo = new DeliveriesRepository(deps.pool);
+  const webhooks = new WebhooksRepository(deps.pool);
   let released = 0;
   for (;;) {
-    if (!(await isActive(deps.pool, input.webhookId))) return released;
+    if (!(await webhooks.isActive(input.webhookId))) return released;
     const held = await repo.listPendingForWebhook(input.webhookId);
     for (const row of held) {
       heartbeat({ released });
-      if (!(await isActive(deps.pool, input.webhookId))) return released;
+      if (!(await webhooks.isActive(input.webhookId))) return released;
       if (row.dispatched) await deps.workflows.recheckDelivery(row.workflowId);
       else {
         await deps.workflows.dispatchDelivery({ ...row, profile: await repo.fixProfile(row.id) });
@@ -66,24 +68,13 @@ export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { web
       released++;
     }
     // Done only when no undispatched delivery arrived meanwhile; then the dispatcher takes over again.
-    const { rowCount } = await deps.pool.query(
-      `UPDATE webhooks SET releasing = false WHERE id = $1 AND NOT EXISTS (
-         SELECT 1 FROM deliveries WHERE webhook_id = $1 AND status = 'pending' AND dispatched_at IS NULL)`,
-      [input.webhookId],
-    );
-    if (rowCount === 1 || held.length === 0) {
-      if (rowCount !== 1) await deps.pool.query('UPDATE webhooks SET releasing = false WHERE id = $1', [input.webhookId]);
+    const finished = await webhooks.finishReleasingUnlessUndispatched(input.webhookId);
+    if (finished || held.length === 0) {
+      if (!finished) await webhooks.finishReleasing(input.webhookId);
       await repo.notifyOutbox();
       return released;
     }
   }
-}
-
-async function isActive(pool: Pool, webhookId: string): Promise<boolean> {
-  const { rows } = await pool.query(`SELECT status = 'active' AND deleted_at IS NULL AS active FROM webhooks WHERE id = $1`, [
-    webhookId,
-  ]);
-  return rows[0]?.active === true;
 }
 
 /** Waits until the delivery has made one more attempt or finished; gives up after `limitMs` (the worker may be busy). */
