@@ -7,6 +7,7 @@ import type { AttemptResult } from '../src/domain/activity-contracts';
 import { profileOf, profileUrlProblem } from '../src/domain/profiles';
 import { retryRuleOf } from '../src/domain/custom-profile';
 import { AttemptStatus, DeliveryStatus, WebhookStatus } from '../src/domain/statuses';
+import type { AttemptFailedArgs } from '../src/domain/webhook-state';
 import { isValueRefused } from '../src/db/pool';
 import type { DeliveriesRepository, NewAttempt } from '../src/repositories/deliveries-repository';
 import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
@@ -27,7 +28,7 @@ export interface DeliveryActivityDeps {
   development?: boolean;
   delivery: { timeoutMs: number; userAgent: string; retryAfterMaxMs: number };
   /** Tells the webhook's controller about a failed attempt (auto-disable, 410). Best effort. */
-  reportFailedAttempt: (webhookId: string, failure: { at: number; statusCode: number | null }) => Promise<void>;
+  reportFailedAttempt: (webhookId: string, failure: AttemptFailedArgs) => Promise<void>;
   now?: () => Date;
   /** Metrics hooks; optional so tests can leave them out. */
   observe?: DeliveryObserver;
