@@ -2,9 +2,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SecretBox } from '../src/crypto/secret-box';
 import type { Logger } from '../src/logger';
 import { requestSignatureHeaders, signatureHeaderName, type ActiveSigningKey } from '../src/crypto/signature-schemes';
+import { ActivityFailureType } from '../src/domain/activity-failures';
+import type { AttemptResult } from '../src/domain/activity-contracts';
 import { profileOf, profileUrlProblem } from '../src/domain/profiles';
 import { retryRuleOf } from '../src/domain/custom-profile';
 import { AttemptStatus, DeliveryStatus, WebhookStatus } from '../src/domain/statuses';
+import type { AttemptFailedArgs } from '../src/domain/webhook-state';
 import { isValueRefused } from '../src/db/pool';
 import type { DeliveriesRepository, NewAttempt } from '../src/repositories/deliveries-repository';
 import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
@@ -25,7 +28,7 @@ export interface DeliveryActivityDeps {
   development?: boolean;
   delivery: { timeoutMs: number; userAgent: string; retryAfterMaxMs: number };
   /** Tells the webhook's controller about a failed attempt (auto-disable, 410). Best effort. */
-  reportFailedAttempt: (webhookId: string, failure: { at: number; statusCode: number | null }) => Promise<void>;
+  reportFailedAttempt: (webhookId: string, failure: AttemptFailedArgs) => Promise<void>;
   now?: () => Date;
   /** Metrics hooks; optional so tests can leave them out. */
   observe?: DeliveryObserver;
@@ -52,14 +55,6 @@ export interface AttemptInput {
   timeoutMs?: number;
 }
 
-/** How the attempt ended when it did not throw. */
-export type AttemptResult =
-  | { status: typeof DeliveryStatus.Succeeded; statusCode: number }
-  | { status: typeof DeliveryStatus.Cancelled; reason: string }
-  | { status: DeliveryStatus; reason: 'already finished' }
-  /** The webhook is paused: nothing was sent, and no attempt was spent. */
-  | { status: 'held'; attemptsMade: number };
-
 /**
  * One try of a delivery: load it, sign it, POST it, store the attempt. A 2xx
  * completes the delivery here; any other answer throws an ApplicationFailure
@@ -69,7 +64,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   const now = deps.now ?? (() => new Date());
   const found = await deps.deliveries.findForAttempt(input.deliveryId);
   if (!found) {
-    throw ApplicationFailure.create({ type: 'DeliveryNotFound', message: `delivery ${input.deliveryId} does not exist`, nonRetryable: true });
+    throw ApplicationFailure.create({ type: ActivityFailureType.DeliveryNotFound, message: `delivery ${input.deliveryId} does not exist`, nonRetryable: true });
   }
   const { delivery, webhook } = found;
   if (delivery.status !== DeliveryStatus.Pending || delivery.workflowId !== input.workflowId) {
@@ -192,14 +187,14 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   switch (verdict.kind) {
     case 'retry':
       throw ApplicationFailure.create({
-        type: 'ReceiverUnavailable',
+        type: ActivityFailureType.ReceiverUnavailable,
         message: verdict.reason,
         details: [{ statusCode: statusCodeOf(result) }],
         nextRetryDelay: verdict.retryAfterMs,
       });
     case 'reject':
       throw ApplicationFailure.create({
-        type: 'ReceiverRejected',
+        type: ActivityFailureType.ReceiverRejected,
         message: verdict.reason,
         details: [{ statusCode: statusCodeOf(result) }],
         nonRetryable: true,

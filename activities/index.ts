@@ -1,9 +1,7 @@
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { attemptFailedSignal } from '../workflows/definitions';
-import type { WebhookStateChange } from '../workflows/definitions';
 import type { Config } from '../src/config';
+import type { EngineActivities } from '../src/domain/activity-contracts';
 import type { Metrics } from '../src/observability/metrics';
 import type { Logger } from '../src/logger';
 import { SecretBox } from '../src/crypto/secret-box';
@@ -11,7 +9,6 @@ import { cacheActiveKey } from '../src/crypto/signing-keys';
 import { SigningKeysRepository } from '../src/repositories/signing-keys-repository';
 import { DeliveriesRepository } from '../src/repositories/deliveries-repository';
 import { WebhooksRepository } from '../src/repositories/webhooks-repository';
-import { deliverySettings, signalController } from '../src/temporal/workflow-starters';
 import { failDelivery } from './complete-delivery';
 import { deliverAttempt, type DeliveryActivityDeps } from './deliver-attempt';
 import { createHttpSender, type HttpSender } from './http-sender';
@@ -20,13 +17,13 @@ import { changeWebhookState, releaseHeldDeliveries, type WebhookStateDeps } from
 import { beginSync, endSync, reportSyncOutcome, runConnector, type AccountSyncDeps } from './account-sync';
 import type { AccountConnector } from './connectors/connector';
 import { createDemoConnector } from './connectors/demo-connector';
-import type { SyncOutcome } from '../src/domain/account-sync';
+import type { WorkflowControl } from './workflow-control';
 
 export interface ActivityDeps {
   pool: Pool;
-  config: Pick<Config, 'delivery' | 'secretEncryptionKey' | 'temporal' | 'autoDisable' | 'targets'>;
-  /** For signalling workflows from activities (controllers, deliveries). */
-  temporal: () => Promise<Client>;
+  config: Pick<Config, 'delivery' | 'secretEncryptionKey' | 'autoDisable' | 'targets'>;
+  /** For starting and signalling workflows from activities (controllers, deliveries). */
+  workflows: WorkflowControl;
   send?: HttpSender;
   /** Prometheus metrics of this worker. */
   metrics?: Metrics;
@@ -38,7 +35,7 @@ export interface ActivityDeps {
 }
 
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
-export function createActivities({ pool, config, temporal, send, connectors = [], metrics, log, onAttemptStart }: ActivityDeps) {
+export function createActivities({ pool, config, workflows, send, connectors = [], metrics, log, onAttemptStart }: ActivityDeps): EngineActivities {
   send ??= createHttpSender(new TargetPolicy(config.targets));
   const deliveries = new DeliveriesRepository(pool);
   const secretBox = new SecretBox(config.secretEncryptionKey);
@@ -70,21 +67,21 @@ export function createActivities({ pool, config, temporal, send, connectors = []
       // With auto-disable off, only a 410 matters to the controller: spare it (and Temporal) the rest.
       if (config.autoDisable.failureThreshold < 0 && failure.statusCode !== 410) return;
       try {
-        await signalController(await temporal(), webhookId, config, attemptFailedSignal.name, [failure]);
+        await workflows.reportFailedAttempt(webhookId, failure);
       } catch (err) {
         // Auto-disable is a safeguard, not part of the delivery: a lost report must not fail the attempt.
         Context.current().log.warn('could not report a failed attempt to the webhook controller', { webhookId, err });
       }
     },
   };
-  const stateDeps: WebhookStateDeps = { pool, temporal, settings: deliverySettings(config) };
+  const stateDeps: WebhookStateDeps = { pool, workflows, requestTimeoutMs: config.delivery.timeoutMs };
   const syncDeps: AccountSyncDeps = {
     pool,
     connectors: new Map([createDemoConnector(pool), ...connectors].map((c) => [c.provider, c])),
   };
   return {
     /** `attemptNumberBase` is absent in attempts scheduled by workflows of earlier versions: those number from 1. */
-    async deliverAttempt(input: { deliveryId: string; attemptNumberBase?: number; requestTimeoutMs?: number }) {
+    async deliverAttempt(input) {
       const { info } = Context.current();
       onAttemptStart?.(input.deliveryId);
       return deliverAttempt(deps, {
@@ -94,35 +91,32 @@ export function createActivities({ pool, config, temporal, send, connectors = []
         timeoutMs: input.requestTimeoutMs,
       });
     },
-    async failDelivery(input: { deliveryId: string; webhookId: string; error: string }) {
+    async failDelivery(input) {
       return failDelivery(deps, { ...input, workflowId: workflowIdOf(Context.current().info) });
     },
-    /** Attempts the delivery has made in its whole life. */
-    async countAttempts(input: { deliveryId: string }): Promise<number> {
+    async countAttempts(input) {
       return (await deliveries.progress(input.deliveryId))?.attemptCount ?? 0;
     },
-    async changeWebhookState(input: WebhookStateChange & { webhookId: string }) {
+    async changeWebhookState(input) {
       return changeWebhookState(stateDeps, input);
     },
-    async releaseHeldDeliveries(input: { webhookId: string }) {
+    async releaseHeldDeliveries(input) {
       return releaseHeldDeliveries(stateDeps, input);
     },
-    async beginSync(input: { accountId: string; workflowId: string }) {
+    async beginSync(input) {
       return beginSync(syncDeps, input);
     },
-    async endSync(input: { accountId: string; workflowId: string }) {
+    async endSync(input) {
       return endSync(syncDeps, input);
     },
-    async runConnector(input: { accountId: string }) {
+    async runConnector(input) {
       return runConnector(syncDeps, input);
     },
-    async reportSyncOutcome(input: { accountId: string; outcome: SyncOutcome; key: string }) {
+    async reportSyncOutcome(input) {
       return reportSyncOutcome(syncDeps, input);
     },
   };
 }
-
-export type DeliveryActivities = ReturnType<typeof createActivities>;
 
 /** The workflow that scheduled the running activity; these activities only ever run inside one. */
 function workflowIdOf(info: { workflowExecution?: { workflowId: string } }): string {

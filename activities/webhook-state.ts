@@ -1,17 +1,18 @@
 import { heartbeat } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import type { WebhookStateChange, WebhookStateResult } from '../workflows/definitions';
 import { withTransaction } from '../src/db/pool';
 import { DeliveryStatus } from '../src/domain/statuses';
+import type { WebhookStateChange, WebhookStateResult } from '../src/domain/webhook-state';
 import { DeliveriesRepository } from '../src/repositories/deliveries-repository';
 import { applyWebhookAction } from '../src/repositories/webhook-state-repository';
-import { dispatchDelivery, signalDelivery, type DeliverySettings } from '../src/temporal/workflow-starters';
+import { WebhooksRepository } from '../src/repositories/webhooks-repository';
+import type { WorkflowControl } from './workflow-control';
 
 export interface WebhookStateDeps {
   pool: Pool;
-  temporal: () => Promise<Client>;
-  settings: DeliverySettings;
+  workflows: WorkflowControl;
+  /** The configured request timeout, for deliveries whose webhook sets none. */
+  requestTimeoutMs: number;
   /** How often the release loop looks for a released delivery's first attempt. @default 50 */
   pollMs?: number;
 }
@@ -32,11 +33,10 @@ export async function changeWebhookState(
     applyWebhookAction(tx, input.webhookId, input.action, input.reason),
   );
   if (affected.length > 0) {
-    const client = await deps.temporal();
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.min(SIGNAL_CONCURRENCY, affected.length) }, async () => {
-        while (next < affected.length) await signalDelivery(client, affected[next++]!.workflowId, 'recheck');
+        while (next < affected.length) await deps.workflows.recheckDelivery(affected[next++]!.workflowId);
       }),
     );
   }
@@ -51,41 +51,30 @@ export async function changeWebhookState(
  */
 export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { webhookId: string }): Promise<number> {
   const repo = new DeliveriesRepository(deps.pool);
-  const client = await deps.temporal();
+  const webhooks = new WebhooksRepository(deps.pool);
   let released = 0;
   for (;;) {
-    if (!(await isActive(deps.pool, input.webhookId))) return released;
+    if (!(await webhooks.isActive(input.webhookId))) return released;
     const held = await repo.listPendingForWebhook(input.webhookId);
     for (const row of held) {
       heartbeat({ released });
-      if (!(await isActive(deps.pool, input.webhookId))) return released;
-      if (row.dispatched) await signalDelivery(client, row.workflowId, 'recheck');
+      if (!(await webhooks.isActive(input.webhookId))) return released;
+      if (row.dispatched) await deps.workflows.recheckDelivery(row.workflowId);
       else {
-        await dispatchDelivery(client, deps.settings, { ...row, profile: await repo.fixProfile(row.id) });
+        await deps.workflows.dispatchDelivery({ ...row, profile: await repo.fixProfile(row.id) });
         await repo.markDispatched([row.id]);
       }
-      await waitForAttempt(repo, row.id, row.attemptCount, (row.timeoutMs ?? deps.settings.requestTimeoutMs) + 5_000, deps.pollMs ?? 50);
+      await waitForAttempt(repo, row.id, row.attemptCount, (row.timeoutMs ?? deps.requestTimeoutMs) + 5_000, deps.pollMs ?? 50);
       released++;
     }
     // Done only when no undispatched delivery arrived meanwhile; then the dispatcher takes over again.
-    const { rowCount } = await deps.pool.query(
-      `UPDATE webhooks SET releasing = false WHERE id = $1 AND NOT EXISTS (
-         SELECT 1 FROM deliveries WHERE webhook_id = $1 AND status = 'pending' AND dispatched_at IS NULL)`,
-      [input.webhookId],
-    );
-    if (rowCount === 1 || held.length === 0) {
-      if (rowCount !== 1) await deps.pool.query('UPDATE webhooks SET releasing = false WHERE id = $1', [input.webhookId]);
+    const finished = await webhooks.finishReleasingUnlessUndispatched(input.webhookId);
+    if (finished || held.length === 0) {
+      if (!finished) await webhooks.finishReleasing(input.webhookId);
       await repo.notifyOutbox();
       return released;
     }
   }
-}
-
-async function isActive(pool: Pool, webhookId: string): Promise<boolean> {
-  const { rows } = await pool.query(`SELECT status = 'active' AND deleted_at IS NULL AS active FROM webhooks WHERE id = $1`, [
-    webhookId,
-  ]);
-  return rows[0]?.active === true;
 }
 
 /** Waits until the delivery has made one more attempt or finished; gives up after `limitMs` (the worker may be busy). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidCidr } from './security/target-policy';
 import { COOKIE_SAME_SITE, type CookieSameSite } from './portal/session-cookie';
+import { DEFAULT_DELIVERY_RETRY } from './domain/retry-schedule';
 
 /**
  * Configuration is read once at start-up from defaults and the environment,
@@ -32,9 +33,9 @@ export const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('webhook-deliveries'),
   DELIVERY_TIMEOUT_MS: int(100, 300_000).default(15_000),
   DELIVERY_USER_AGENT: z.string().min(1).default('Hookline-Webhooks/0.1 (+https://github.com/hookline/hookline)'),
-  RETRY_INITIAL_INTERVAL_MS: int(1).default(10_000),
-  RETRY_BACKOFF_COEFFICIENT: z.coerce.number().min(1).max(10).default(2),
-  RETRY_MAXIMUM_ATTEMPTS: int(1, 100).default(5),
+  RETRY_INITIAL_INTERVAL_MS: int(1).default(DEFAULT_DELIVERY_RETRY.initialIntervalMs),
+  RETRY_BACKOFF_COEFFICIENT: z.coerce.number().min(1).max(10).default(DEFAULT_DELIVERY_RETRY.backoffCoefficient),
+  RETRY_MAXIMUM_ATTEMPTS: int(1, 100).default(DEFAULT_DELIVERY_RETRY.maximumAttempts),
   RETRY_AFTER_MAX_MS: int(0).default(3_600_000),
   MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
   AUTO_DISABLE_FAILURE_THRESHOLD: int(-1, 1_000_000)
@@ -97,11 +98,11 @@ export type Env = Record<string, string | undefined>;
 
 /** The retry schedule every delivery uses unless configuration shortens it. */
 export interface RetryScheduleConfig {
-  /** @default 10_000 (seed: "the first delay will be 10 seconds") */
+  /** @default DEFAULT_DELIVERY_RETRY.initialIntervalMs (10 s) */
   readonly initialIntervalMs: number;
-  /** @default 2 (seed: "subsequent delays will double") */
+  /** @default DEFAULT_DELIVERY_RETRY.backoffCoefficient (doubling) */
   readonly backoffCoefficient: number;
-  /** @default 5 (seed: "up to four more times") */
+  /** @default DEFAULT_DELIVERY_RETRY.maximumAttempts (5) */
   readonly maximumAttempts: number;
   /** Upper bound on a receiver's `Retry-After`. @default 3_600_000 */
   readonly retryAfterMaxMs: number;

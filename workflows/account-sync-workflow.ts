@@ -1,6 +1,7 @@
 import { log, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { DeliveryActivities } from '../activities';
 import type { SyncOutcome } from '../src/domain/account-sync';
+import type { EngineActivities } from '../src/domain/activity-contracts';
+import { BOOKKEEPING_OPTIONS } from './bookkeeping';
 
 export interface AccountSyncInput {
   accountId: string;
@@ -14,11 +15,6 @@ export type AccountSyncResult =
   | { status: 'synced' }
   | { status: 'failed'; error: string };
 
-const BOOKKEEPING = {
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-} as const;
-
 /**
  * One account sync (seed 001): run the provider's connector and report the
  * outcome as a SyncAccount or SyncError hook. A TemporaryFailureError is
@@ -26,9 +22,9 @@ const BOOKKEEPING = {
  * SecurityQuestionError leave the account needing a reconnect.
  */
 export async function accountSyncWorkflow(input: AccountSyncInput): Promise<AccountSyncResult> {
-  const { beginSync, endSync, reportSyncOutcome } = proxyActivities<DeliveryActivities>(BOOKKEEPING);
+  const { beginSync, endSync, reportSyncOutcome } = proxyActivities<EngineActivities>(BOOKKEEPING_OPTIONS);
   // A connector call is not retried by Temporal: its failure is the sync's outcome, reported as a hook.
-  const { runConnector } = proxyActivities<DeliveryActivities>({ startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 1 } });
+  const { runConnector } = proxyActivities<EngineActivities>({ startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 1 } });
   const { workflowId, runId } = workflowInfo();
 
   const begun = await beginSync({ accountId: input.accountId, workflowId });

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { WebhookStatus } from '../src/domain/statuses';
+import type { AttemptFailedArgs, DisableArgs, WebhookStateChange, WebhookStateResult } from '../src/domain/webhook-state';
 
 /**
  * Signals, updates and queries of the engine's workflows, by the names an
@@ -7,45 +7,15 @@ import type { WebhookStatus } from '../src/domain/statuses';
  * `temporal workflow signal --workflow-id webhook-<id> --name pause`.
  */
 
-/** Controller workflow id of a webhook. */
-export const controllerWorkflowId = (webhookId: string) => `webhook-${webhookId}`;
-
-export const WEBHOOK_ACTIONS = ['pause', 'resume', 'disable', 'enable'] as const;
-export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
-
-export interface DisableArgs {
-  reason?: string;
-}
-
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const disableSignal = defineSignal<[DisableArgs?]>('disable');
 export const enableSignal = defineSignal('enable');
 
 /** Sent by the delivery activity after each failed attempt; feeds auto-disable. */
-export interface AttemptFailedArgs {
-  /** Epoch milliseconds of the attempt. */
-  at: number;
-  statusCode: number | null;
-}
 export const attemptFailedSignal = defineSignal<[AttemptFailedArgs]>('attemptFailed');
 /** The webhook was deleted: the controller ends. */
 export const webhookDeletedSignal = defineSignal('webhookDeleted');
-
-export interface WebhookStateChange {
-  action: WebhookAction;
-  reason?: string;
-}
-
-/** The webhook's state after a change, as Postgres now holds it. */
-export interface WebhookStateResult {
-  ok: boolean;
-  status?: WebhookStatus;
-  /** False when the webhook was already in that state. */
-  changed?: boolean;
-  /** Why a change was refused, e.g. pausing a disabled webhook. */
-  error?: string;
-}
 
 /** What the REST API uses: the same change as the signals, answered once applied. */
 export const changeStateUpdate = defineUpdate<WebhookStateResult, [WebhookStateChange]>('changeState');

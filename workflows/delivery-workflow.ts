@@ -10,10 +10,12 @@ import {
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { DeliveryActivities } from '../activities';
+import type { EngineActivities } from '../src/domain/activity-contracts';
+import type { DeliveryRetrySchedule } from '../src/domain/retry-schedule';
 import { DeliveryStatus } from '../src/domain/statuses';
+import { BOOKKEEPING_OPTIONS } from './bookkeeping';
 import { deliveryProgressQuery, recheckSignal, retryNowSignal } from './definitions';
-import { deliveryRetryPolicy, type DeliveryRetrySchedule } from './retry-policy';
+import { deliveryRetryPolicy } from './retry-policy';
 import { DeliveryStatusAttribute } from './search-attributes';
 
 export interface DeliveryWorkflowInput {
@@ -40,12 +42,6 @@ const ATTEMPT_OVERHEAD_MS = 10_000;
 /** A held delivery looks at its webhook again this often, in case a release signal was missed. */
 const HELD_RECHECK = '1 minute';
 
-/** Bookkeeping touches only Postgres: retry it until it lands. */
-const BOOKKEEPING_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-};
-
 /**
  * One delivery of one event to one webhook. The attempt activity signs and
  * POSTs; Temporal's retry policy is the schedule. The workflow adds what the
@@ -55,7 +51,7 @@ const BOOKKEEPING_OPTIONS: ActivityOptions = {
  */
 export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<DeliveryWorkflowResult> {
   const firstAttemptNumber = input.firstAttemptNumber ?? 1;
-  const { failDelivery, countAttempts } = proxyActivities<DeliveryActivities>(BOOKKEEPING_OPTIONS);
+  const { failDelivery, countAttempts } = proxyActivities<EngineActivities>(BOOKKEEPING_OPTIONS);
 
   let wakeups = 0;
   let held = false;
@@ -74,7 +70,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
       summary: `POST ${input.eventType} to webhook ${input.webhookId}`,
     };
-    const { deliverAttempt } = proxyActivities<DeliveryActivities>(options);
+    const { deliverAttempt } = proxyActivities<EngineActivities>(options);
     const series = new CancellationScope();
     const attempt = series
       .run(() =>

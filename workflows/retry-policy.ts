@@ -1,25 +1,9 @@
 import type { RetryPolicy } from '@temporalio/common';
-
-/** A delivery's retry schedule in plain numbers, as it travels in workflow input. */
-export interface DeliveryRetrySchedule {
-  initialIntervalMs: number;
-  backoffCoefficient: number;
-  maximumAttempts: number;
-}
-
-/**
- * The seed's schedule: "retry the request up to four more times ... the first
- * delay will be 10 seconds, and subsequent delays will double". Five attempts
- * in all, at about 0, 10, 30, 70 and 150 s.
- */
-export const DEFAULT_DELIVERY_RETRY: Readonly<DeliveryRetrySchedule> = Object.freeze({
-  initialIntervalMs: 10_000,
-  backoffCoefficient: 2,
-  maximumAttempts: 5,
-});
+import { ActivityFailureType } from '../src/domain/activity-failures';
+import { DEFAULT_DELIVERY_RETRY, type DeliveryRetrySchedule } from '../src/domain/retry-schedule';
 
 /** Failure types the receiver's answer makes final: retrying cannot help. */
-export const NON_RETRYABLE_DELIVERY_ERRORS = ['ReceiverRejected', 'DeliveryNotFound'] as const;
+export const NON_RETRYABLE_DELIVERY_ERRORS = [ActivityFailureType.ReceiverRejected, ActivityFailureType.DeliveryNotFound] as const;
 
 /**
  * Temporal's retry policy for the rest of a schedule. With `attemptsMade` = k

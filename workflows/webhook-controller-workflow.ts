@@ -7,7 +7,10 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DeliveryActivities } from '../activities';
+import type { EngineActivities } from '../src/domain/activity-contracts';
+import { WebhookStatus } from '../src/domain/statuses';
+import type { WebhookStateChange, WebhookStateResult } from '../src/domain/webhook-state';
+import { BOOKKEEPING_RETRY } from './bookkeeping';
 import {
   attemptFailedSignal,
   changeStateUpdate,
@@ -17,8 +20,6 @@ import {
   pauseSignal,
   resumeSignal,
   webhookDeletedSignal,
-  type WebhookStateChange,
-  type WebhookStateResult,
 } from './definitions';
 
 export interface WebhookControllerInput {
@@ -42,10 +43,10 @@ export const CHANGES_PER_RUN = 500;
  * auto-disable; a 410 Gone disables at once.
  */
 export async function webhookControllerWorkflow(input: WebhookControllerInput): Promise<void> {
-  const { changeWebhookState, releaseHeldDeliveries } = proxyActivities<DeliveryActivities>({
+  const { changeWebhookState, releaseHeldDeliveries } = proxyActivities<EngineActivities>({
     startToCloseTimeout: '1 hour',
     heartbeatTimeout: '1 minute',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+    retry: BOOKKEEPING_RETRY,
   });
 
   let recentFailures = [...(input.recentFailures ?? [])];
@@ -60,13 +61,13 @@ export async function webhookControllerWorkflow(input: WebhookControllerInput): 
       const result = await changeWebhookState.executeWithOptions(
         {
           startToCloseTimeout: '1 minute',
-          retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+          retry: BOOKKEEPING_RETRY,
           summary: `${change.action}${change.reason ? `: ${change.reason}` : ''}`,
         },
         [{ webhookId: input.webhookId, ...change }],
       );
       changesApplied++;
-      if (result.ok && result.changed && result.status === 'active') {
+      if (result.ok && result.changed && result.status === WebhookStatus.Active) {
         recentFailures = [];
         await releaseHeldDeliveries({ webhookId: input.webhookId });
       }

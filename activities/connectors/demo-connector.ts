@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { SYNC_ERRORS, type DemoOutcome, type SyncErrorType } from '../../src/domain/account-sync';
+import { AccountsRepository } from '../../src/repositories/accounts-repository';
 import { ConnectorError, type AccountConnector } from './connector';
 
 /**
@@ -12,13 +13,9 @@ export function createDemoConnector(pool: Pool): AccountConnector {
   return {
     provider: 'demo',
     async sync({ accountId }) {
-      const { rows } = await pool.query<{ outcomes: DemoOutcome[] | null; used: number }>(
-        `UPDATE accounts SET demo_cursor = demo_cursor + 1 WHERE id = $1
-         RETURNING demo_outcomes AS outcomes, demo_cursor - 1 AS used`,
-        [accountId],
-      );
-      const outcomes = rows[0]?.outcomes?.length ? rows[0].outcomes : (['success'] as DemoOutcome[]);
-      const outcome = outcomes[Math.min(rows[0]?.used ?? 0, outcomes.length - 1)]!;
+      const taken = await new AccountsRepository(pool).takeDemoOutcome(accountId);
+      const outcomes = taken?.outcomes?.length ? taken.outcomes : (['success'] as DemoOutcome[]);
+      const outcome = outcomes[Math.min(taken?.used ?? 0, outcomes.length - 1)]!;
       if (outcome === 'success') return;
       if (outcome === 'crash') throw new TypeError('demo connector crashed: cannot read properties of undefined');
       if ((SYNC_ERRORS as readonly string[]).includes(outcome)) throw new ConnectorError(outcome as SyncErrorType);

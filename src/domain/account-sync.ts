@@ -34,7 +34,3 @@ export const PROVIDERS = ['demo'] as const;
 /** The demo connector's script: each sync takes the next entry; the last one repeats. */
 export const DEMO_OUTCOMES = ['success', ...SYNC_ERRORS, 'crash'] as const;
 export type DemoOutcome = (typeof DEMO_OUTCOMES)[number];
-
-export const accountScheduleId = (accountId: string) => `account-sync-${accountId}`;
-export const manualSyncWorkflowId = (accountId: string) => `account-sync-${accountId}-manual`;
-export const scheduledSyncWorkflowId = (accountId: string) => `account-sync-${accountId}-scheduled`;

@@ -62,12 +62,6 @@ const toDeliveryForAttempt = (r: DeliveryForAttemptRow): DeliveryForAttempt => (
   payload: r.payload,
 });
 
-/**
- * The deterministic workflow id of the delivery of `eventId` to `webhookId`: a second start is refused.
- * EventsRepository.insertWithDeliveries builds the same in SQL.
- */
-export const deliveryWorkflowId = (eventId: string, webhookId: string) => `delivery-${eventId}-${webhookId}`;
-
 export interface DeliveryListQuery {
   limit: number;
   after?: string;

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
-import type { WebhookAction, WebhookStateResult } from '../../workflows/definitions';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
+import { webhookTransition, type WebhookAction, type WebhookStateResult } from '../domain/webhook-state';
 
 /** A pending delivery whose workflow must look at the webhook again. */
 export interface AffectedDelivery {
@@ -8,11 +8,10 @@ export interface AffectedDelivery {
 }
 
 /**
- * Applies one state change to a webhook, inside the caller's transaction.
- * Transitions: pause active→paused; resume paused→active; disable any→disabled
- * (pending deliveries end as cancelled); enable paused|disabled→active
- * (failures forgotten). Repeating a change is a no-op; pausing or resuming a
- * disabled webhook is refused.
+ * Applies one state change to a webhook, inside the caller's transaction, as
+ * the webhook state machine (`webhookTransition`) decides it. A disable also
+ * ends the webhook's pending deliveries as cancelled, and an enable forgets
+ * its failures.
  */
 export async function applyWebhookAction(
   tx: PoolClient,
@@ -25,30 +24,26 @@ export async function applyWebhookAction(
     [webhookId],
   );
   const current = rows[0];
-  if (!current || current.deleted) return { ok: false, error: 'webhook does not exist', affected: [] };
-  const refuse = (error: string) => ({ ok: false, status: current.status, error, affected: [] });
+  const next = webhookTransition(current && !current.deleted ? current.status : undefined, action);
+  // A repeated disable still cancels whatever is pending.
+  if (!next.ok || (!next.changed && action !== 'disable')) return { ...next, affected: [] };
 
   switch (action) {
     case 'pause':
-      if (current.status === WebhookStatus.Disabled) return refuse('webhook is disabled; enable it instead');
-      if (current.status === WebhookStatus.Paused) return { ok: true, status: current.status, changed: false, affected: [] };
       await setStatus(tx, webhookId, WebhookStatus.Paused);
-      return { ok: true, status: WebhookStatus.Paused, changed: true, affected: await dispatchedPending(tx, webhookId) };
+      return { ...next, affected: await dispatchedPending(tx, webhookId) };
     case 'resume':
-      if (current.status === WebhookStatus.Disabled) return refuse('webhook is disabled; enable it instead');
-      if (current.status === WebhookStatus.Active) return { ok: true, status: current.status, changed: false, affected: [] };
       await setStatus(tx, webhookId, WebhookStatus.Active, { releasing: true });
-      return { ok: true, status: WebhookStatus.Active, changed: true, affected: [] };
+      return { ...next, affected: [] };
     case 'enable':
-      if (current.status === WebhookStatus.Active) return { ok: true, status: current.status, changed: false, affected: [] };
       await tx.query(
         `UPDATE webhooks SET status = 'active', disabled_reason = NULL, disabled_at = NULL, failure_count = 0,
                 releasing = true, updated_at = now() WHERE id = $1`,
         [webhookId],
       );
-      return { ok: true, status: WebhookStatus.Active, changed: true, affected: [] };
+      return { ...next, affected: [] };
     case 'disable': {
-      if (current.status !== WebhookStatus.Disabled) {
+      if (next.changed) {
         await tx.query(
           `UPDATE webhooks SET status = 'disabled', disabled_reason = $2, disabled_at = now(), releasing = false,
                   updated_at = now() WHERE id = $1`,
@@ -60,12 +55,7 @@ export async function applyWebhookAction(
          WHERE webhook_id = $1 AND status = 'pending' RETURNING workflow_id, dispatched_at IS NOT NULL AS dispatched`,
         [webhookId, DeliveryStatus.Cancelled],
       );
-      return {
-        ok: true,
-        status: WebhookStatus.Disabled,
-        changed: current.status !== WebhookStatus.Disabled,
-        affected: cancelled.rows.filter((r) => r.dispatched).map((r) => ({ workflowId: r.workflow_id })),
-      };
+      return { ...next, affected: cancelled.rows.filter((r) => r.dispatched).map((r) => ({ workflowId: r.workflow_id })) };
     }
   }
 }

@@ -3,7 +3,7 @@ import type { Queryable } from '../db/pool';
 import type { ProfileName } from '../domain/profiles';
 import { customProfileFromJson, customProfileToJson, type CustomProfileJson, type CustomProfileSettings } from '../domain/custom-profile';
 import type { Webhook } from '../domain/models';
-import { WebhookStatus } from '../domain/statuses';
+import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import { unprefixed } from './prefixed-row';
 
 interface WebhookRow {
@@ -254,6 +254,33 @@ export class WebhooksRepository {
         : 'UPDATE webhooks SET failure_count = failure_count + 1 WHERE id = $1',
       [id],
     );
+  }
+
+  /** Whether the webhook exists and is active, i.e. its deliveries may be sent. */
+  async isActive(id: string): Promise<boolean> {
+    const { rows } = await this.db.query<{ active: boolean }>(
+      'SELECT status = $2 AND deleted_at IS NULL AS active FROM webhooks WHERE id = $1',
+      [id, WebhookStatus.Active],
+    );
+    return rows[0]?.active === true;
+  }
+
+  /**
+   * Ends the release of held deliveries that follows a resume or enable, unless a delivery
+   * still waits to be dispatched; then the dispatcher takes over again. True when it ended.
+   */
+  async finishReleasingUnlessUndispatched(id: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE webhooks SET releasing = false WHERE id = $1 AND NOT EXISTS (
+         SELECT 1 FROM deliveries WHERE webhook_id = $1 AND status = $2 AND dispatched_at IS NULL)`,
+      [id, DeliveryStatus.Pending],
+    );
+    return rowCount === 1;
+  }
+
+  /** Ends the release of held deliveries unconditionally. */
+  async finishReleasing(id: string): Promise<void> {
+    await this.db.query('UPDATE webhooks SET releasing = false WHERE id = $1', [id]);
   }
 }
 

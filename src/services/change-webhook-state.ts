@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import type { WebhookAction } from '../../workflows/definitions';
 import type { Tenant } from '../domain/models';
+import type { WebhookAction } from '../domain/webhook-state';
 import { ConflictError, ServiceUnavailableError } from '../errors';
 import { changeStateThroughController } from '../temporal/workflow-starters';
 import type { ControlPlane } from './control-plane';

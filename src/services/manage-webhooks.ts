@@ -12,7 +12,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { UnsafeTargetError, type TargetPolicy } from '../security/target-policy';
 import { WebhooksRepository, type WebhookListQuery } from '../repositories/webhooks-repository';
 import { uuidv7 } from '../util/uuid';
-import { controllerWorkflowId, webhookDeletedSignal } from '../../workflows/definitions';
+import { signalWebhookDeleted } from '../temporal/workflow-starters';
 import { withTransaction } from '../db/pool';
 import type { ControlPlane } from './control-plane';
 
@@ -167,7 +167,7 @@ export async function deleteWebhook(deps: Pick<WebhookDeps, 'pool'> & { control?
   if (deps.control) {
     await deps.control
       .temporal()
-      .then((client) => client.workflow.getHandle(controllerWorkflowId(id)).signal(webhookDeletedSignal))
+      .then((client) => signalWebhookDeleted(client, id))
       .catch(() => undefined);
   }
 }

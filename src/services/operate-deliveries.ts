@@ -1,9 +1,10 @@
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Delivery, Tenant } from '../domain/models';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
 import { DeliveriesRepository } from '../repositories/deliveries-repository';
-import { signalDelivery } from '../temporal/workflow-starters';
+import { describeDelivery, recheckDelivery, retryDeliveryNow } from '../temporal/workflow-starters';
 import type { ControlPlane } from './control-plane';
 import { getWebhook } from './manage-webhooks';
 
@@ -35,7 +36,7 @@ export async function retryNow(deps: Deps, tenant: Tenant, id: string): Promise<
   const delivery = await loadDelivery(deps.pool, tenant, id);
   if (delivery.status !== DeliveryStatus.Pending) throw new ConflictError(`delivery is ${delivery.status}; use retry`, 'invalid_state');
   if (!delivery.dispatchedAt) throw new ConflictError('delivery has not started yet', 'invalid_state');
-  await signal(deps, delivery.workflowId, 'retryNow');
+  await signal(deps, (client) => retryDeliveryNow(client, delivery.workflowId));
   return delivery;
 }
 
@@ -47,7 +48,7 @@ export async function cancelDelivery(deps: Deps, tenant: Tenant, id: string): Pr
     throw new ConflictError(`delivery is already ${delivery.status}`, 'invalid_state');
   }
   // Postgres is the truth; the signal only spares the workflow its wait. Without it, the next attempt finds it cancelled.
-  if (delivery.dispatchedAt) await signal(deps, delivery.workflowId, 'recheck').catch(() => undefined);
+  if (delivery.dispatchedAt) await signal(deps, (client) => recheckDelivery(client, delivery.workflowId)).catch(() => undefined);
   return loadDelivery(deps.pool, tenant, id);
 }
 
@@ -69,7 +70,7 @@ export async function nextAttemptAt(deps: Deps, delivery: Delivery): Promise<Dat
   try {
     const client = await deps.control.temporal();
     const description = await client.connection.withDeadline(Date.now() + 2_000, () =>
-      client.workflow.getHandle(delivery.workflowId).describe(),
+      describeDelivery(client, delivery.workflowId),
     );
     const next = description.raw.pendingActivities?.find((a) => a.nextAttemptScheduleTime)?.nextAttemptScheduleTime;
     return next ? new Date(Number(next.seconds ?? 0) * 1000 + Math.floor((next.nanos ?? 0) / 1e6)) : null;
@@ -78,9 +79,9 @@ export async function nextAttemptAt(deps: Deps, delivery: Delivery): Promise<Dat
   }
 }
 
-async function signal(deps: Deps, workflowId: string, name: 'recheck' | 'retryNow') {
+async function signal(deps: Deps, send: (client: Client) => Promise<void>) {
   try {
-    await signalDelivery(await deps.control.temporal(), workflowId, name);
+    await send(await deps.control.temporal());
   } catch (err) {
     throw new ServiceUnavailableError(`Temporal is unreachable: ${(err as Error).message}`);
   }

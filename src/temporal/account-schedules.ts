@@ -1,7 +1,7 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import type { AccountSyncInput } from '../../workflows/account-sync-workflow';
+import { accountSyncWorkflow, type AccountSyncInput } from '../../workflows/account-sync-workflow';
 import type { Config } from '../config';
-import { accountScheduleId, manualSyncWorkflowId, scheduledSyncWorkflowId } from '../domain/account-sync';
+import { accountScheduleId, manualSyncWorkflowId, scheduledSyncWorkflowId } from '../domain/workflow-ids';
 
 type SyncConfig = Pick<Config, 'accountSync' | 'temporal'>;
 
@@ -20,12 +20,12 @@ function syncInput(accountId: string, trigger: AccountSyncInput['trigger'], conf
  */
 export async function createAccountSchedule(client: Client, accountId: string, config: SyncConfig): Promise<string> {
   const scheduleId = accountScheduleId(accountId);
-  await client.schedule.create({
+  await client.schedule.create<typeof accountSyncWorkflow>({
     scheduleId,
     spec: { intervals: [{ every: config.accountSync.intervalMs }] },
     action: {
       type: 'startWorkflow',
-      workflowType: 'accountSyncWorkflow',
+      workflowType: accountSyncWorkflow,
       workflowId: scheduledSyncWorkflowId(accountId),
       taskQueue: config.temporal.taskQueue,
       args: [syncInput(accountId, 'schedule', config)],
@@ -49,7 +49,7 @@ export async function deleteAccountSchedule(client: Client, accountId: string): 
  * request while it runs joins it instead of starting another.
  */
 export async function startManualSync(client: Client, accountId: string, config: SyncConfig) {
-  const handle = await client.workflow.start('accountSyncWorkflow', {
+  const handle = await client.workflow.start<typeof accountSyncWorkflow>(accountSyncWorkflow, {
     workflowId: manualSyncWorkflowId(accountId),
     taskQueue: config.temporal.taskQueue,
     args: [syncInput(accountId, 'manual', config)],

@@ -6,12 +6,13 @@ import type { HttpSender } from '../../activities/http-sender';
 import type { Config } from '../config';
 import type { Metrics } from '../observability/metrics';
 import type { Logger } from '../logger';
+import { createWorkflowControl } from './workflow-control';
 
 export interface DeliveryWorkerOptions {
   config: Pick<Config, 'temporal' | 'delivery' | 'secretEncryptionKey' | 'worker' | 'autoDisable' | 'targets'>;
   pool: Pool;
   connection: NativeConnection;
-  /** A client for the activities that signal workflows. */
+  /** A client for the activities that start and signal workflows. */
   client: Client;
   /** A prebuilt workflow bundle (tests build one and share it); otherwise the worker bundles `workflows/`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -37,7 +38,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): Promise<Worke
       pool: opts.pool,
       config: opts.config,
       send: opts.send,
-      temporal: async () => opts.client,
+      workflows: createWorkflowControl(async () => opts.client, opts.config),
       metrics: opts.metrics,
       log: opts.log,
       onAttemptStart: opts.onAttemptStart,

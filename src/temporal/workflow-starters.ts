@@ -5,12 +5,20 @@ import {
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import { controllerWorkflowId, type WebhookStateChange, type WebhookStateResult, changeStateUpdate } from '../../workflows/definitions';
-import type { DeliveryWorkflowInput } from '../../workflows/delivery-workflow';
+import {
+  attemptFailedSignal,
+  changeStateUpdate,
+  recheckSignal,
+  retryNowSignal,
+  webhookDeletedSignal,
+} from '../../workflows/definitions';
+import { deliveryWorkflow, type DeliveryWorkflowInput } from '../../workflows/delivery-workflow';
 import { EventTypeAttribute, WebhookIdAttribute } from '../../workflows/search-attributes';
-import type { WebhookControllerInput } from '../../workflows/webhook-controller-workflow';
+import { webhookControllerWorkflow, type WebhookControllerInput } from '../../workflows/webhook-controller-workflow';
 import type { Config } from '../config';
 import { profileOf } from '../domain/profiles';
+import type { AttemptFailedArgs, WebhookStateChange, WebhookStateResult } from '../domain/webhook-state';
+import { controllerWorkflowId } from '../domain/workflow-ids';
 import type { PendingDispatch } from '../repositories/deliveries-repository';
 
 export interface DeliverySettings {
@@ -63,7 +71,7 @@ export async function startDeliveryWorkflow(
   input: DeliveryWorkflowInput,
 ): Promise<void> {
   try {
-    await client.workflow.start('deliveryWorkflow', {
+    await client.workflow.start<typeof deliveryWorkflow>(deliveryWorkflow, {
       taskQueue,
       workflowId,
       requestEagerStart: eagerStart === true,
@@ -98,25 +106,29 @@ function controllerStartOptions(webhookId: string, config: Pick<Config, 'autoDis
 /** Starts the webhook's controller if it is not running. */
 export async function ensureControllerWorkflow(client: Client, webhookId: string, config: Pick<Config, 'autoDisable' | 'temporal'>) {
   try {
-    await client.workflow.start('webhookControllerWorkflow', controllerStartOptions(webhookId, config));
+    await client.workflow.start<typeof webhookControllerWorkflow>(webhookControllerWorkflow, controllerStartOptions(webhookId, config));
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
 }
 
-/** Signals the controller, starting it first if needed. */
-export async function signalController(
+/** Tells the webhook's controller about a failed attempt (auto-disable, 410), starting it first if needed. */
+export async function reportAttemptFailed(
   client: Client,
   webhookId: string,
   config: Pick<Config, 'autoDisable' | 'temporal'>,
-  signal: string,
-  args: unknown[] = [],
+  failure: AttemptFailedArgs,
 ): Promise<void> {
-  await client.workflow.signalWithStart('webhookControllerWorkflow', {
+  await client.workflow.signalWithStart<typeof webhookControllerWorkflow, [AttemptFailedArgs]>(webhookControllerWorkflow, {
     ...controllerStartOptions(webhookId, config),
-    signal,
-    signalArgs: args,
+    signal: attemptFailedSignal,
+    signalArgs: [failure],
   });
+}
+
+/** Tells the webhook's controller that the webhook was deleted, so it ends. */
+export async function signalWebhookDeleted(client: Client, webhookId: string): Promise<void> {
+  await client.workflow.getHandle<typeof webhookControllerWorkflow>(controllerWorkflowId(webhookId)).signal(webhookDeletedSignal);
 }
 
 /** Runs a state change through the controller (starting it if needed) and answers once Postgres holds it. */
@@ -128,17 +140,31 @@ export async function changeStateThroughController(
 ): Promise<WebhookStateResult> {
   return client.workflow.executeUpdateWithStart(changeStateUpdate, {
     args: [change],
-    startWorkflowOperation: new WithStartWorkflowOperation('webhookControllerWorkflow', {
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof webhookControllerWorkflow>(webhookControllerWorkflow, {
       ...controllerStartOptions(webhookId, config),
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
   });
 }
 
-/** Signals a delivery workflow; one that has already finished needs nothing. */
-export async function signalDelivery(client: Client, workflowId: string, signal: 'recheck' | 'retryNow'): Promise<void> {
+/** Tells a delivery workflow to look at its delivery and webhook in Postgres again; one that has already finished needs nothing. */
+export function recheckDelivery(client: Client, workflowId: string): Promise<void> {
+  return signalDelivery(client, workflowId, recheckSignal);
+}
+
+/** Tells a delivery workflow waiting in backoff to attempt now; one that has already finished needs nothing. */
+export function retryDeliveryNow(client: Client, workflowId: string): Promise<void> {
+  return signalDelivery(client, workflowId, retryNowSignal);
+}
+
+/** What Temporal knows of a delivery workflow: its pending activities, their next attempt. */
+export function describeDelivery(client: Client, workflowId: string) {
+  return client.workflow.getHandle<typeof deliveryWorkflow>(workflowId).describe();
+}
+
+async function signalDelivery(client: Client, workflowId: string, signal: typeof recheckSignal | typeof retryNowSignal): Promise<void> {
   try {
-    await client.workflow.getHandle(workflowId).signal(signal);
+    await client.workflow.getHandle<typeof deliveryWorkflow>(workflowId).signal(signal);
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError) && !/already completed|not found/i.test((err as Error).message)) throw err;
   }

@@ -1,6 +1,7 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { accountScheduleId, SYNC_ERRORS, type DemoOutcome } from '../../src/domain/account-sync';
+import { SYNC_ERRORS, type DemoOutcome } from '../../src/domain/account-sync';
+import { accountScheduleId } from '../../src/domain/workflow-ids';
 import { createWebhook } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
 import { Receiver, type ReceivedRequest } from '../support/receiver';

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { controllerStateQuery, controllerWorkflowId, deliveryProgressQuery } from '../../workflows/definitions';
+import { controllerWorkflowId } from '../../src/domain/workflow-ids';
+import { controllerStateQuery, deliveryProgressQuery } from '../../workflows/definitions';
 import { findTemporalCli } from '../../src/temporal/temporal-cli';
 import { createWebhook, getDelivery, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';

@@ -1,4 +1,4 @@
-import { DEFAULT_DELIVERY_RETRY } from '../../workflows/retry-policy';
+import { DEFAULT_DELIVERY_RETRY } from '../../src/domain/retry-schedule';
 import { DeliveryStatusAttribute } from '../../workflows/search-attributes';
 import { createWebhook, getDelivery, publishEvent } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';

@@ -1,5 +1,6 @@
 import type { RetryPolicy } from '@temporalio/common';
-import { DEFAULT_DELIVERY_RETRY, deliveryRetryPolicy } from '../../workflows/retry-policy';
+import { DEFAULT_DELIVERY_RETRY } from '../../src/domain/retry-schedule';
+import { deliveryRetryPolicy } from '../../workflows/retry-policy';
 
 /**
  * The offset (ms since the first try) at which each attempt starts, as Temporal

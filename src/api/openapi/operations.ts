@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WEBHOOK_ACTIONS, type WebhookAction } from '../../../workflows/definitions';
+import { WEBHOOK_ACTIONS, type WebhookAction } from '../../domain/webhook-state';
 import * as req from '../schemas';
 import * as res from '../responses';
 import { DOCS_ASSET_NAMES } from './assets';

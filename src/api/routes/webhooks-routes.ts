@@ -8,7 +8,7 @@ import { rotateWebhookSecret } from '../../services/rotate-webhook-secret';
 import { sendTestEvent } from '../../services/send-test-event';
 import { eventView, pageView, webhookCreatedView, webhookView } from '../../services/webhook-views';
 import { createWebhookBody, listWebhooksQuery, recoverBody, rotateSecretBody, updateWebhookBody } from '../schemas';
-import { WEBHOOK_ACTIONS } from '../../../workflows/definitions';
+import { WEBHOOK_ACTIONS } from '../../domain/webhook-state';
 import { changeWebhookState } from '../../services/change-webhook-state';
 import type { ControlPlane } from '../../services/control-plane';
 import { recoverFailedDeliveries } from '../../services/operate-deliveries';

@@ -1,0 +1,11 @@
+/** Ids of the engine's workflows and schedules: the formats an operator looks for in the Temporal UI. */
+
+/** Controller workflow id of a webhook. */
+export const controllerWorkflowId = (webhookId: string) => `webhook-${webhookId}`;
+
+/** The Temporal Schedule of an account's daily sync. */
+export const accountScheduleId = (accountId: string) => `account-sync-${accountId}`;
+/** The on-demand sync of an account; a second request while it runs joins it. */
+export const manualSyncWorkflowId = (accountId: string) => `account-sync-${accountId}-manual`;
+/** The syncs the account's schedule starts. */
+export const scheduledSyncWorkflowId = (accountId: string) => `account-sync-${accountId}-scheduled`;
