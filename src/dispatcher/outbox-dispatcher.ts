@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { withTransaction } from '../db/pool';
 import { dispatchDelivery, ensureControllerWorkflow, type DeliverySettings } from '../temporal/workflow-starters';
 import type { Logger } from '../logger';
-import { DeliveriesRepository, OUTBOX_CHANNEL, type PendingDispatch } from '../repositories/deliveries-repository';
+import { OUTBOX_CHANNEL, OutboxRepository, type PendingDispatch } from '../repositories/outbox-repository';
 import type { DispatchWindow } from './dispatch-window';
 
 export interface DispatcherOptions {
@@ -80,7 +80,7 @@ export class OutboxDispatcher {
 
   /** Starts up to one batch; returns how many deliveries it dispatched. Throws only on database errors. */
   async drainOnce(): Promise<{ dispatched: number; failed: number; limit: number }> {
-    const repo = new DeliveriesRepository(this.opts.pool);
+    const repo = new OutboxRepository(this.opts.pool);
     const { window } = this.opts;
     const limit = window ? Math.min(this.opts.batchSize, window.free()) : this.opts.batchSize;
     const rows = limit > 0 ? await repo.claimUndispatched(limit, CLAIM_MS) : [];

@@ -2,7 +2,7 @@ import type { Queryable } from '../db/pool';
 import type { Delivery, PayloadFormat, WebhookEvent } from '../domain/models';
 import { WebhookStatus } from '../domain/statuses';
 import { unprefixed } from './prefixed-row';
-import { DELIVERY_COLUMNS, toDelivery, type DeliveryRow } from './deliveries-repository';
+import { DELIVERY_COLUMNS, toDelivery, type DeliveryRow } from './delivery-row';
 import { subscriptionsMatching } from './webhooks-repository';
 
 interface EventRow {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { OUTBOX_CHANNEL } from './deliveries-repository';
+import { OUTBOX_CHANNEL } from './outbox-repository';
 
 const wakers = new WeakMap<Pool, () => void>();
 

@@ -11,7 +11,7 @@ import { EventTypeAttribute, WebhookIdAttribute } from '../../workflows/search-a
 import type { WebhookControllerInput } from '../../workflows/webhook-controller-workflow';
 import type { Config } from '../config';
 import { profileOf } from '../domain/profiles';
-import type { PendingDispatch } from '../repositories/deliveries-repository';
+import type { PendingDispatch } from '../repositories/outbox-repository';
 
 export interface DeliverySettings {
   taskQueue: string;
