@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { WebhookAction, WebhookStateResult } from '../../workflows/definitions';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
+import { PENDING_DELIVERY } from './sql-literal';
 
 /** A pending delivery whose workflow must look at the webhook again. */
 export interface AffectedDelivery {
@@ -55,19 +56,34 @@ export async function applyWebhookAction(
           [webhookId, reason ?? 'disabled by an operator'],
         );
       }
-      const cancelled = await tx.query<{ workflow_id: string; dispatched: boolean }>(
-        `UPDATE deliveries SET status = $2, completed_at = now(), updated_at = now(), last_error = 'webhook is disabled'
-         WHERE webhook_id = $1 AND status = 'pending' RETURNING workflow_id, dispatched_at IS NOT NULL AS dispatched`,
-        [webhookId, DeliveryStatus.Cancelled],
-      );
+      const cancelled = await cancelPendingDeliveries(tx, webhookId, 'webhook is disabled');
       return {
         ok: true,
         status: WebhookStatus.Disabled,
         changed: current.status !== WebhookStatus.Disabled,
-        affected: cancelled.rows.filter((r) => r.dispatched).map((r) => ({ workflowId: r.workflow_id })),
+        affected: cancelled.filter((d) => d.dispatched).map((d) => ({ workflowId: d.workflowId })),
       };
     }
   }
+}
+
+/**
+ * Ends every pending delivery of the webhook as cancelled with `reason` as
+ * its last error, inside the caller's transaction (its webhook is being
+ * disabled or deleted). Returns them, and whether each had been dispatched
+ * (its workflow is running and must look again).
+ */
+export async function cancelPendingDeliveries(
+  tx: PoolClient,
+  webhookId: string,
+  reason: string,
+): Promise<Array<AffectedDelivery & { dispatched: boolean }>> {
+  const { rows } = await tx.query<{ workflow_id: string; dispatched: boolean }>(
+    `UPDATE deliveries SET status = $2, completed_at = now(), updated_at = now(), last_error = $3
+     WHERE webhook_id = $1 AND status = ${PENDING_DELIVERY} RETURNING workflow_id, dispatched_at IS NOT NULL AS dispatched`,
+    [webhookId, DeliveryStatus.Cancelled, reason],
+  );
+  return rows.map((r) => ({ workflowId: r.workflow_id, dispatched: r.dispatched }));
 }
 
 async function setStatus(tx: PoolClient, webhookId: string, status: WebhookStatus, opts: { releasing?: boolean } = {}) {
