@@ -145,7 +145,7 @@ export class OutboxRepository {
       `UPDATE deliveries SET status = 'pending', completed_at = NULL, last_error = NULL, dispatched_at = NULL, dispatch_claimed_until = NULL,
               profile = NULL, custom_profile = NULL,
               redeliveries = redeliveries + 1, first_attempt_number = attempt_count + 1, updated_at = now(),
-              workflow_id = 'delivery-' || event_id || '-' || webhook_id || '-redelivery-' || (redeliveries + 1)
+              workflow_id = hookline_delivery_workflow_id(event_id, webhook_id, redeliveries + 1)
        WHERE tenant_id = $1 AND ${where}
        RETURNING id`,
       params,
