@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool';
 import type { Attempt } from '../domain/models';
-import type { DeliveryStatus } from '../domain/statuses';
+import { DeliveryStatus } from '../domain/statuses';
 import { uuidv7 } from '../util/uuid';
 import { DELIVERY_FOR_ATTEMPT_COLUMNS, DELIVERY_FROM, toDeliveryForAttempt, type DeliveryForAttempt, type DeliveryForAttemptRow } from './delivery-row';
 import { webhookForDeliveryColumns, webhookForDeliveryFromRow, type WebhookForDelivery } from './webhooks-repository';
@@ -108,13 +108,13 @@ export class DeliveryAttemptsRepository {
             SET attempt_count = CASE WHEN n.fresh THEN GREATEST(d.attempt_count, $3) ELSE d.attempt_count END,
                 last_status_code = CASE WHEN n.fresh THEN $5 ELSE d.last_status_code END,
                 last_error = CASE WHEN n.fresh THEN NULL ELSE d.last_error END,
-                status = CASE WHEN d.status = 'pending' AND d.workflow_id = $11 THEN 'succeeded' ELSE d.status END,
-                completed_at = CASE WHEN d.status = 'pending' AND d.workflow_id = $11 THEN now() ELSE d.completed_at END,
+                status = CASE WHEN d.status = $12 AND d.workflow_id = $11 THEN $13 ELSE d.status END,
+                completed_at = CASE WHEN d.status = $12 AND d.workflow_id = $11 THEN now() ELSE d.completed_at END,
                 updated_at = now()
            FROM (SELECT EXISTS (SELECT 1 FROM inserted) AS fresh) n
-          WHERE d.id = $2 AND (n.fresh OR (d.status = 'pending' AND d.workflow_id = $11))
+          WHERE d.id = $2 AND (n.fresh OR (d.status = $12 AND d.workflow_id = $11))
          -- now() is this transaction's start: a completion made by another one has another time.
-         RETURNING d.webhook_id, d.status = 'succeeded' AND d.completed_at = now() AS finished
+         RETURNING d.webhook_id, d.status = $13 AND d.completed_at = now() AS finished
        ), webhook AS (
          UPDATE webhooks w
             SET failure_count = CASE WHEN u.finished THEN 0 ELSE w.failure_count END,
@@ -126,7 +126,7 @@ export class DeliveryAttemptsRepository {
             AND ((u.finished AND w.failure_count <> 0) OR ${triggerDue('w')})
        )
        SELECT coalesce(bool_or(finished), false) AS finished FROM updated`,
-      [...attemptParams(a), workflowId],
+      [...attemptParams(a), workflowId, DeliveryStatus.Pending, DeliveryStatus.Succeeded],
     );
     return rows[0]?.finished === true;
   }
@@ -141,8 +141,8 @@ export class DeliveryAttemptsRepository {
     const { rowCount } = await this.db.query(
       `UPDATE deliveries SET status = $2, completed_at = now(), updated_at = now(),
               last_error = COALESCE($3, last_error)
-       WHERE id = $1 AND status = 'pending' AND ($4::text IS NULL OR workflow_id = $4)`,
-      [id, status, error ?? null, workflowId ?? null],
+       WHERE id = $1 AND status = $5 AND ($4::text IS NULL OR workflow_id = $4)`,
+      [id, status, error ?? null, workflowId ?? null, DeliveryStatus.Pending],
     );
     return rowCount === 1;
   }

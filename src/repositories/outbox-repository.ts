@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/pool';
 import { profileOf, type ProfileName } from '../domain/profiles';
-import type { DeliveryStatus } from '../domain/statuses';
+import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
+import { PENDING_DELIVERY } from './sql-literal';
 
 /** Notified inside the inserting transaction, so a listener hears of rows only once they are committed. */
 export const OUTBOX_CHANNEL = 'delivery_outbox';
@@ -70,7 +71,7 @@ export class OutboxRepository {
     const { rows } = await this.db.query(
       `WITH due AS (
          SELECT d.id FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
-         WHERE d.dispatched_at IS NULL AND d.status = 'pending' AND w.status = 'active' AND NOT w.releasing
+         WHERE d.dispatched_at IS NULL AND d.status = ${PENDING_DELIVERY} AND w.status = $3 AND NOT w.releasing
            AND (d.dispatch_claimed_until IS NULL OR d.dispatch_claimed_until < now())
          ORDER BY d.created_at, d.id
          LIMIT $1
@@ -85,7 +86,7 @@ export class OutboxRepository {
        WHERE d.id = due.id AND e.id = d.event_id AND w.id = d.webhook_id
        RETURNING d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
                  w.max_attempts, w.timeout_ms, d.profile, d.created_at`,
-      [limit, claimMs],
+      [limit, claimMs, WebhookStatus.Active],
     );
     rows.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return rows.map(toPendingDispatch);
@@ -113,7 +114,7 @@ export class OutboxRepository {
       `SELECT d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
               w.max_attempts, w.timeout_ms, d.dispatched_at IS NOT NULL AS dispatched, d.attempt_count
        FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
-       WHERE d.webhook_id = $1 AND d.status = 'pending'
+       WHERE d.webhook_id = $1 AND d.status = ${PENDING_DELIVERY}
        ORDER BY e.created_at, d.created_at, d.id`,
       [webhookId],
     );
@@ -135,14 +136,14 @@ export class OutboxRepository {
    * was requeued.
    */
   async redeliver(tenantId: string, filter: { ids: string[] } | { webhookId: string; status: DeliveryStatus; from: Date; to?: Date }): Promise<string[]> {
-    const params: unknown[] = [tenantId];
+    const params: unknown[] = [tenantId, DeliveryStatus.Pending];
     const where =
       'ids' in filter
-        ? `id = ANY($${params.push(filter.ids)}::uuid[]) AND status <> 'pending'`
+        ? `id = ANY($${params.push(filter.ids)}::uuid[]) AND status <> $2`
         : `webhook_id = $${params.push(filter.webhookId)} AND status = $${params.push(filter.status)}
            AND created_at >= $${params.push(filter.from)}${filter.to ? ` AND created_at < $${params.push(filter.to)}` : ''}`;
     const { rows } = await this.db.query<{ id: string }>(
-      `UPDATE deliveries SET status = 'pending', completed_at = NULL, last_error = NULL, dispatched_at = NULL, dispatch_claimed_until = NULL,
+      `UPDATE deliveries SET status = $2, completed_at = NULL, last_error = NULL, dispatched_at = NULL, dispatch_claimed_until = NULL,
               profile = NULL, custom_profile = NULL,
               redeliveries = redeliveries + 1, first_attempt_number = attempt_count + 1, updated_at = now(),
               workflow_id = hookline_delivery_workflow_id(event_id, webhook_id, redeliveries + 1)

@@ -43,17 +43,17 @@ export async function applyWebhookAction(
     case 'enable':
       if (current.status === WebhookStatus.Active) return { ok: true, status: current.status, changed: false, affected: [] };
       await tx.query(
-        `UPDATE webhooks SET status = 'active', disabled_reason = NULL, disabled_at = NULL, failure_count = 0,
+        `UPDATE webhooks SET status = $2, disabled_reason = NULL, disabled_at = NULL, failure_count = 0,
                 releasing = true, updated_at = now() WHERE id = $1`,
-        [webhookId],
+        [webhookId, WebhookStatus.Active],
       );
       return { ok: true, status: WebhookStatus.Active, changed: true, affected: [] };
     case 'disable': {
       if (current.status !== WebhookStatus.Disabled) {
         await tx.query(
-          `UPDATE webhooks SET status = 'disabled', disabled_reason = $2, disabled_at = now(), releasing = false,
+          `UPDATE webhooks SET status = $3, disabled_reason = $2, disabled_at = now(), releasing = false,
                   updated_at = now() WHERE id = $1`,
-          [webhookId, reason ?? 'disabled by an operator'],
+          [webhookId, reason ?? 'disabled by an operator', WebhookStatus.Disabled],
         );
       }
       const cancelled = await cancelPendingDeliveries(tx, webhookId, 'webhook is disabled');
@@ -96,7 +96,7 @@ async function setStatus(tx: PoolClient, webhookId: string, status: WebhookStatu
 
 async function dispatchedPending(tx: PoolClient, webhookId: string): Promise<AffectedDelivery[]> {
   const { rows } = await tx.query<{ workflow_id: string }>(
-    `SELECT workflow_id FROM deliveries WHERE webhook_id = $1 AND status = 'pending' AND dispatched_at IS NOT NULL
+    `SELECT workflow_id FROM deliveries WHERE webhook_id = $1 AND status = ${PENDING_DELIVERY} AND dispatched_at IS NOT NULL
      ORDER BY created_at, id`,
     [webhookId],
   );
