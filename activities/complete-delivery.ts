@@ -1,9 +1,9 @@
 import { DeliveryStatus } from '../src/domain/statuses';
-import type { DeliveriesRepository } from '../src/repositories/deliveries-repository';
+import type { DeliveryAttemptsRepository } from '../src/repositories/delivery-attempts-repository';
 import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
 
 export interface CompleteDeliveryDeps {
-  deliveries: DeliveriesRepository;
+  deliveries: DeliveryAttemptsRepository;
   webhooks: WebhooksRepository;
   observe?: { finished(status: DeliveryStatus): void };
 }

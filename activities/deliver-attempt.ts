@@ -9,7 +9,7 @@ import { retryRuleOf } from '../src/domain/custom-profile';
 import { AttemptStatus, DeliveryStatus, WebhookStatus } from '../src/domain/statuses';
 import type { AttemptFailedArgs } from '../src/domain/webhook-state';
 import { isValueRefused } from '../src/db/pool';
-import type { DeliveriesRepository, NewAttempt } from '../src/repositories/deliveries-repository';
+import type { DeliveryAttemptsRepository, NewAttempt } from '../src/repositories/delivery-attempts-repository';
 import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
 import { classifyAttempt } from './classify-response';
 import { attemptClass, type AttemptClass } from '../src/observability/metrics';
@@ -18,7 +18,7 @@ import { buildPayload } from './payload';
 import { storableText } from './response-body';
 
 export interface DeliveryActivityDeps {
-  deliveries: DeliveriesRepository;
+  deliveries: DeliveryAttemptsRepository;
   webhooks: WebhooksRepository;
   secretBox: SecretBox;
   /** The engine's active Ed25519 key, for webhooks on the `ed25519` scheme (cached briefly). */

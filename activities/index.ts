@@ -7,7 +7,7 @@ import type { Logger } from '../src/logger';
 import { SecretBox } from '../src/crypto/secret-box';
 import { cacheActiveKey } from '../src/crypto/signing-keys';
 import { SigningKeysRepository } from '../src/repositories/signing-keys-repository';
-import { DeliveriesRepository } from '../src/repositories/deliveries-repository';
+import { DeliveryAttemptsRepository } from '../src/repositories/delivery-attempts-repository';
 import { WebhooksRepository } from '../src/repositories/webhooks-repository';
 import { failDelivery } from './complete-delivery';
 import { deliverAttempt, type DeliveryActivityDeps } from './deliver-attempt';
@@ -37,7 +37,7 @@ export interface ActivityDeps {
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
 export function createActivities({ pool, config, workflows, send, connectors = [], metrics, log, onAttemptStart }: ActivityDeps): EngineActivities {
   send ??= createHttpSender(new TargetPolicy(config.targets));
-  const deliveries = new DeliveriesRepository(pool);
+  const deliveries = new DeliveryAttemptsRepository(pool);
   const secretBox = new SecretBox(config.secretEncryptionKey);
   const signingKeys = new SigningKeysRepository(pool, secretBox);
   const deps: DeliveryActivityDeps = {

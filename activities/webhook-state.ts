@@ -3,7 +3,8 @@ import type { Pool } from 'pg';
 import { withTransaction } from '../src/db/pool';
 import { DeliveryStatus } from '../src/domain/statuses';
 import type { WebhookStateChange, WebhookStateResult } from '../src/domain/webhook-state';
-import { DeliveriesRepository } from '../src/repositories/deliveries-repository';
+import { DeliveryAttemptsRepository } from '../src/repositories/delivery-attempts-repository';
+import { OutboxRepository } from '../src/repositories/outbox-repository';
 import { applyWebhookAction } from '../src/repositories/webhook-state-repository';
 import { WebhooksRepository } from '../src/repositories/webhooks-repository';
 import type { WorkflowControl } from './workflow-control';
@@ -50,7 +51,8 @@ export async function changeWebhookState(
  * The dispatcher leaves the webhook alone until this is done. Safe to retry.
  */
 export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { webhookId: string }): Promise<number> {
-  const repo = new DeliveriesRepository(deps.pool);
+  const repo = new OutboxRepository(deps.pool);
+  const attempts = new DeliveryAttemptsRepository(deps.pool);
   const webhooks = new WebhooksRepository(deps.pool);
   let released = 0;
   for (;;) {
@@ -64,7 +66,7 @@ export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { web
         await deps.workflows.dispatchDelivery({ ...row, profile: await repo.fixProfile(row.id) });
         await repo.markDispatched([row.id]);
       }
-      await waitForAttempt(repo, row.id, row.attemptCount, (row.timeoutMs ?? deps.requestTimeoutMs) + 5_000, deps.pollMs ?? 50);
+      await waitForAttempt(attempts, row.id, row.attemptCount, (row.timeoutMs ?? deps.requestTimeoutMs) + 5_000, deps.pollMs ?? 50);
       released++;
     }
     // Done only when no undispatched delivery arrived meanwhile; then the dispatcher takes over again.
@@ -78,7 +80,7 @@ export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { web
 }
 
 /** Waits until the delivery has made one more attempt or finished; gives up after `limitMs` (the worker may be busy). */
-async function waitForAttempt(repo: DeliveriesRepository, id: string, before: number, limitMs: number, pollMs: number) {
+async function waitForAttempt(repo: DeliveryAttemptsRepository, id: string, before: number, limitMs: number, pollMs: number) {
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline) {
     const p = await repo.progress(id);

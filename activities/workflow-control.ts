@@ -1,5 +1,5 @@
 import type { AttemptFailedArgs } from '../src/domain/webhook-state';
-import type { PendingDispatch } from '../src/repositories/deliveries-repository';
+import type { PendingDispatch } from '../src/repositories/outbox-repository';
 
 /**
  * What the activities may ask of Temporal: start and signal the engine's

@@ -5,7 +5,9 @@ import type { Config } from '../config';
 import { withTransaction } from '../db/pool';
 import { dispatchDelivery, ensureControllerWorkflow, type DeliverySettings } from '../temporal/workflow-starters';
 import type { Logger } from '../logger';
-import { DeliveriesRepository, OUTBOX_CHANNEL, type PendingDispatch } from '../repositories/deliveries-repository';
+import { ControllerOutboxRepository } from '../repositories/controller-outbox-repository';
+import { OutboxRepository, type PendingDispatch } from '../repositories/outbox-repository';
+import { listenForOutbox } from '../repositories/outbox-wake';
 import type { DispatchWindow } from './dispatch-window';
 
 export interface DispatcherOptions {
@@ -80,14 +82,12 @@ export class OutboxDispatcher {
 
   /** Starts up to one batch; returns how many deliveries it dispatched. Throws only on database errors. */
   async drainOnce(): Promise<{ dispatched: number; failed: number; limit: number }> {
-    const repo = new DeliveriesRepository(this.opts.pool);
+    const repo = new OutboxRepository(this.opts.pool);
     const { window } = this.opts;
     const limit = window ? Math.min(this.opts.batchSize, window.free()) : this.opts.batchSize;
     const rows = limit > 0 ? await repo.claimUndispatched(limit, CLAIM_MS) : [];
-    const controllersDue = await this.opts.pool.query(
-      'SELECT 1 FROM webhooks WHERE controller_started_at IS NULL AND deleted_at IS NULL LIMIT 1',
-    );
-    if (rows.length === 0 && controllersDue.rowCount === 0) return { dispatched: 0, failed: 0, limit };
+    const controllersDue = await new ControllerOutboxRepository(this.opts.pool).anyDue();
+    if (rows.length === 0 && !controllersDue) return { dispatched: 0, failed: 0, limit };
     let client: Client;
     try {
       client = await this.opts.temporal();
@@ -112,7 +112,7 @@ export class OutboxDispatcher {
     // A crash before this line leaves claims that lapse: the rows are started again, which Temporal refuses as duplicates.
     await repo.markDispatched(started);
     await repo.releaseClaims(failed);
-    if (controllersDue.rowCount) await this.startControllers(client);
+    if (controllersDue) await this.startControllers(client);
     return { dispatched: started.length, failed: failed.length, limit };
   }
 
@@ -126,13 +126,10 @@ export class OutboxDispatcher {
   /** Starts the controller workflow of each webhook that has none yet (the same outbox pattern, on webhooks). */
   async startControllers(client: Client): Promise<number> {
     return withTransaction(this.opts.pool, async (tx) => {
-      const { rows } = await tx.query<{ id: string }>(
-        `SELECT id FROM webhooks WHERE controller_started_at IS NULL AND deleted_at IS NULL
-         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.opts.batchSize],
-      );
+      const controllers = new ControllerOutboxRepository(tx);
+      const due = await controllers.lockDue(this.opts.batchSize);
       const started: string[] = [];
-      await forEachConcurrently(rows, this.opts.concurrency, async ({ id }) => {
+      await forEachConcurrently(due, this.opts.concurrency, async (id) => {
         try {
           await client.connection.withAbortSignal(this.abort.signal, () =>
             client.connection.withDeadline(Date.now() + START_TIMEOUT_MS, () =>
@@ -144,9 +141,7 @@ export class OutboxDispatcher {
           this.opts.log.warn('could not start webhook controller', { webhookId: id, err: (err as Error).message });
         }
       });
-      if (started.length > 0) {
-        await tx.query('UPDATE webhooks SET controller_started_at = now() WHERE id = ANY($1::uuid[])', [started]);
-      }
+      await controllers.markStarted(started);
       return started.length;
     });
   }
@@ -209,8 +204,7 @@ export class OutboxDispatcher {
           return;
         }
         this.listener = client;
-        client.on('notification', () => this.nudge());
-        await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        await listenForOutbox(client, () => this.nudge());
         await new Promise<void>((resolve) => {
           // A cut connection can emit more than one error: every one needs a listener.
           client.on('error', () => resolve());

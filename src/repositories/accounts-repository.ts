@@ -125,9 +125,9 @@ export class AccountsRepository {
   /** Clears needs-reconnect: the user has given new credentials. */
   async reconnect(tenantId: string, id: string): Promise<Account | undefined> {
     const { rows } = await this.db.query(
-      `UPDATE accounts SET status = 'active', updated_at = now() WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
+      `UPDATE accounts SET status = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
        RETURNING ${ACCOUNT_COLUMNS}`,
-      [tenantId, id],
+      [tenantId, id, AccountStatus.Active],
     );
     return rows[0] && toAccount(rows[0]);
   }

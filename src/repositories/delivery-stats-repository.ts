@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool';
+import { AttemptStatus, DeliveryStatus } from '../domain/statuses';
 
 export interface WebhookDeliveryCounts {
   webhookId: string;
@@ -26,10 +27,10 @@ export class DeliveryStatsRepository {
     const params: unknown[] = [tenantId, since];
     const { rows } = await this.db.query(
       `SELECT d.webhook_id,
-              count(*) FILTER (WHERE d.status = 'succeeded')::int AS succeeded,
-              count(*) FILTER (WHERE d.status = 'failed')::int AS failed,
-              count(*) FILTER (WHERE d.status = 'pending')::int AS pending,
-              count(*) FILTER (WHERE d.status = 'cancelled')::int AS cancelled
+              count(*) FILTER (WHERE d.status = $${params.push(DeliveryStatus.Succeeded)})::int AS succeeded,
+              count(*) FILTER (WHERE d.status = $${params.push(DeliveryStatus.Failed)})::int AS failed,
+              count(*) FILTER (WHERE d.status = $${params.push(DeliveryStatus.Pending)})::int AS pending,
+              count(*) FILTER (WHERE d.status = $${params.push(DeliveryStatus.Cancelled)})::int AS cancelled
          FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.deleted_at IS NULL
         WHERE d.tenant_id = $1 AND d.created_at >= $2${webhookId ? ` AND d.webhook_id = $${params.push(webhookId)}` : ''}
         GROUP BY d.webhook_id
@@ -56,8 +57,8 @@ export class DeliveryStatsRepository {
                  AND a.started_at < $2::timestamptz + $3::int * $4::int * interval '1 millisecond'
                  ${q.webhookId ? `AND d.webhook_id = $${params.push(q.webhookId)}` : ''})
        SELECT s.slot,
-              count(t.status) FILTER (WHERE t.status = 'succeeded')::int AS succeeded,
-              count(t.status) FILTER (WHERE t.status = 'failed')::int AS failed,
+              count(t.status) FILTER (WHERE t.status = $${params.push(AttemptStatus.Succeeded)})::int AS succeeded,
+              count(t.status) FILTER (WHERE t.status = $${params.push(AttemptStatus.Failed)})::int AS failed,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY t.duration_ms) AS p50,
               percentile_cont(0.95) WITHIN GROUP (ORDER BY t.duration_ms) AS p95
          FROM slots s LEFT JOIN tries t ON t.slot = s.slot

@@ -2,7 +2,7 @@ import type { Queryable } from '../db/pool';
 import type { Delivery, PayloadFormat, WebhookEvent } from '../domain/models';
 import { WebhookStatus } from '../domain/statuses';
 import { unprefixed } from './prefixed-row';
-import { DELIVERY_COLUMNS, toDelivery, type DeliveryRow } from './deliveries-repository';
+import { DELIVERY_COLUMNS, toDelivery, type DeliveryRow } from './delivery-row';
 import { subscriptionsMatching } from './webhooks-repository';
 
 interface EventRow {
@@ -76,9 +76,8 @@ export class EventsRepository {
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING ${COLUMNS}
        ), made AS (
-         -- The workflow id as deliveryWorkflowId makes it.
          INSERT INTO deliveries (id, tenant_id, event_id, webhook_id, workflow_id)
-         SELECT hookline_uuidv7(), ev.tenant_id, ev.id, t.id, 'delivery-' || ev.id || '-' || t.id
+         SELECT hookline_uuidv7(), ev.tenant_id, ev.id, t.id, hookline_delivery_workflow_id(ev.id, t.id, 0)
            FROM ev CROSS JOIN (${targetIds}) t
          RETURNING *
        )

@@ -1,5 +1,5 @@
-import type { Pool } from 'pg';
-import { OUTBOX_CHANNEL } from './deliveries-repository';
+import type { Client as PgClient, Pool } from 'pg';
+import { OUTBOX_CHANNEL } from './outbox-repository';
 
 const wakers = new WeakMap<Pool, () => void>();
 
@@ -18,6 +18,15 @@ export function wakeOutbox(pool: Pool): void {
     wakers.set(pool, wake);
   }
   wake();
+}
+
+/**
+ * Makes `client`, a dedicated connection outside the pool, LISTEN on the
+ * outbox channel and call `onWake` for every notification.
+ */
+export async function listenForOutbox(client: PgClient, onWake: () => void): Promise<void> {
+  client.on('notification', () => onWake());
+  await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
 }
 
 function coalesced(fn: () => Promise<unknown>): () => void {

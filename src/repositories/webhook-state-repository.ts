@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import { webhookTransition, type WebhookAction, type WebhookStateResult } from '../domain/webhook-state';
+import { PENDING_DELIVERY } from './sql-literal';
 
 /** A pending delivery whose workflow must look at the webhook again. */
 export interface AffectedDelivery {
@@ -37,27 +38,42 @@ export async function applyWebhookAction(
       return { ...next, affected: [] };
     case 'enable':
       await tx.query(
-        `UPDATE webhooks SET status = 'active', disabled_reason = NULL, disabled_at = NULL, failure_count = 0,
+        `UPDATE webhooks SET status = $2, disabled_reason = NULL, disabled_at = NULL, failure_count = 0,
                 releasing = true, updated_at = now() WHERE id = $1`,
-        [webhookId],
+        [webhookId, WebhookStatus.Active],
       );
       return { ...next, affected: [] };
     case 'disable': {
       if (next.changed) {
         await tx.query(
-          `UPDATE webhooks SET status = 'disabled', disabled_reason = $2, disabled_at = now(), releasing = false,
+          `UPDATE webhooks SET status = $3, disabled_reason = $2, disabled_at = now(), releasing = false,
                   updated_at = now() WHERE id = $1`,
-          [webhookId, reason ?? 'disabled by an operator'],
+          [webhookId, reason ?? 'disabled by an operator', WebhookStatus.Disabled],
         );
       }
-      const cancelled = await tx.query<{ workflow_id: string; dispatched: boolean }>(
-        `UPDATE deliveries SET status = $2, completed_at = now(), updated_at = now(), last_error = 'webhook is disabled'
-         WHERE webhook_id = $1 AND status = 'pending' RETURNING workflow_id, dispatched_at IS NOT NULL AS dispatched`,
-        [webhookId, DeliveryStatus.Cancelled],
-      );
-      return { ...next, affected: cancelled.rows.filter((r) => r.dispatched).map((r) => ({ workflowId: r.workflow_id })) };
+      const cancelled = await cancelPendingDeliveries(tx, webhookId, 'webhook is disabled');
+      return { ...next, affected: cancelled.filter((d) => d.dispatched).map((d) => ({ workflowId: d.workflowId })) };
     }
   }
+}
+
+/**
+ * Ends every pending delivery of the webhook as cancelled with `reason` as
+ * its last error, inside the caller's transaction (its webhook is being
+ * disabled or deleted). Returns them, and whether each had been dispatched
+ * (its workflow is running and must look again).
+ */
+export async function cancelPendingDeliveries(
+  tx: PoolClient,
+  webhookId: string,
+  reason: string,
+): Promise<Array<AffectedDelivery & { dispatched: boolean }>> {
+  const { rows } = await tx.query<{ workflow_id: string; dispatched: boolean }>(
+    `UPDATE deliveries SET status = $2, completed_at = now(), updated_at = now(), last_error = $3
+     WHERE webhook_id = $1 AND status = ${PENDING_DELIVERY} RETURNING workflow_id, dispatched_at IS NOT NULL AS dispatched`,
+    [webhookId, DeliveryStatus.Cancelled, reason],
+  );
+  return rows.map((r) => ({ workflowId: r.workflow_id, dispatched: r.dispatched }));
 }
 
 async function setStatus(tx: PoolClient, webhookId: string, status: WebhookStatus, opts: { releasing?: boolean } = {}) {
@@ -70,7 +86,7 @@ async function setStatus(tx: PoolClient, webhookId: string, status: WebhookStatu
 
 async function dispatchedPending(tx: PoolClient, webhookId: string): Promise<AffectedDelivery[]> {
   const { rows } = await tx.query<{ workflow_id: string }>(
-    `SELECT workflow_id FROM deliveries WHERE webhook_id = $1 AND status = 'pending' AND dispatched_at IS NOT NULL
+    `SELECT workflow_id FROM deliveries WHERE webhook_id = $1 AND status = ${PENDING_DELIVERY} AND dispatched_at IS NOT NULL
      ORDER BY created_at, id`,
     [webhookId],
   );

@@ -11,6 +11,7 @@ import { createPool } from '../db/pool';
 import type { Tenant } from '../domain/models';
 import type { Logger } from '../logger';
 import { listenForKeyRevocations } from '../repositories/api-key-revocations';
+import { DeliveryGaugesRepository } from '../repositories/delivery-gauges-repository';
 import { TenantsRepository } from '../repositories/tenants-repository';
 import { createKeyResolver } from '../services/resolve-api-key';
 import { TargetPolicy } from '../security/target-policy';
@@ -38,16 +39,16 @@ export async function createApiComponents(config: Config, log: Logger): Promise<
   const defaultTenant = await new TenantsRepository(pool).ensure(config.defaultClientId, 'Default tenant');
   const temporal = new TemporalGateway(config);
   const metrics = createMetrics({ eventTypes: config.metrics.eventTypes });
-  const count = (sql: string) => async () => Number((await pool.query<{ n: number }>(sql)).rows[0]!.n);
+  const gauges = new DeliveryGaugesRepository(pool);
   metrics.registerGauge(
     'hookline_deliveries_outbox',
     'Deliveries accepted but not yet started (held by paused webhooks included)',
-    count(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending' AND dispatched_at IS NULL`),
+    () => gauges.countInOutbox(),
   );
   metrics.registerGauge(
     'hookline_deliveries_in_backoff',
     'Pending deliveries that have made at least one attempt: waiting for their next try',
-    count(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending' AND dispatched_at IS NOT NULL AND attempt_count > 0`),
+    () => gauges.countInBackoff(),
   );
 
   // Every API process hears every revocation; until its LISTEN is in place it caches no key.

@@ -7,7 +7,7 @@ import { PROFILES, profileOf, takesSignatureScheme, type ProfileName } from '../
 import type { CustomProfileSettings } from '../domain/custom-profile';
 import { customKeyIdHeader } from '../crypto/custom-signature';
 import { NotFoundError } from '../errors';
-import { DeliveriesRepository } from '../repositories/deliveries-repository';
+import { DeliveryReadsRepository } from '../repositories/delivery-reads-repository';
 import { WebhooksRepository } from '../repositories/webhooks-repository';
 
 type Header = DeliveryRequestResponse['headers'][number];
@@ -71,7 +71,7 @@ export async function describeDeliveryRequest(
   deliveryId: string,
   opts: { userAgent: string },
 ): Promise<DeliveryRequestResponse> {
-  const deliveries = new DeliveriesRepository(pool);
+  const deliveries = new DeliveryReadsRepository(pool);
   const delivery = await deliveries.findById(tenant.id, deliveryId);
   if (!delivery) throw new NotFoundError('Delivery', deliveryId);
   const webhooks = new WebhooksRepository(pool);

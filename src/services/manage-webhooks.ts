@@ -11,6 +11,7 @@ import { checkedCustomProfile } from './custom-profile-settings';
 import { NotFoundError, ValidationError } from '../errors';
 import { UnsafeTargetError, type TargetPolicy } from '../security/target-policy';
 import { WebhooksRepository, type WebhookListQuery } from '../repositories/webhooks-repository';
+import { cancelPendingDeliveries } from '../repositories/webhook-state-repository';
 import { uuidv7 } from '../util/uuid';
 import { signalWebhookDeleted } from '../temporal/workflow-starters';
 import { withTransaction } from '../db/pool';
@@ -157,11 +158,7 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
 export async function deleteWebhook(deps: Pick<WebhookDeps, 'pool'> & { control?: ControlPlane }, tenant: Tenant, id: string) {
   await withTransaction(deps.pool, async (tx) => {
     if (!(await new WebhooksRepository(tx).softDelete(tenant.id, id))) throw new NotFoundError('Webhook', id);
-    await tx.query(
-      `UPDATE deliveries SET status = 'cancelled', completed_at = now(), updated_at = now(), last_error = 'webhook was deleted'
-       WHERE webhook_id = $1 AND status = 'pending'`,
-      [id],
-    );
+    await cancelPendingDeliveries(tx, id, 'webhook was deleted');
   });
   // Best effort: a controller left running is idle and harmless; it finds the webhook gone if ever signalled.
   if (deps.control) {

@@ -3,7 +3,9 @@ import type { Pool } from 'pg';
 import type { Delivery, Tenant } from '../domain/models';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
-import { DeliveriesRepository } from '../repositories/deliveries-repository';
+import { DeliveryAttemptsRepository } from '../repositories/delivery-attempts-repository';
+import { DeliveryReadsRepository } from '../repositories/delivery-reads-repository';
+import { OutboxRepository } from '../repositories/outbox-repository';
 import { describeDelivery, recheckDelivery, retryDeliveryNow } from '../temporal/workflow-starters';
 import type { ControlPlane } from './control-plane';
 import { getWebhook } from './manage-webhooks';
@@ -11,7 +13,7 @@ import { getWebhook } from './manage-webhooks';
 type Deps = { pool: Pool; control: ControlPlane };
 
 async function loadDelivery(pool: Pool, tenant: Tenant, id: string): Promise<Delivery> {
-  const delivery = await new DeliveriesRepository(pool).findById(tenant.id, id);
+  const delivery = await new DeliveryReadsRepository(pool).findById(tenant.id, id);
   if (!delivery) throw new NotFoundError('Delivery', id);
   return delivery;
 }
@@ -27,7 +29,7 @@ export async function redeliver(deps: Deps, tenant: Tenant, id: string): Promise
   const delivery = await loadDelivery(deps.pool, tenant, id);
   if (delivery.status === DeliveryStatus.Pending) throw new ConflictError('delivery is still pending; use retry-now', 'invalid_state');
   await requireDeliverable(deps, tenant, delivery.webhookId);
-  await new DeliveriesRepository(deps.pool).redeliver(tenant.id, { ids: [id] });
+  await new OutboxRepository(deps.pool).redeliver(tenant.id, { ids: [id] });
   return loadDelivery(deps.pool, tenant, id);
 }
 
@@ -43,7 +45,7 @@ export async function retryNow(deps: Deps, tenant: Tenant, id: string): Promise<
 /** Stops a pending delivery; it ends as cancelled and nothing more is sent. */
 export async function cancelDelivery(deps: Deps, tenant: Tenant, id: string): Promise<Delivery> {
   const delivery = await loadDelivery(deps.pool, tenant, id);
-  const repo = new DeliveriesRepository(deps.pool);
+  const repo = new DeliveryAttemptsRepository(deps.pool);
   if (!(await repo.complete(id, DeliveryStatus.Cancelled, 'cancelled by an operator'))) {
     throw new ConflictError(`delivery is already ${delivery.status}`, 'invalid_state');
   }
@@ -56,7 +58,7 @@ export async function cancelDelivery(deps: Deps, tenant: Tenant, id: string): Pr
 export async function recoverFailedDeliveries(deps: Deps, tenant: Tenant, webhookId: string, since: Date, until?: Date) {
   await getWebhook(deps, tenant, webhookId);
   await requireDeliverable(deps, tenant, webhookId);
-  return new DeliveriesRepository(deps.pool).redeliver(tenant.id, {
+  return new OutboxRepository(deps.pool).redeliver(tenant.id, {
     webhookId,
     status: DeliveryStatus.Failed,
     from: since,

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Queryable } from '../db/pool';
 import type { Delivery, PayloadFormat, Tenant, WebhookEvent } from '../domain/models';
 import { ConflictError } from '../errors';
-import { DeliveriesRepository } from '../repositories/deliveries-repository';
+import { DeliveryReadsRepository } from '../repositories/delivery-reads-repository';
 import { EventsRepository } from '../repositories/events-repository';
 import { wakeOutbox } from '../repositories/outbox-wake';
 import { stableStringify } from '../util/stable-json';
@@ -64,5 +64,5 @@ export async function publishEventWith(db: Queryable, tenant: Pick<Tenant, 'id'>
   if (first.requestHash !== requestHash) {
     throw new ConflictError(`idempotency_key "${input.idempotencyKey}" was already used for a different event`, 'idempotency_key_reused');
   }
-  return { event: first, deliveries: await new DeliveriesRepository(db).listForEvent(first.id), replayed: true };
+  return { event: first, deliveries: await new DeliveryReadsRepository(db).listForEvent(first.id), replayed: true };
 }

@@ -1,20 +1,20 @@
 import { AttemptStatus } from '../../src/domain/statuses';
-import { DeliveriesRepository } from '../../src/repositories/deliveries-repository';
+import { DeliveryAttemptsRepository } from '../../src/repositories/delivery-attempts-repository';
 import { createWebhook, publishEvent } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
 
 /**
- * A 2xx is stored by one statement (DeliveriesRepository.recordSuccess): the attempt row, the
+ * A 2xx is stored by one statement (DeliveryAttemptsRepository.recordSuccess): the attempt row, the
  * delivery's completion and the webhook's bookkeeping. These check it keeps the rules the separate
  * writes had: an attempt number is stored once, only the delivery's current run finishes it, and
  * only the call that finished it resets the webhook's failure count.
  */
 let stack: Stack;
-let repo: DeliveriesRepository;
+let repo: DeliveryAttemptsRepository;
 beforeAll(async () => {
   // Nothing dispatched: the test plays the attempt activity's part itself.
   stack = await startStack({ worker: false, env: { DISPATCHER_ENABLED: 'false' } });
-  repo = new DeliveriesRepository(stack.api.pool);
+  repo = new DeliveryAttemptsRepository(stack.api.pool);
 });
 afterAll(() => stack?.stop());
 
