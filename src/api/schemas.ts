@@ -6,7 +6,9 @@ import { DELIVERY_STATUSES } from '../domain/statuses';
 import { CLIENT_SECRET_MAX_LENGTH, PROFILE_NAMES } from '../domain/profiles';
 import { customProfileSettings } from './custom-profile-schema';
 import { DEMO_OUTCOMES, PROVIDERS } from '../domain/account-sync';
-import { WEBHOOK_ORDERINGS } from '../repositories/webhooks-repository';
+import { WEBHOOK_ORDERINGS } from '../domain/webhook-ordering';
+import { RESERVED_HEADERS } from '../domain/reserved-headers';
+import { STATS_RANGES } from '../domain/delivery-stats';
 
 /**
  * Request shapes, defined once. Objects are strict: an unknown field is an
@@ -48,29 +50,6 @@ const webhookUrl = z
     description: 'An absolute http(s) URL without credentials, at most 2048 characters. Private and loopback hosts are refused unless allowed.',
   });
 
-/** Headers the engine sets itself; a webhook may not override them. */
-export const RESERVED_HEADERS = [
-  'content-type',
-  'content-length',
-  'host',
-  'user-agent',
-  'x-client-id',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-  'webhook-key-id',
-  'x-webhook-signature',
-  'x-assetsup-signature',
-  'x-argyle-signature',
-  'asset-id',
-  'asset-signature',
-  'connection',
-  'transfer-encoding',
-  'te',
-  'upgrade',
-  'keep-alive',
-  'expect',
-];
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const MAX_HEADERS = 50;
@@ -350,7 +329,6 @@ export const updateSettingsBody = z
   })
   .refine((b) => Object.keys(b).length > 0, 'must change at least one of strict_event_types, default_profile')
   .meta({ minProperties: 1 });
-export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;
 
 /** A rotation may name the new secret (it must fit the webhook's profile); without a body, one is generated. */
 export const rotateSecretBody = z.strictObject({ secret: suppliedSecret.optional() });
@@ -364,7 +342,6 @@ export const createPortalSessionBody = z.strictObject({
     .meta({ description: 'The session may look but not change anything: no actions, no edits. `false` unless given.' }),
 });
 
-export const STATS_RANGES = ['hour', 'day'] as const;
 export const statsQuery = z.strictObject({
   range: z
     .enum(STATS_RANGES, { error: `must be one of ${STATS_RANGES.join(', ')}` })

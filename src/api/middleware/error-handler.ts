@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { AppError, RateLimitedError } from '../../errors';
 import type { Logger } from '../../logger';
-import { isDatabaseUnavailable } from '../../db/pool';
+import { isDatabaseUnavailable } from '../../db/errors';
 
 const CODES_BY_STATUS: Record<number, string> = {
   400: 'bad_request',

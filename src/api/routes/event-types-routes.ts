@@ -63,7 +63,9 @@ export function eventTypesRoutes(deps: CatalogueDeps) {
   });
   router.patch('/settings', async (ctx) => {
     const body = validate(updateSettingsBody, ctx.request.body, 'body');
-    ctx.body = settingsView(await updateSettings(deps, ctx.state.tenant, body));
+    ctx.body = settingsView(
+      await updateSettings(deps, ctx.state.tenant, { strictEventTypes: body.strict_event_types, defaultProfile: body.default_profile }),
+    );
   });
 
   return router;
