@@ -13,7 +13,7 @@ import {
 } from '../../services/manage-accounts';
 import { accountView, userView } from '../views/account-view';
 import { pageView } from '../views/page-view';
-import { createAccountBody, createUserBody, listAccountsQuery } from '../schemas';
+import { createAccountBody, createUserBody, listAccountsQuery } from '../schemas/accounts';
 import { cursorParam, uuidParam, validate } from '../validate';
 
 /** Users, their provider accounts, and the syncs that emit SyncAccount / SyncError hooks (seed 001). */

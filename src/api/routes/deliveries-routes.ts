@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { getDeliveryWithAttempts, listDeliveries } from '../../services/inspect-deliveries';
 import { attemptView, deliveryView } from '../views/delivery-view';
 import { pageView } from '../views/page-view';
-import { listDeliveriesQuery } from '../schemas';
+import { listDeliveriesQuery } from '../schemas/deliveries';
 import type { ControlPlane } from '../../services/control-plane';
 import { cancelDelivery, nextAttemptAt, redeliver, retryNow } from '../../services/operate-deliveries';
 import { cursorParam, uuidParam, validate } from '../validate';

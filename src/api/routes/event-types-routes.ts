@@ -10,7 +10,9 @@ import {
   type CatalogueDeps,
   type EventTypeView,
 } from '../../services/event-catalogue';
-import { createEventTypeBody, EVENT_TYPE_PATTERN, noQuery, updateEventTypeBody, updateSettingsBody } from '../schemas';
+import { createEventTypeBody, EVENT_TYPE_PATTERN, updateEventTypeBody } from '../schemas/event-types';
+import { noQuery } from '../schemas/fields';
+import { updateSettingsBody } from '../schemas/settings';
 import { validate } from '../validate';
 import { getSettings, updateSettings, type TenantSettings } from '../../services/manage-settings';
 

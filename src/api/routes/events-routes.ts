@@ -7,7 +7,7 @@ import type { Metrics } from '../../observability/metrics';
 import { getEvent } from '../../services/inspect-deliveries';
 import { publishEvent } from '../../services/publish-event';
 import { eventView } from '../views/event-view';
-import { publishEventBody } from '../schemas';
+import { publishEventBody } from '../schemas/events';
 import { rateLimitPerTenant } from '../middleware/rate-limit';
 import { uuidParam, validate } from '../validate';
 

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { envSchema } from '../../config';
 import { deliveryStats, webhookStats } from '../../services/delivery-stats';
 import { describeDeliveryRequest } from '../../services/describe-delivery-request';
-import { statsQuery } from '../schemas';
+import { statsQuery } from '../schemas/portal-insights';
 import { uuidParam, validate } from '../validate';
 import { deliveryRequestView } from '../views/delivery-request-view';
 import { deliveryStatsView, webhookStatsView } from '../views/stats-view';

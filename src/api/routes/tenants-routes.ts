@@ -4,7 +4,8 @@ import { createApiKey, createTenant, listApiKeys, revokeApiKey } from '../../ser
 import { authenticateAdmin } from '../middleware/authenticate';
 import type { AuthFailureLimiter } from '../middleware/rate-limit';
 import { jsonBody } from '../middleware/json-body';
-import { createApiKeyBody, createTenantBody, noQuery } from '../schemas';
+import { noQuery } from '../schemas/fields';
+import { createApiKeyBody, createTenantBody } from '../schemas/tenants';
 import { uuidParam, validate } from '../validate';
 import { apiKeyView } from '../views/api-key-view';
 import type { DefaultState } from 'koa';

@@ -9,7 +9,7 @@ import { sendTestEvent } from '../../services/send-test-event';
 import { eventView } from '../views/event-view';
 import { pageView } from '../views/page-view';
 import { webhookCreatedView, webhookView } from '../views/webhook-view';
-import { createWebhookBody, listWebhooksQuery, recoverBody, rotateSecretBody, updateWebhookBody } from '../schemas';
+import { createWebhookBody, listWebhooksQuery, recoverBody, rotateSecretBody, updateWebhookBody } from '../schemas/webhooks';
 import { WEBHOOK_ACTIONS } from '../../../workflows/definitions';
 import { changeWebhookState } from '../../services/change-webhook-state';
 import type { ControlPlane } from '../../services/control-plane';

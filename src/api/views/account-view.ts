@@ -1,4 +1,4 @@
-import type { AccountResponse } from '../responses';
+import type { AccountResponse } from '../responses/accounts';
 import type { Account, User } from '../../domain/account';
 import { accountScheduleId } from '../../domain/account-sync';
 

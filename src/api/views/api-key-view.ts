@@ -1,4 +1,4 @@
-import type { ApiKeyResponse } from '../responses';
+import type { ApiKeyResponse } from '../responses/tenants';
 import type { ApiKey } from '../../domain/api-key';
 
 /** An API key as the API shows it: never the key itself, which only its creation answers with. */

@@ -1,4 +1,4 @@
-import type { DeliveryRequestResponse } from '../responses';
+import type { DeliveryRequestResponse } from '../responses/portal-insights';
 import type { DeliveryRequest } from '../../domain/delivery-request';
 
 /** The request a delivery sends, as the API shows it. */

@@ -1,4 +1,4 @@
-import type { AttemptResponse, DeliveryResponse } from '../responses';
+import type { AttemptResponse, DeliveryResponse } from '../responses/deliveries';
 import type { Attempt, Delivery } from '../../domain/models';
 
 /** A delivery as the API shows it, typed from its response schema. */

@@ -1,4 +1,4 @@
-import type { EventResponse } from '../responses';
+import type { EventResponse } from '../responses/events';
 import type { Delivery, WebhookEvent } from '../../domain/models';
 
 /** An event as the API shows it, with the deliveries it made. */

@@ -1,4 +1,4 @@
-import type { PageResponse } from '../responses';
+import type { PageResponse } from '../responses/pages';
 
 /** A page of results and the cursor of the next one (null on the last page). */
 export function pageView<T extends { id: string }, V>(rows: T[], limit: number, view: (row: T) => V): PageResponse<V> {

@@ -1,4 +1,4 @@
-import type { DeliveryStatsResponse, WebhookStatsResponse } from '../responses';
+import type { DeliveryStatsResponse, WebhookStatsResponse } from '../responses/portal-insights';
 import type { DeliveryStats, WebhookStats } from '../../domain/delivery-stats';
 
 /** Each webhook's delivery counts and success rate, as the API shows them. */

@@ -1,4 +1,4 @@
-import type { WebhookCreatedResponse, WebhookResponse } from '../responses';
+import type { WebhookCreatedResponse, WebhookResponse } from '../responses/webhooks';
 import type { Webhook } from '../../domain/models';
 import { takesSignatureScheme } from '../../domain/profiles';
 import { customProfileToJson } from '../../domain/custom-profile';
