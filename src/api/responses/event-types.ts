@@ -15,3 +15,4 @@ export const eventTypeResponse = z.strictObject({
   updated_at: timestamp.nullable(),
 });
 export const eventTypeListResponse = z.strictObject({ results: z.array(eventTypeResponse) });
+export type EventTypeResponse = z.infer<typeof eventTypeResponse>;
