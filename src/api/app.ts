@@ -2,14 +2,14 @@ import { apiRouter } from './router';
 import Koa from 'koa';
 import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secret-box';
-import { SigningKeysRepository } from '../repositories/signing-keys-repository';
 import type { Logger } from '../logger';
 import { methodLabel, type Metrics } from '../observability/metrics';
 import { METRICS_UNAUTHORIZED_MESSAGE, metricsRequestAllowed } from '../observability/metrics-access';
 import { UnauthorizedError } from '../errors';
 import type { ControlPlane } from '../services/control-plane';
 import type { TargetPolicy } from '../security/target-policy';
-import { authenticate, type KeyResolver } from './middleware/authenticate';
+import type { KeyResolver } from '../domain/principal';
+import { authenticate } from './middleware/authenticate';
 import { AuthFailureLimiter, type AuthFailureLimit } from './middleware/rate-limit';
 import { canonicalApiPrefix } from './middleware/canonical-api-prefix';
 import { errorHandler } from './middleware/error-handler';
@@ -113,8 +113,7 @@ export function createApp(deps: ApiDeps): Koa {
   const health = healthRoutes({ pool: deps.pool, temporal: deps.temporalHealth });
   app.use(health.routes());
   // Public keys of the ed25519 signature scheme: no auth, like /healthz.
-  const signingKeys = new SigningKeysRepository(deps.pool, deps.secretBox);
-  app.use(jwksRoutes({ signingKeys }).routes());
+  app.use(jwksRoutes(deps).routes());
   // The API contract (OpenAPI 3.1) and its reference page: no auth.
   app.use(openApiRoutes({ pool: deps.pool, resolveKey: deps.resolveKey, authFailures }).routes());
 
@@ -123,7 +122,8 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(tenants.routes());
   app.use(tenants.allowedMethods(METHODS));
   const rotation = signingKeysRoutes({
-    signingKeys,
+    pool: deps.pool,
+    secretBox: deps.secretBox,
     secretRotationGraceMs: deps.secretRotationGraceMs,
     adminApiKey: deps.adminApiKey,
     maxBodyBytes: deps.maxBodyBytes,

@@ -39,4 +39,3 @@ export const customProfileSettings = z
     description:
       'The `custom` profile’s format: required when the profile is (or becomes) `custom`, refused under the others. In a change it is replaced whole. Frozen into each delivery when it is dispatched.',
   });
-export type CustomProfileBody = z.infer<typeof customProfileSettings>;

@@ -4,6 +4,7 @@ import type { ProfileName } from '../domain/profiles';
 import { customProfileFromJson, customProfileToJson, type CustomProfileJson, type CustomProfileSettings } from '../domain/custom-profile';
 import type { Webhook } from '../domain/models';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
+import type { WebhookOrdering } from '../domain/webhook-ordering';
 import { unprefixed } from './prefixed-row';
 
 interface WebhookRow {
@@ -92,9 +93,6 @@ export function webhookForDeliveryFromRow(row: Record<string, unknown>, prefix: 
     deleted: r.deleted,
   };
 }
-
-export const WEBHOOK_ORDERINGS = ['id', 'created_at', '-created_at'] as const;
-export type WebhookOrdering = (typeof WEBHOOK_ORDERINGS)[number];
 
 export interface WebhookListQuery {
   limit: number;

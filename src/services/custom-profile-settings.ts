@@ -1,12 +1,11 @@
-import type { CustomProfileBody } from '../api/custom-profile-schema';
-import { RESERVED_HEADERS } from '../api/schemas';
-import { customProfileFromJson, customProfileProblem, type CustomProfileSettings } from '../domain/custom-profile';
+import { customProfileFromJson, customProfileProblem, type CustomProfileJson, type CustomProfileSettings } from '../domain/custom-profile';
 import type { ProfileName } from '../domain/profiles';
+import { RESERVED_HEADERS } from '../domain/reserved-headers';
 import { CustomProfileError } from '../errors';
 
 const PATH = 'body.custom_profile';
 
-export const customProfileFromBody = (b: CustomProfileBody): CustomProfileSettings => customProfileFromJson(b);
+export const customProfileFromBody = (b: CustomProfileJson): CustomProfileSettings => customProfileFromJson(b);
 
 /**
  * The custom settings a webhook on `profile` keeps: those given, else its
@@ -16,7 +15,7 @@ export const customProfileFromBody = (b: CustomProfileBody): CustomProfileSettin
  */
 export function checkedCustomProfile(
   profile: ProfileName,
-  given: CustomProfileBody | undefined,
+  given: CustomProfileJson | undefined,
   current: CustomProfileSettings | null,
   headers: Readonly<Record<string, string>>,
 ): CustomProfileSettings | null {

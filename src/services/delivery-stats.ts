@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { DeliveryStatsResponse, WebhookStatsResponse } from '../api/responses';
+import type { DeliveryStats, StatsRange, WebhookStats } from '../domain/delivery-stats';
 import type { Tenant } from '../domain/models';
 import { DeliveryStatsRepository } from '../repositories/delivery-stats-repository';
 
@@ -7,8 +7,7 @@ import { DeliveryStatsRepository } from '../repositories/delivery-stats-reposito
 export const STATS_WINDOWS = {
   hour: { bucketMs: 60_000, buckets: 60 },
   day: { bucketMs: 15 * 60_000, buckets: 96 },
-} as const;
-export type StatsRange = keyof typeof STATS_WINDOWS;
+} as const satisfies Record<StatsRange, { bucketMs: number; buckets: number }>;
 
 /** The window ends at the end of the current bucket, so buckets sit on whole minutes (or quarter hours). */
 function windowOf(range: StatsRange, now: Date) {
@@ -23,19 +22,19 @@ export async function webhookStats(
   tenant: Tenant,
   q: { range: StatsRange; webhookId?: string },
   now = new Date(),
-): Promise<WebhookStatsResponse> {
+): Promise<WebhookStats> {
   const since = new Date(now.getTime() - STATS_WINDOWS[q.range].bucketMs * STATS_WINDOWS[q.range].buckets);
   const counts = await new DeliveryStatsRepository(pool).countByWebhook(tenant.id, since, q.webhookId);
   return {
     range: q.range,
-    since: since.toISOString(),
+    since,
     results: counts.map((c) => ({
-      webhook_id: c.webhookId,
+      webhookId: c.webhookId,
       succeeded: c.succeeded,
       failed: c.failed,
       pending: c.pending,
       cancelled: c.cancelled,
-      success_rate: c.succeeded + c.failed > 0 ? c.succeeded / (c.succeeded + c.failed) : null,
+      successRate: c.succeeded + c.failed > 0 ? c.succeeded / (c.succeeded + c.failed) : null,
     })),
   };
 }
@@ -46,7 +45,7 @@ export async function deliveryStats(
   tenant: Tenant,
   q: { range: StatsRange; webhookId?: string },
   now = new Date(),
-): Promise<DeliveryStatsResponse> {
+): Promise<DeliveryStats> {
   const w = windowOf(q.range, now);
   const buckets = await new DeliveryStatsRepository(pool).attemptsOverTime(tenant.id, {
     since: w.since,
@@ -56,15 +55,15 @@ export async function deliveryStats(
   });
   return {
     range: q.range,
-    bucket_seconds: w.bucketMs / 1000,
-    since: w.since.toISOString(),
-    until: w.until.toISOString(),
+    bucketSeconds: w.bucketMs / 1000,
+    since: w.since,
+    until: w.until,
     buckets: buckets.map((b) => ({
-      start: new Date(w.since.getTime() + b.slot * w.bucketMs).toISOString(),
+      start: new Date(w.since.getTime() + b.slot * w.bucketMs),
       succeeded: b.succeeded,
       failed: b.failed,
-      p50_ms: b.p50Ms,
-      p95_ms: b.p95Ms,
+      p50Ms: b.p50Ms,
+      p95Ms: b.p95Ms,
     })),
   };
 }

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
-import type { DeliveryRequestResponse } from '../api/responses';
 import { ASSET_ID_HEADER } from '../crypto/asset-signature';
 import { KEY_ID_HEADER, signatureHeaderName, type SignatureScheme } from '../crypto/signature-schemes';
+import type { DeliveryRequest, RequestHeader } from '../domain/delivery-request';
 import type { Tenant } from '../domain/models';
 import { PROFILES, profileOf, takesSignatureScheme, type ProfileName } from '../domain/profiles';
 import type { CustomProfileSettings } from '../domain/custom-profile';
@@ -10,12 +10,10 @@ import { NotFoundError } from '../errors';
 import { DeliveryReadsRepository } from '../repositories/delivery-reads-repository';
 import { WebhooksRepository } from '../repositories/webhooks-repository';
 
-type Header = DeliveryRequestResponse['headers'][number];
-
 const PER_ATTEMPT = 'Computed for each attempt when it is sent; not stored.';
 
 /** The headers that identify a request: the event id and the attempt's time, under the custom profile's names if it has them. */
-function identityHeaders(eventId: string, custom: CustomProfileSettings | null): Header[] {
+function identityHeaders(eventId: string, custom: CustomProfileSettings | null): RequestHeader[] {
   return [
     { name: custom?.idHeader.toLowerCase() ?? 'webhook-id', value: eventId, note: 'The event id: the same on every attempt and redelivery.' },
     { name: custom?.timestampHeader.toLowerCase() ?? 'webhook-timestamp', value: null, note: 'The attempt’s started_at, in Unix seconds.' },
@@ -23,7 +21,7 @@ function identityHeaders(eventId: string, custom: CustomProfileSettings | null):
 }
 
 /** The signature headers of a request under `profile` (and, where the profile takes one, `scheme`; under `custom`, its settings). */
-function signatureHeaders(profile: ProfileName, scheme: SignatureScheme, signed: boolean, custom: CustomProfileSettings | null, eventId: string): Header[] {
+function signatureHeaders(profile: ProfileName, scheme: SignatureScheme, signed: boolean, custom: CustomProfileSettings | null, eventId: string): RequestHeader[] {
   if (custom) {
     const how = `profile custom: ${custom.algorithm}, ${custom.encoding}, "${custom.template}" over ${custom.signedContent}`;
     const key = customKeyIdHeader(custom);
@@ -35,7 +33,7 @@ function signatureHeaders(profile: ProfileName, scheme: SignatureScheme, signed:
   const name = signatureHeaderName(profile, scheme, signed);
   if (name === null) return [];
   const how = takesSignatureScheme(profile) ? `profile ${profile}, scheme ${scheme}` : `profile ${profile}`;
-  const headers: Header[] = [];
+  const headers: RequestHeader[] = [];
   if (PROFILES[profile].signing === 'asset') {
     headers.push({ name: ASSET_ID_HEADER, value: eventId, note: 'Asset’s request id: the event id, as webhook-id.' });
   }
@@ -70,7 +68,7 @@ export async function describeDeliveryRequest(
   tenant: Tenant,
   deliveryId: string,
   opts: { userAgent: string },
-): Promise<DeliveryRequestResponse> {
+): Promise<DeliveryRequest> {
   const deliveries = new DeliveryReadsRepository(pool);
   const delivery = await deliveries.findById(tenant.id, deliveryId);
   if (!delivery) throw new NotFoundError('Delivery', deliveryId);
@@ -80,7 +78,7 @@ export async function describeDeliveryRequest(
     webhooks.findById(tenant.id, delivery.webhookId),
     webhooks.sealedSecret(tenant.id, delivery.webhookId),
   ]);
-  const own: Header[] = Object.entries(webhook?.headers ?? {}).map(([name, value]) => ({ name, value, note: null }));
+  const own: RequestHeader[] = Object.entries(webhook?.headers ?? {}).map(([name, value]) => ({ name, value, note: null }));
   // Fixed with the profile at dispatch; before that, the webhook's.
   const custom = delivery.profile ? delivery.customProfile : (webhook?.customProfile ?? null);
   return {

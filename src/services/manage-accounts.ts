@@ -1,13 +1,12 @@
 import type { Client } from '@temporalio/client';
-import type { AccountResponse } from '../api/responses';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { withTransaction } from '../db/pool';
+import type { Account } from '../domain/account';
 import { AccountStatus, type DemoOutcome } from '../domain/account-sync';
-import { accountScheduleId } from '../domain/workflow-ids';
 import type { Tenant } from '../domain/models';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors';
-import { AccountsRepository, type Account } from '../repositories/accounts-repository';
+import { AccountsRepository } from '../repositories/accounts-repository';
 import { createAccountSchedule, deleteAccountSchedule, startManualSync } from '../temporal/account-schedules';
 import { uuidv7 } from '../util/uuid';
 
@@ -104,20 +103,4 @@ export async function reconnectAccount(deps: Pick<AccountDeps, 'pool'>, tenant: 
   const account = await new AccountsRepository(deps.pool).reconnect(tenant.id, id);
   if (!account) throw new NotFoundError('Account', id);
   return account;
-}
-
-export function accountView(a: Account): AccountResponse {
-  return {
-    id: a.id,
-    user_id: a.userId,
-    provider: a.provider,
-    status: a.status,
-    last_synced_at: a.lastSyncedAt?.toISOString() ?? null,
-    last_sync_result: a.lastSyncResult,
-    syncing: a.syncWorkflowId !== null,
-    schedule_id: accountScheduleId(a.id),
-    ...(a.demoOutcomes ? { demo: { outcomes: a.demoOutcomes, used: a.demoUsed } } : {}),
-    created_at: a.createdAt.toISOString(),
-    updated_at: a.updatedAt.toISOString(),
-  };
 }

@@ -1,5 +1,4 @@
 import type { Pool } from 'pg';
-import type { UpdateSettingsBody } from '../api/schemas';
 import type { Tenant } from '../domain/models';
 import type { ProfileName } from '../domain/profiles';
 import { TenantsRepository } from '../repositories/tenants-repository';
@@ -15,9 +14,6 @@ export function getSettings(deps: { pool: Pool }, tenant: Tenant): Promise<Tenan
 }
 
 /** Changes only the settings given. */
-export function updateSettings(deps: { pool: Pool }, tenant: Tenant, changes: UpdateSettingsBody): Promise<TenantSettings> {
-  return new TenantsRepository(deps.pool).updateSettings(tenant.id, {
-    strictEventTypes: changes.strict_event_types,
-    defaultProfile: changes.default_profile,
-  });
+export function updateSettings(deps: { pool: Pool }, tenant: Tenant, changes: Partial<TenantSettings>): Promise<TenantSettings> {
+  return new TenantsRepository(deps.pool).updateSettings(tenant.id, changes);
 }

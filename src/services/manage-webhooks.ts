@@ -1,10 +1,10 @@
 import type { Pool } from 'pg';
-import type { CreateWebhookBody, UpdateWebhookBody } from '../api/schemas';
 import type { SecretBox } from '../crypto/secret-box';
 import { DEFAULT_SIGNATURE_SCHEME, type SignatureScheme } from '../crypto/signature-schemes';
 import { generateWebhookSecret } from '../crypto/webhook-signature';
 import type { Tenant, Webhook } from '../domain/models';
 import { PROFILES, takesSignatureScheme, type ProfileName } from '../domain/profiles';
+import type { NewWebhookInput, WebhookChanges } from '../domain/webhook-input';
 import { TenantsRepository } from '../repositories/tenants-repository';
 import { currentSecretProblem, secretIsOptional, suppliedSecretProblemFor } from './webhook-secrets';
 import { checkedCustomProfile } from './custom-profile-settings';
@@ -63,7 +63,7 @@ function checkSignatureFits(profile: ProfileName, signature: SignatureScheme | u
  * Its profile is the one given, else the tenant's default. Under `argyle` the secret is optional:
  * without one, none is made and its requests go unsigned (`secret: null`).
  */
-export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: CreateWebhookBody) {
+export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: NewWebhookInput) {
   const profile = input.profile ?? (await new TenantsRepository(deps.pool).defaultProfile(tenant.id));
   checkSignatureFits(profile, input.signature);
   const customProfile = checkedCustomProfile(profile, input.custom_profile, null, input.headers ?? {});
@@ -111,7 +111,7 @@ export function listWebhooks(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, qu
  * against the headers as they will be; leaving `custom` drops them. A URL
  * the profile does not take (`asset`: `http:` outside development) is refused.
  */
-export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' | 'secretBox'>, tenant: Tenant, id: string, changes: UpdateWebhookBody) {
+export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' | 'secretBox'>, tenant: Tenant, id: string, changes: WebhookChanges) {
   const repo = new WebhooksRepository(deps.pool);
   const { profile, custom_profile, signature, config, max_attempts, timeout_ms, ...fields } = changes;
   let signatureScheme = signature;

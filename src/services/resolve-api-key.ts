@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { KeyResolver, ResolvedKey } from '../api/middleware/authenticate';
 import { apiKeyPrefix, hashApiKey, sameHash } from '../crypto/api-keys';
 import type { Tenant } from '../domain/models';
+import type { KeyResolver, ResolvedKey } from '../domain/principal';
 import { ApiKeysRepository } from '../repositories/api-keys-repository';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();

@@ -1,5 +1,5 @@
 import { buildPayload, isIdentifierKey, shapeData } from '../../activities/payload';
-import { createWebhookBody } from '../../src/api/schemas';
+import { createWebhookBody } from '../../src/api/schemas/webhooks';
 import { suppliedSecretProblem } from '../../src/crypto/webhook-signature';
 import { isJsonPointer, parseJsonPointer } from '../../src/util/json-pointer';
 

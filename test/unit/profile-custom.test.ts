@@ -3,7 +3,7 @@ import { classifyAttempt } from '../../activities/classify-response';
 import { requestSignatureHeaders, signatureHeaderName } from '../../src/crypto/signature-schemes';
 import { customProfileProblem, renderTemplate, retryRuleOf, type CustomProfileSettings } from '../../src/domain/custom-profile';
 import { PROFILES } from '../../src/domain/profiles';
-import { RESERVED_HEADERS } from '../../src/api/schemas';
+import { RESERVED_HEADERS } from '../../src/domain/reserved-headers';
 
 const body = JSON.stringify({ type: 'invoice.paid', data: { id: 'inv_1', note: 'naïve €' } });
 const input = (secrets: string[], custom: CustomProfileSettings) => ({ secrets, messageId: 'msg_1', timestampSeconds: 1_700_000_000, body, custom });

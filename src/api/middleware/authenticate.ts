@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Tenant } from '../../domain/models';
+import type { KeyResolver, PortalSession } from '../../domain/principal';
 import { UnauthorizedError } from '../../errors';
 import { csrfTokenFor } from '../../portal/portal-tokens';
 import { readSessionCookie } from '../../portal/session-cookie';
-import type { PortalSessionRecord } from '../../repositories/portal-sessions-repository';
 import type { AuthFailureLimiter } from './rate-limit';
 
 /** A request made by the webhook portal with its session cookie. */
@@ -25,15 +25,6 @@ declare module 'koa' {
     portalSession?: PortalSessionState;
   }
 }
-
-/** A presented key's tenant, and its `api_keys` row (none for the configured `API_KEY`). */
-export interface ResolvedKey {
-  tenant: Tenant;
-  keyId?: string;
-}
-
-/** Resolves a presented API key to its tenant, or undefined. */
-export type KeyResolver = (key: string) => Promise<ResolvedKey | undefined>;
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -65,7 +56,7 @@ export function authenticateAdmin(adminKey: string | undefined, failures?: AuthF
 }
 
 /** Resolves a portal session secret (the cookie's value) to its live session, or undefined. */
-export type SessionResolver = (secret: string) => Promise<PortalSessionRecord | undefined>;
+export type SessionResolver = (secret: string) => Promise<PortalSession | undefined>;
 
 /**
  * Tenant routes: a Bearer API key, or else the portal's session cookie. An

@@ -1,7 +1,6 @@
 import type { Middleware } from 'koa';
-import { AppError, RateLimitedError } from '../../errors';
+import { AppError, RateLimitedError, isDatabaseUnavailable } from '../../errors';
 import type { Logger } from '../../logger';
-import { isDatabaseUnavailable } from '../../db/pool';
 
 const CODES_BY_STATUS: Record<number, string> = {
   400: 'bad_request',

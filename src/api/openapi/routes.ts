@@ -4,7 +4,7 @@ import { openApiDocument } from './document';
 import type { Pool } from 'pg';
 import { BUILTIN_EVENT_TYPES } from '../../domain/builtin-event-types';
 import { listEventTypes } from '../../services/event-catalogue';
-import type { KeyResolver } from '../middleware/authenticate';
+import type { KeyResolver } from '../../domain/principal';
 import type { AuthFailureLimiter } from '../middleware/rate-limit';
 import { webhooksSection } from './webhooks-section';
 

@@ -1,7 +1,6 @@
 import { apiRouter } from '../router';
 import type { DefaultState } from 'koa';
 import {
-  accountView,
   createAccount,
   createUser,
   deleteAccount,
@@ -12,15 +11,10 @@ import {
   syncAccountNow,
   type AccountDeps,
 } from '../../services/manage-accounts';
-import { pageView } from '../../services/webhook-views';
-import { createAccountBody, createUserBody, listAccountsQuery } from '../schemas';
+import { accountView, userView } from '../views/account-view';
+import { pageView } from '../views/page-view';
+import { createAccountBody, createUserBody, listAccountsQuery } from '../schemas/accounts';
 import { cursorParam, uuidParam, validate } from '../validate';
-
-const userView = (u: { id: string; loginName: string; createdAt: Date }) => ({
-  id: u.id,
-  login_name: u.loginName,
-  created_at: u.createdAt.toISOString(),
-});
 
 /** Users, their provider accounts, and the syncs that emit SyncAccount / SyncError hooks (seed 001). */
 export function accountsRoutes(deps: AccountDeps) {

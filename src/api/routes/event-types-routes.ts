@@ -8,24 +8,14 @@ import {
   listEventTypes,
   updateEventType,
   type CatalogueDeps,
-  type EventTypeView,
 } from '../../services/event-catalogue';
-import { createEventTypeBody, EVENT_TYPE_PATTERN, noQuery, updateEventTypeBody, updateSettingsBody } from '../schemas';
+import { createEventTypeBody, EVENT_TYPE_PATTERN, updateEventTypeBody } from '../schemas/event-types';
+import { noQuery } from '../schemas/fields';
+import { updateSettingsBody } from '../schemas/settings';
 import { validate } from '../validate';
-import { getSettings, updateSettings, type TenantSettings } from '../../services/manage-settings';
-
-const settingsView = (s: TenantSettings) => ({ strict_event_types: s.strictEventTypes, default_profile: s.defaultProfile });
-
-export const eventTypeView = (t: EventTypeView) => ({
-  name: t.name,
-  description: t.description,
-  schema: t.schema,
-  deprecated: t.deprecated,
-  builtin: t.builtin,
-  archived_at: t.archivedAt?.toISOString() ?? null,
-  created_at: t.createdAt?.toISOString() ?? null,
-  updated_at: t.updatedAt?.toISOString() ?? null,
-});
+import { getSettings, updateSettings } from '../../services/manage-settings';
+import { eventTypeView } from '../views/event-type-view';
+import { settingsView } from '../views/settings-view';
 
 function nameParam(value: string | undefined): string {
   if (!value || !EVENT_TYPE_PATTERN.test(value)) throw new BadRequestError(`event type name must be 1-128 letters, digits, ".", "_" or "-"`, 'invalid_id');
@@ -63,7 +53,9 @@ export function eventTypesRoutes(deps: CatalogueDeps) {
   });
   router.patch('/settings', async (ctx) => {
     const body = validate(updateSettingsBody, ctx.request.body, 'body');
-    ctx.body = settingsView(await updateSettings(deps, ctx.state.tenant, body));
+    ctx.body = settingsView(
+      await updateSettings(deps, ctx.state.tenant, { strictEventTypes: body.strict_event_types, defaultProfile: body.default_profile }),
+    );
   });
 
   return router;

@@ -6,8 +6,8 @@ import type { EventSchemaValidator } from '../../services/event-schema-validator
 import type { Metrics } from '../../observability/metrics';
 import { getEvent } from '../../services/inspect-deliveries';
 import { publishEvent } from '../../services/publish-event';
-import { eventView } from '../../services/webhook-views';
-import { publishEventBody } from '../schemas';
+import { eventView } from '../views/event-view';
+import { publishEventBody } from '../schemas/events';
 import { rateLimitPerTenant } from '../middleware/rate-limit';
 import { uuidParam, validate } from '../validate';
 

@@ -4,8 +4,10 @@ import type { Pool } from 'pg';
 import { envSchema } from '../../config';
 import { deliveryStats, webhookStats } from '../../services/delivery-stats';
 import { describeDeliveryRequest } from '../../services/describe-delivery-request';
-import { statsQuery } from '../schemas';
+import { statsQuery } from '../schemas/portal-insights';
 import { uuidParam, validate } from '../validate';
+import { deliveryRequestView } from '../views/delivery-request-view';
+import { deliveryStatsView, webhookStatsView } from '../views/stats-view';
 
 const DEFAULT_USER_AGENT = envSchema.shape.DELIVERY_USER_AGENT.parse(undefined);
 
@@ -19,18 +21,19 @@ export function portalInsightsRoutes(deps: { pool: Pool; deliveryUserAgent?: str
 
   router.get('/stats/webhooks', async (ctx) => {
     const q = validate(statsQuery, ctx.query, 'query');
-    ctx.body = await webhookStats(deps.pool, ctx.state.tenant, { range: q.range, webhookId: q.webhook_id });
+    ctx.body = webhookStatsView(await webhookStats(deps.pool, ctx.state.tenant, { range: q.range, webhookId: q.webhook_id }));
   });
 
   router.get('/stats/deliveries', async (ctx) => {
     const q = validate(statsQuery, ctx.query, 'query');
-    ctx.body = await deliveryStats(deps.pool, ctx.state.tenant, { range: q.range, webhookId: q.webhook_id });
+    ctx.body = deliveryStatsView(await deliveryStats(deps.pool, ctx.state.tenant, { range: q.range, webhookId: q.webhook_id }));
   });
 
   router.get('/deliveries/:id/request', async (ctx) => {
-    ctx.body = await describeDeliveryRequest(deps.pool, ctx.state.tenant, uuidParam(ctx.params.id), {
+    const request = await describeDeliveryRequest(deps.pool, ctx.state.tenant, uuidParam(ctx.params.id), {
       userAgent: deps.deliveryUserAgent ?? DEFAULT_USER_AGENT,
     });
+    ctx.body = deliveryRequestView(request);
   });
 
   return router;

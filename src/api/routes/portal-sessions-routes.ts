@@ -5,8 +5,8 @@ import { ConflictError, ForbiddenError } from '../../errors';
 import { DEFAULT_PORTAL_OPTIONS, type PortalOptions } from '../../portal/portal-options';
 import { clearedSessionCookie } from '../../portal/session-cookie';
 import { createPortalLink, endPortalSession } from '../../services/manage-portal-sessions';
-import type { PortalSessionResponse } from '../responses';
-import { createPortalSessionBody } from '../schemas';
+import type { PortalSessionResponse } from '../responses/portal-sessions';
+import { createPortalSessionBody } from '../schemas/portal-sessions';
 import { validate } from '../validate';
 import { cookieOptions } from './portal-pages-routes';
 

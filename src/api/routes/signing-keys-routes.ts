@@ -1,6 +1,6 @@
 import { apiRouter } from '../router';
 import type { DefaultState } from 'koa';
-import type { SigningKeysRepository } from '../../repositories/signing-keys-repository';
+import { rotateSigningKey, type SigningKeyDeps } from '../../services/manage-signing-keys';
 import { authenticateAdmin } from '../middleware/authenticate';
 import type { AuthFailureLimiter } from '../middleware/rate-limit';
 import { jsonBody } from '../middleware/json-body';
@@ -9,8 +9,7 @@ import { jsonBody } from '../middleware/json-body';
  * The engine-wide Ed25519 signing keys (scheme `ed25519`). They sign for
  * every tenant, so only the admin key may rotate them.
  */
-export function signingKeysRoutes(deps: {
-  signingKeys: Pick<SigningKeysRepository, 'rotate'>;
+export function signingKeysRoutes(deps: SigningKeyDeps & {
   secretRotationGraceMs: number;
   adminApiKey?: string;
   authFailures?: AuthFailureLimiter;
@@ -22,7 +21,7 @@ export function signingKeysRoutes(deps: {
 
   // No body. The replaced key stops signing now and stays in the JWKS until previous_expires_at.
   router.post('/signing-keys/rotate', async (ctx) => {
-    const rotated = await deps.signingKeys.rotate(deps.secretRotationGraceMs);
+    const rotated = await rotateSigningKey(deps, deps.secretRotationGraceMs);
     ctx.body = {
       kid: rotated.kid,
       previous_kid: rotated.previousKid,

@@ -1,23 +1,14 @@
 import { apiRouter } from '../router';
 import type { Pool } from 'pg';
-import type { ApiKeyRecord } from '../../repositories/api-keys-repository';
-import type { ApiKeyResponse } from '../responses';
 import { createApiKey, createTenant, listApiKeys, revokeApiKey } from '../../services/manage-tenants';
 import { authenticateAdmin } from '../middleware/authenticate';
 import type { AuthFailureLimiter } from '../middleware/rate-limit';
 import { jsonBody } from '../middleware/json-body';
-import { createApiKeyBody, createTenantBody, noQuery } from '../schemas';
+import { noQuery } from '../schemas/fields';
+import { createApiKeyBody, createTenantBody } from '../schemas/tenants';
 import { uuidParam, validate } from '../validate';
+import { apiKeyView } from '../views/api-key-view';
 import type { DefaultState } from 'koa';
-
-export const apiKeyView = (k: ApiKeyRecord): ApiKeyResponse => ({
-  id: k.id,
-  name: k.name,
-  prefix: k.prefix,
-  created_at: k.createdAt.toISOString(),
-  last_used_at: k.lastUsedAt?.toISOString() ?? null,
-  revoked_at: k.revokedAt?.toISOString() ?? null,
-});
 
 /** `POST /v1/tenants`: the admin key creates a tenant and its first API key. Mounted before the tenant API. */
 export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyBytes: number; authFailures?: AuthFailureLimiter }) {

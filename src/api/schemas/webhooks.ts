@@ -1,28 +1,13 @@
 import { z } from 'zod';
-import { SIGNATURE_SCHEMES } from '../crypto/signature-schemes';
-import { SUPPLIED_SECRET_MAX_BYTES, SUPPLIED_SECRET_MIN_BYTES } from '../crypto/webhook-signature';
-import { JSON_POINTER_PATTERN, MAX_POINTER_LENGTH } from '../util/json-pointer';
-import { DELIVERY_STATUSES } from '../domain/statuses';
-import { CLIENT_SECRET_MAX_LENGTH, PROFILE_NAMES } from '../domain/profiles';
-import { customProfileSettings } from './custom-profile-schema';
-import { DEMO_OUTCOMES, PROVIDERS } from '../domain/account-sync';
-import { WEBHOOK_ORDERINGS } from '../repositories/webhooks-repository';
-
-/**
- * Request shapes, defined once. Objects are strict: an unknown field is an
- * error with its name, not something silently dropped.
- */
-
-/** Event type names: letters, digits, ".", "_" and "-", e.g. `accounts.updated`, `PLAID_ACCOUNT_CONNECTED`. */
-export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
-export const eventType = z.string().regex(EVENT_TYPE_PATTERN, 'must be 1-128 letters, digits, ".", "_" or "-"');
-/** A prefix wildcard subscribes to every type under it: `accounts.*` takes `accounts.updated` and `accounts.a.b`. */
-export const PREFIX_WILDCARD_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,125}\.\*$/;
-export const eventSelector = z.union([z.literal('*'), eventType, z.string().regex(PREFIX_WILDCARD_PATTERN)], {
-  error: 'must be "*", a prefix wildcard like "accounts.*", or an event type of 1-128 letters, digits, ".", "_" or "-"',
-});
-
-export const uuid = z.uuid({ error: 'must be a UUID' });
+import { SIGNATURE_SCHEMES } from '../../crypto/signature-schemes';
+import { SUPPLIED_SECRET_MAX_BYTES, SUPPLIED_SECRET_MIN_BYTES } from '../../crypto/webhook-signature';
+import { CLIENT_SECRET_MAX_LENGTH } from '../../domain/profiles';
+import { RESERVED_HEADERS } from '../../domain/reserved-headers';
+import { WEBHOOK_ORDERINGS } from '../../domain/webhook-ordering';
+import { JSON_POINTER_PATTERN, MAX_POINTER_LENGTH } from '../../util/json-pointer';
+import { customProfileSettings } from '../custom-profile-schema';
+import { eventSelector } from './event-types';
+import { cursor, isoDate, limit, profileName } from './fields';
 
 const webhookUrl = z
   .string()
@@ -48,29 +33,6 @@ const webhookUrl = z
     description: 'An absolute http(s) URL without credentials, at most 2048 characters. Private and loopback hosts are refused unless allowed.',
   });
 
-/** Headers the engine sets itself; a webhook may not override them. */
-export const RESERVED_HEADERS = [
-  'content-type',
-  'content-length',
-  'host',
-  'user-agent',
-  'x-client-id',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-  'webhook-key-id',
-  'x-webhook-signature',
-  'x-assetsup-signature',
-  'x-argyle-signature',
-  'asset-id',
-  'asset-signature',
-  'connection',
-  'transfer-encoding',
-  'te',
-  'upgrade',
-  'keep-alive',
-  'expect',
-];
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const MAX_HEADERS = 50;
@@ -116,16 +78,6 @@ const webhookFields = {
 const signatureScheme = z
   .enum(SIGNATURE_SCHEMES, { error: `must be one of ${SIGNATURE_SCHEMES.join(', ')}` })
   .meta({ description: 'How its requests are signed; `standard` (Standard Webhooks) unless chosen.' });
-
-/** A profile by name; an unknown name is refused with the list of names. */
-export const profileName = z
-  .enum(PROFILE_NAMES, {
-    error: (issue) =>
-      `unknown profile ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : String(issue.input)}: must be one of ${PROFILE_NAMES.join(', ')}`,
-  })
-  .meta({
-    description: `The wire format and delivery rules of a named system: ${PROFILE_NAMES.map((n) => `\`${n}\``).join(', ')}. See README "Profiles".`,
-  });
 
 /** Most JSON pointers one webhook's `config.fields` may list. */
 export const MAX_PAYLOAD_FIELDS = 50;
@@ -211,7 +163,6 @@ export const createWebhookBody = z.strictObject({
   ...webhookSettings,
   secret: suppliedSecret.optional(),
 });
-export type CreateWebhookBody = z.infer<typeof createWebhookBody>;
 
 export const updateWebhookBody = z
   .strictObject({
@@ -229,22 +180,6 @@ export const updateWebhookBody = z
     'must change at least one of name, url, events, headers, profile, custom_profile, signature, config, max_attempts, timeout_ms',
   )
   .meta({ minProperties: 1, description: 'The fields to change; at least one.' });
-export type UpdateWebhookBody = z.infer<typeof updateWebhookBody>;
-
-const isoDate = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
-    error: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
-  })
-  .meta({ description: 'An ISO 8601 date or date-time, e.g. `2026-01-31` or `2026-01-31T12:00:00Z`.' });
-
-const limit = z.coerce
-  .number({ error: 'must be a number' })
-  .int('must be a whole number')
-  .min(1, 'must be at least 1')
-  .max(200, 'must be at most 200')
-  .default(10)
-  .meta({ description: 'Results per page.' });
-const cursor = z.string().meta({ description: 'The `next_cursor` of the previous page.' });
 
 export const listWebhooksQuery = z.strictObject({
   limit,
@@ -257,118 +192,10 @@ export const listWebhooksQuery = z.strictObject({
   to_created_at_date: isoDate.optional().meta({ description: 'Created on or before (inclusive); a bare date means the whole day.' }),
 });
 
-export const listDeliveriesQuery = z.strictObject({
-  limit,
-  cursor: cursor.optional(),
-  webhook_id: uuid.optional().meta({ description: 'Only the deliveries to this webhook.' }),
-  event_id: uuid.optional().meta({ description: 'Only the deliveries of this event.' }),
-  status: z
-    .enum(DELIVERY_STATUSES, { error: `must be one of ${DELIVERY_STATUSES.join(', ')}` })
-    .optional()
-    .meta({ description: 'Only the deliveries in this status.' }),
-});
-
-export const publishEventBody = z.strictObject({
-  type: eventType,
-  data: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }).meta({ description: 'The payload, sent as `data` in the envelope.' }),
-  idempotency_key: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(255, 'must be at most 255 characters')
-    .optional()
-    .meta({ description: 'Repeating it returns the first event and sends nothing twice; reusing it for a different event is a 409.' }),
-});
-export type PublishEventBody = z.infer<typeof publishEventBody>;
-
 export const recoverBody = z.strictObject({
   since: isoDate.meta({ description: 'Failed deliveries created from here (inclusive).' }),
   until: isoDate.optional().meta({ description: 'Up to here (exclusive); no upper bound when omitted.' }),
 });
 
-export const createUserBody = z.strictObject({
-  login_name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-});
-
-export const createAccountBody = z.strictObject({
-  user_id: uuid,
-  provider: z.enum(PROVIDERS, { error: `must be one of: ${PROVIDERS.join(', ')}` }),
-  demo: z
-    .strictObject({
-      outcomes: z
-        .array(z.enum(DEMO_OUTCOMES, { error: `must be one of ${DEMO_OUTCOMES.join(', ')}` }))
-        .min(1, 'must list at least one outcome')
-        .max(100, 'may list at most 100 outcomes'),
-    })
-    .optional(),
-});
-
-export const listAccountsQuery = z.strictObject({
-  user_id: uuid.optional().meta({ description: "Only this user's accounts." }),
-  limit,
-  cursor: cursor.optional(),
-});
-
-export const createTenantBody = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-  client_id: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
-    .optional()
-    .meta({ description: 'Sent to receivers as `x-client-id`; a random `client_...` when omitted.' }),
-  default_profile: profileName.optional().meta({ description: 'The profile of its webhooks created without one; `standard` unless given.' }),
-});
-
-export const createApiKeyBody = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
-});
-
-/** For lists that take no parameters: an unknown one is refused like everywhere else. */
-export const noQuery = z.strictObject({});
-
-const eventTypeDescription = z.string().max(1000, 'must be at most 1000 characters');
-const jsonSchemaObject = z.record(z.string(), z.unknown(), { error: 'must be a JSON Schema object' });
-
-export const createEventTypeBody = z.strictObject({
-  name: eventType,
-  description: eventTypeDescription.default(''),
-  schema: jsonSchemaObject.nullable().optional(),
-  deprecated: z.boolean({ error: 'must be true or false' }).optional(),
-});
-
-export const updateEventTypeBody = z
-  .strictObject({
-    description: eventTypeDescription.optional(),
-    schema: jsonSchemaObject.nullable().optional(),
-    deprecated: z.boolean({ error: 'must be true or false' }).optional(),
-  })
-  .refine((b) => Object.keys(b).length > 0, 'must change at least one of description, schema, deprecated');
-
-export const updateSettingsBody = z
-  .strictObject({
-    strict_event_types: z.boolean({ error: 'must be true or false' }).optional(),
-    default_profile: profileName.optional().meta({ description: 'The profile of webhooks created without one.' }),
-  })
-  .refine((b) => Object.keys(b).length > 0, 'must change at least one of strict_event_types, default_profile')
-  .meta({ minProperties: 1 });
-export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;
-
 /** A rotation may name the new secret (it must fit the webhook's profile); without a body, one is generated. */
 export const rotateSecretBody = z.strictObject({ secret: suppliedSecret.optional() });
-
-// ── The webhook portal ───────────────────────────────────────────────────────
-
-export const createPortalSessionBody = z.strictObject({
-  read_only: z
-    .boolean({ error: 'must be true or false' })
-    .optional()
-    .meta({ description: 'The session may look but not change anything: no actions, no edits. `false` unless given.' }),
-});
-
-export const STATS_RANGES = ['hour', 'day'] as const;
-export const statsQuery = z.strictObject({
-  range: z
-    .enum(STATS_RANGES, { error: `must be one of ${STATS_RANGES.join(', ')}` })
-    .default('day')
-    .meta({ description: 'The last hour (1-minute buckets) or the last day (15-minute buckets).' }),
-  webhook_id: uuid.optional().meta({ description: 'Only this webhook.' }),
-});

@@ -1,0 +1,23 @@
+/** Headers the engine sets itself; a webhook may not override them. */
+export const RESERVED_HEADERS = [
+  'content-type',
+  'content-length',
+  'host',
+  'user-agent',
+  'x-client-id',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'webhook-key-id',
+  'x-webhook-signature',
+  'x-assetsup-signature',
+  'x-argyle-signature',
+  'asset-id',
+  'asset-signature',
+  'connection',
+  'transfer-encoding',
+  'te',
+  'upgrade',
+  'keep-alive',
+  'expect',
+];
