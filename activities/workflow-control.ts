@@ -1,5 +1,5 @@
 import type { AttemptFailedArgs } from '../src/domain/webhook-state';
-import type { PendingDispatch } from '../src/repositories/outbox-repository';
+import type { PendingDispatch } from '../src/domain/pending-dispatch';
 
 /**
  * What the activities may ask of Temporal: start and signal the engine's

@@ -6,7 +6,8 @@ import { withTransaction } from '../db/pool';
 import { dispatchDelivery, ensureControllerWorkflow, type DeliverySettings } from '../temporal/workflow-starters';
 import type { Logger } from '../logger';
 import { ControllerOutboxRepository } from '../repositories/controller-outbox-repository';
-import { OutboxRepository, type PendingDispatch } from '../repositories/outbox-repository';
+import type { PendingDispatch } from '../domain/pending-dispatch';
+import { OutboxRepository } from '../repositories/outbox-repository';
 import { listenForOutbox } from '../repositories/outbox-wake';
 import type { DispatchWindow } from './dispatch-window';
 

@@ -1,4 +1,4 @@
-import type { SignatureScheme } from '../crypto/signature-schemes';
+import type { SignatureScheme } from './signature-schemes';
 import type { CustomProfileJson } from './custom-profile';
 import type { ProfileName } from './profiles';
 

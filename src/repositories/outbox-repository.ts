@@ -1,25 +1,11 @@
 import type { Queryable } from '../db/pool';
 import { profileOf, type ProfileName } from '../domain/profiles';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
+import type { PendingDispatch } from '../domain/pending-dispatch';
 import { PENDING_DELIVERY } from './sql-literal';
 
 /** Notified inside the inserting transaction, so a listener hears of rows only once they are committed. */
 export const OUTBOX_CHANNEL = 'delivery_outbox';
-
-/** An outbox row: what the dispatcher needs to start a delivery workflow. */
-export interface PendingDispatch {
-  id: string;
-  workflowId: string;
-  webhookId: string;
-  eventId: string;
-  eventType: string;
-  firstAttemptNumber: number;
-  /** The webhook's own retry ceiling and request timeout, when it sets them; they override the configured defaults. */
-  maxAttempts?: number | null;
-  timeoutMs?: number | null;
-  /** The profile the delivery is dispatched under: its default attempts apply when the webhook sets none. */
-  profile?: ProfileName;
-}
 
 const toPendingDispatch = (r: {
   id: string;

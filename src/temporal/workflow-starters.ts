@@ -19,7 +19,7 @@ import type { Config } from '../config';
 import { profileOf } from '../domain/profiles';
 import type { AttemptFailedArgs, WebhookStateChange, WebhookStateResult } from '../domain/webhook-state';
 import { controllerWorkflowId } from '../domain/workflow-ids';
-import type { PendingDispatch } from '../repositories/outbox-repository';
+import type { PendingDispatch } from '../domain/pending-dispatch';
 
 export interface DeliverySettings {
   taskQueue: string;
