@@ -1,7 +1,8 @@
 import { apiRouter } from '../router';
 import type { Pool } from 'pg';
+import { checkReadiness, type HealthCheck } from '../../services/check-readiness';
 
-export type HealthCheck = () => Promise<void>;
+export type { HealthCheck };
 
 /**
  * `GET /healthz`: liveness, cheap: the process answers. `GET /readyz`:
@@ -15,12 +16,8 @@ export function healthRoutes(deps: { pool: Pool; temporal: HealthCheck; timeoutM
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', async (ctx) => {
-    const [postgres, temporal] = await Promise.all([
-      probe(async () => void (await deps.pool.query('SELECT 1')), timeoutMs),
-      probe(deps.temporal, timeoutMs),
-    ]);
-    const checks = { postgres, temporal };
-    if (postgres === 'ok' && temporal === 'ok') {
+    const checks = await checkReadiness({ pool: deps.pool, temporal: deps.temporal, timeoutMs });
+    if (checks.postgres === 'ok' && checks.temporal === 'ok') {
       ctx.body = { status: 'ready', checks };
       return;
     }
@@ -32,21 +29,4 @@ export function healthRoutes(deps: { pool: Pool; temporal: HealthCheck; timeoutM
     };
   });
   return router;
-}
-
-async function probe(check: HealthCheck, timeoutMs: number): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    return 'ok';
-  } catch (err) {
-    return `error: ${(err as Error).message}`;
-  } finally {
-    clearTimeout(timer);
-  }
 }
