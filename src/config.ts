@@ -109,16 +109,6 @@ export interface RetryScheduleConfig {
   readonly retryAfterMaxMs: number;
 }
 
-/** How log lines are written. */
-export interface LogConfig {
-  /**
-   * JSON lines even on a terminal: in production, or with `LOG_JSON` set.
-   * Otherwise a terminal gets readable lines (pino-pretty, where installed).
-   * Off a terminal, lines are always JSON.
-   */
-  readonly json: boolean;
-}
-
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly http: { readonly host: string; readonly port: number; readonly maxBodyBytes: number };
@@ -317,6 +307,16 @@ export function loadConfig(env: Env = process.env): Config {
       cookieSameSite: e.PORTAL_COOKIE_SAMESITE,
     },
   });
+}
+
+/** How log lines are written. */
+export interface LogConfig {
+  /**
+   * JSON lines even on a terminal: in production, or with `LOG_JSON` set.
+   * Otherwise a terminal gets readable lines (pino-pretty, where installed).
+   * Off a terminal, lines are always JSON.
+   */
+  readonly json: boolean;
 }
 
 /**
