@@ -3,7 +3,7 @@ import * as res from '../../responses';
 import { TENANT, BY_ID } from './common';
 import type { OperationSpec } from './spec';
 
-/** The event catalogue, and the tenant settings that decide how it is enforced. */
+/** The event catalogue, and the tenant's settings: strict event types and the default profile. */
 export const EVENT_TYPE_OPERATIONS: OperationSpec[] = [
   {
     operationId: 'createEventType',
