@@ -34,7 +34,7 @@ import {
   temporalPostgresTarget,
   type RunningTemporalServer,
 } from './lib/temporal-postgres';
-import { freePort } from '../src/util/free-port';
+import { freePort } from '../src/devtools/free-port';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 

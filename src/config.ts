@@ -92,6 +92,8 @@ export const envSchema = z.object({
     .regex(/^[^;,\r\n]+$/, "must be CSP frame-ancestors sources separated by spaces, e.g. 'self' https://app.example.com")
     .default("'none'"),
   PORTAL_COOKIE_SAMESITE: z.enum(COOKIE_SAME_SITE).default('lax'),
+  /** Any value keeps log lines JSON in a terminal. */
+  LOG_JSON: z.string().optional(),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -306,6 +308,26 @@ export function loadConfig(env: Env = process.env): Config {
       cookieSameSite: e.PORTAL_COOKIE_SAMESITE,
     },
   });
+}
+
+/** How log lines are written. */
+export interface LogConfig {
+  /**
+   * JSON lines even on a terminal: in production, or with `LOG_JSON` set.
+   * Otherwise a terminal gets readable lines (pino-pretty, where installed).
+   * Off a terminal, lines are always JSON.
+   */
+  readonly json: boolean;
+}
+
+/**
+ * How the entry points write their logs, from `NODE_ENV` and `LOG_JSON`.
+ * Apart from `loadConfig`: an entry point logs before the rest of its
+ * configuration is complete (`npm start` fills it in as it starts).
+ */
+export function loadLogConfig(env: Env = process.env): LogConfig {
+  const raw = stripEmpty(env);
+  return Object.freeze({ json: raw.NODE_ENV === 'production' || raw.LOG_JSON !== undefined });
 }
 
 function stripEmpty(env: Env): Env {

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import type { LogConfig } from './config';
 
 /** Structured logs: one JSON object per line (pino), errors with their stack, secrets redacted. */
 export interface Logger {
@@ -24,9 +25,9 @@ export function redact(value: unknown, depth = 0): unknown {
   );
 }
 
-/** In a terminal during development, pino-pretty (a dev dependency) makes lines readable; elsewhere, JSON. */
-function destination(): pino.DestinationStream {
-  if (process.stderr.isTTY && process.env.NODE_ENV !== 'production' && !process.env.LOG_JSON) {
+/** On a terminal, unless `format.json`, pino-pretty (a dev dependency) makes lines readable; elsewhere, JSON. */
+function destination(format: LogConfig): pino.DestinationStream {
+  if (process.stderr.isTTY && !format.json) {
     try {
       require.resolve('pino-pretty');
       return pino.transport({ target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } });
@@ -37,10 +38,23 @@ function destination(): pino.DestinationStream {
   return pino.destination({ dest: 2, sync: false });
 }
 
-let shared: pino.DestinationStream | undefined;
+/** One stderr stream per format, shared by every logger of the process. */
+const shared = new Map<boolean, pino.DestinationStream>();
+function stderr(format: LogConfig): pino.DestinationStream {
+  let stream = shared.get(format.json);
+  if (!stream) shared.set(format.json, (stream = destination(format)));
+  return stream;
+}
 
-export function createLogger(component: string, level: LogLevel = 'info', sink?: (line: string) => void): Logger {
-  const stream = sink ? { write: sink } : (shared ??= destination());
+/** Where lines go: stderr in the configured format, or each line to a function (tests). */
+export type LogOutput = LogConfig | ((line: string) => void);
+
+/**
+ * A logger for one component. Entry points pass `config.log`; without an
+ * output, lines go to stderr as JSON.
+ */
+export function createLogger(component: string, level: LogLevel = 'info', output: LogOutput = { json: true }): Logger {
+  const stream = typeof output === 'function' ? { write: output } : stderr(output);
   const log = pino(
     {
       level,

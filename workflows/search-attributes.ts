@@ -3,7 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 /**
  * Custom search attributes every delivery workflow carries, so an operator can
  * filter in the Temporal UI, e.g. `WebhookId = "..." AND DeliveryStatus = "failed"`.
- * The server must have them registered (see src/temporal/dev-server.ts).
+ * The server must have them registered (see src/devtools/dev-server.ts).
  */
 export const WebhookIdAttribute = defineSearchAttributeKey('WebhookId', SearchAttributeType.KEYWORD);
 export const EventTypeAttribute = defineSearchAttributeKey('EventType', SearchAttributeType.KEYWORD);

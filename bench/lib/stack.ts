@@ -15,12 +15,12 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../src/main/embedded-postgres';
 import { engineNodeFlags, engineProcessEnv, type EngineRole } from '../../src/main/engine-runtime';
-import { startDevServer, DEV_SERVER_NICENESS, DEV_SERVER_SQLITE_PRAGMAS, type RunningDevServer } from '../../src/temporal/dev-server';
-import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
+import { startDevServer, DEV_SERVER_NICENESS, DEV_SERVER_SQLITE_PRAGMAS, type RunningDevServer } from '../../src/devtools/dev-server';
+import { ensureTemporalCli } from '../../src/devtools/temporal-cli';
 import { childrenOf, readComm } from './proc';
 import { progress } from './progress';
 import { sleep } from './stats';
-import { freePort } from '../../src/util/free-port';
+import { freePort } from '../../src/devtools/free-port';
 
 const run = promisify(execFile);
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');

@@ -51,7 +51,7 @@ export async function limitsScenario(ctx: Ctx): Promise<ScenarioResult> {
   // --- Temporal limit ---
   progress.line('Temporal limit: bundling the no-op workflow...');
   const { code } = await bundleWorkflowCode({
-    workflowsPath: path.join(__dirname, '..', 'noop', 'workflows.ts'),
+    workflowsPath: path.join(__dirname, '..', '..', 'scripts', 'noop', 'workflows.ts'),
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => progress.line(m) },
   });
   const taskQueue = `bench-noop-${ctx.stamp}`;

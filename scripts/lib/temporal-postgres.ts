@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { binaryCacheBase, ensureTemporalCli, isExecutable } from '../../src/temporal/temporal-cli';
+import { binaryCacheBase, ensureTemporalCli, isExecutable } from '../../src/devtools/temporal-cli';
 
 const run = promisify(execFile);
 
@@ -23,7 +23,7 @@ export const TEMPORAL_POSTGRES_DIR = path.join(REPO_ROOT, 'deploy', 'temporal-po
 type Env = Record<string, string | undefined>;
 type Log = (line: string) => void;
 
-/** Next to the CLI's cache (src/temporal/temporal-cli.ts): `~/.cache/hookline/temporal-server-1.29.1/`. */
+/** Next to the CLI's cache (src/devtools/temporal-cli.ts): `~/.cache/hookline/temporal-server-1.29.1/`. */
 export function temporalServerCacheDir(env: Env = process.env): string {
   return path.join(binaryCacheBase(env), `temporal-server-${TEMPORAL_SERVER_VERSION}`);
 }

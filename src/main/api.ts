@@ -1,12 +1,12 @@
 /** Entry point: the REST API and the outbox dispatcher. Scale it independently of the workers. */
-import { loadConfig } from '../config';
+import { loadConfig, loadLogConfig } from '../config';
 import { createLogger } from '../logger';
 import { startApiServer, type RunningApi } from '../server/api-server';
 import { exitOnFatal, onShutdownSignal } from './process-signals';
 
 async function main() {
   const config = loadConfig();
-  const log = createLogger('api');
+  const log = createLogger('api', 'info', loadLogConfig());
   let api: RunningApi | undefined;
   // Installed before start-up, so a SIGTERM while starting also ends cleanly.
   onShutdownSignal(async () => {

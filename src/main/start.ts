@@ -6,12 +6,12 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import path from 'node:path';
-import { loadConfig } from '../config';
+import { loadConfig, loadLogConfig } from '../config';
 import { createLogger } from '../logger';
 import { startApiServer } from '../server/api-server';
 import { startWorkerProcess } from '../server/worker-process';
-import { DEV_SERVER_NICENESS, startDevServer } from '../temporal/dev-server';
-import { ensureTemporalCli } from '../temporal/temporal-cli';
+import { DEV_SERVER_NICENESS, startDevServer } from '../devtools/dev-server';
+import { ensureTemporalCli } from '../devtools/temporal-cli';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { exitOnFatal, onShutdownSignal, sdkTelemetry } from './process-signals';
@@ -22,7 +22,7 @@ const TEMPORAL_PORT = Number(process.env.TEMPORAL_PORT ?? 7233);
 const TEMPORAL_UI_PORT = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
 
 async function main() {
-  const log = createLogger('start');
+  const log = createLogger('start', 'info', loadLogConfig());
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -80,9 +80,10 @@ async function main() {
   }
 
   const config = loadConfig(env);
-  const worker = await startWorkerProcess(config, createLogger('worker'));
+  const logs = loadLogConfig(env);
+  const worker = await startWorkerProcess(config, createLogger('worker', 'info', logs));
   stops.push(worker.stop);
-  const api = await startApiServer(config, createLogger('api'));
+  const api = await startApiServer(config, createLogger('api', 'info', logs));
   stops.push(api.stop);
 
   say('');

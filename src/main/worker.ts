@@ -1,7 +1,7 @@
 /** Entry point: a Temporal worker running delivery workflows and activities. Run as many as the load needs. */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { getHeapStatistics } from 'node:v8';
-import { loadConfig } from '../config';
+import { loadConfig, loadLogConfig } from '../config';
 import { createLogger } from '../logger';
 import { startWorkerProcess, type RunningWorker } from '../server/worker-process';
 import { lowerOwnCpuPriority } from '../util/cpu-priority';
@@ -10,7 +10,7 @@ import { exitOnFatal, onShutdownSignal, sdkTelemetry } from './process-signals';
 
 async function main() {
   const config = loadConfig();
-  const log = createLogger('worker');
+  const log = createLogger('worker', 'info', loadLogConfig());
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [], telemetryOptions: sdkTelemetry() });
   // Before start-up, so the threads started from here on (the SDK's, the bundler's) inherit it.
   const threads = lowerOwnCpuPriority(config.worker.niceness);

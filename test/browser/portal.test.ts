@@ -9,7 +9,7 @@ import { publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
-import { freePort } from '../../src/util/free-port';
+import { freePort } from '../../src/devtools/free-port';
 
 /**
  * Issue 11, in a real browser: Debian's Chromium, driven by playwright-core.

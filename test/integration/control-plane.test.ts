@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { controllerWorkflowId } from '../../src/domain/workflow-ids';
 import { controllerStateQuery, deliveryProgressQuery } from '../../workflows/definitions';
-import { findTemporalCli } from '../../src/temporal/temporal-cli';
+import { findTemporalCli } from '../../src/devtools/temporal-cli';
 import { createWebhook, getDelivery, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
 import { Receiver, Receivers, type Responder } from '../support/receiver';

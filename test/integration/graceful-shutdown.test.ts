@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { TEST_API_KEY, createTestDatabase, testConfigEnv } from '../support/harness';
-import { freePort } from '../../src/util/free-port';
+import { freePort } from '../../src/devtools/free-port';
 import { startEngineProcess, type EngineProcess } from '../support/processes';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';

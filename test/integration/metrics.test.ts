@@ -4,7 +4,7 @@ import { Receiver } from '../support/receiver';
 import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
-import { freePort } from '../../src/util/free-port';
+import { freePort } from '../../src/devtools/free-port';
 
 
 let stack: Stack;

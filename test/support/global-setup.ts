@@ -4,11 +4,11 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/main/embedded-postgres';
-import { startDevServer } from '../../src/temporal/dev-server';
-import { ensureTemporalCli } from '../../src/temporal/temporal-cli';
+import { startDevServer } from '../../src/devtools/dev-server';
+import { ensureTemporalCli } from '../../src/devtools/temporal-cli';
 import { workflowsPath } from '../../src/temporal/delivery-worker';
 import { TEST_ENV } from './test-env';
-import { freePort } from '../../src/util/free-port';
+import { freePort } from '../../src/devtools/free-port';
 
 /**
  * Starts what every test file shares: a real PostgreSQL (DATABASE_URL, or an

@@ -3,7 +3,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
-import { loadConfig, type Config, type Env } from '../../src/config';
+import { loadConfig, loadLogConfig, type Config, type Env } from '../../src/config';
 import { createLogger, type Logger } from '../../src/logger';
 import { createApiComponents, type ApiComponents } from '../../src/server/api-server';
 import { startWorkerProcess, type RunningWorker } from '../../src/server/worker-process';
@@ -83,7 +83,7 @@ export async function startStack(opts: { env?: Env; worker?: boolean; databaseUr
   quietTemporalRuntime();
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig(testConfigEnv({ DATABASE_URL: databaseUrl, ...opts.env }));
-  const log = opts.log ?? createLogger('test', 'error');
+  const log = opts.log ?? createLogger('test', 'error', loadLogConfig());
   const api = await createApiComponents(config, log);
   const worker =
     opts.worker === false

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { binaryCacheBase, TEMPORAL_CLI_VERSION, temporalCliCacheDir } from '../../src/temporal/temporal-cli';
+import { binaryCacheBase, TEMPORAL_CLI_VERSION, temporalCliCacheDir } from '../../src/devtools/temporal-cli';
 
 describe('where the Temporal binaries are cached', () => {
   test('TEMPORAL_CLI_CACHE_DIR first, then $XDG_CACHE_HOME/hookline, then ~/.cache/hookline', () => {

@@ -1,4 +1,4 @@
-import { DEV_SERVER_START_TRIES, retryStartupTimeouts } from '../../src/temporal/dev-server';
+import { DEV_SERVER_START_TRIES, retryStartupTimeouts } from '../../src/devtools/dev-server';
 
 const timeout = () => new Error('Failed to start ephemeral server: ephemeral server at 127.0.0.1:39331 did not start within 5s.');
 

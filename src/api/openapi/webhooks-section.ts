@@ -39,7 +39,8 @@ const DELIVERY_HEADERS = [
 const anyObject = { type: 'object', description: 'Any JSON object: this type has no schema.' };
 
 /**
- * The body of one event type: bare for the engine's seed-fixed hooks, else the
+ * The body of one event type: bare for the SyncAccount / SyncError hooks,
+ * whose body the SyncAccount/SyncError contract fixes, else the
  * `{type, timestamp, webhook, data}` envelope. The schema describes the full
  * payload; a webhook with `config.include_resource: false` or `config.fields`
  * receives a subset of `data` (and a thin payload also carries the event `id`).

@@ -3,7 +3,7 @@
  * or stop and start again:
  *
  *   - PostgreSQL: an embedded server in a temp dir, on a free port (test/fault/support/postgres-server.ts);
- *   - Temporal: the dev server persisted to a SQLite file in the temp dir (src/temporal/dev-server.ts),
+ *   - Temporal: the dev server persisted to a SQLite file in the temp dir (src/devtools/dev-server.ts),
  *     or with FAULT_STACK=prod the Postgres-backed Temporal Server of `npm run stack:prod`
  *     (scripts/lib/temporal-postgres.ts), its two databases on FAULT_TEMPORAL_PG_URL
  *     (default: the machine's Postgres, postgres://postgres@127.0.0.1:5432/postgres);
@@ -30,10 +30,10 @@ import {
   type RunningTemporalServer,
   type TemporalPostgresTarget,
 } from '../../../scripts/lib/temporal-postgres';
-import { startDevServer, type RunningDevServer } from '../../../src/temporal/dev-server';
-import { ensureTemporalCli, type TemporalExecutable } from '../../../src/temporal/temporal-cli';
+import { startDevServer, type RunningDevServer } from '../../../src/devtools/dev-server';
+import { ensureTemporalCli, type TemporalExecutable } from '../../../src/devtools/temporal-cli';
 import { waitUntil } from './wait';
-import { freePort } from '../../../src/util/free-port';
+import { freePort } from '../../../src/devtools/free-port';
 
 export type Env = Record<string, string | undefined>;
 export type StackKind = 'dev' | 'prod';

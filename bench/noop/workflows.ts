@@ -1,8 +1,0 @@
-/** The Temporal limit's workload: a workflow that runs one activity that does nothing. */
-import { proxyActivities } from '@temporalio/workflow';
-
-const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '10s' });
-
-export async function noopWorkflow(): Promise<void> {
-  await noop();
-}
