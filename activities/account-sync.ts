@@ -59,7 +59,7 @@ export async function runConnector(deps: AccountSyncDeps, input: { accountId: st
 /**
  * Records a sync's outcome on the account and emits its hook, in one
  * transaction: SyncAccount on success, SyncError with the error otherwise,
- * with the seed's exact body. The hook goes through the same fan-out and
+ * with the contract's exact body. The hook goes through the same fan-out and
  * delivery workflows as every event. `key` makes a retried call emit once.
  */
 export async function reportSyncOutcome(
@@ -76,7 +76,7 @@ export async function reportSyncOutcome(
     if (!outcome.ok && (outcome.error === 'UnhandledConnectorError' || outcome.error === 'UnknownConnectorError')) {
       Context.current().log.error('account sync failed; investigate with the account id', { accountId: a.accountId, error: outcome.error });
     }
-    // Key order is the seed's: hook, user {id, loginName}, account {id, provider}, then error.
+    // Key order is the contract's: hook, user {id, loginName}, account {id, provider}, then error.
     const body: Record<string, unknown> = {
       hook: outcome.ok ? SYNC_ACCOUNT_EVENT : SYNC_ERROR_EVENT,
       user: { id: a.userId, loginName: a.loginName },

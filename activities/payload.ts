@@ -19,7 +19,7 @@ export interface PayloadShape {
 /**
  * The body a receiver gets. Normally the shape Standard Webhooks recommends,
  * `{type, timestamp, webhook, data}`, shaped by the webhook's config; for
- * `bare` events (the seed's SyncAccount and SyncError, whose body is a fixed
+ * `bare` events (SyncAccount and SyncError, whose body is a fixed
  * contract) the data itself, keys in the order they were given, untouched.
  * Built once per delivery, at its first attempt, and stored: every retry
  * sends the same bytes.

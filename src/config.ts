@@ -129,7 +129,7 @@ export interface Config {
   };
   /**
    * A webhook whose receiver fails `failureThreshold` attempts within
-   * `windowMs` is disabled (seed: "too many failures within a 10-second time
+   * `windowMs` is disabled (Assets Server: "too many failures within a 10-second time
    * frame"); -1 never disables. A 410 Gone disables at once either way.
    */
   readonly autoDisable: { readonly failureThreshold: number; readonly windowMs: number };
@@ -154,7 +154,7 @@ export interface Config {
   /** After a rotation the old secret also signs for this long. @default 86_400_000 (24 h) */
   readonly secretRotationGraceMs: number;
   readonly accountSync: {
-    /** How often each account's Temporal Schedule syncs it. @default 86_400_000 (daily, seed 001) */
+    /** How often each account's Temporal Schedule syncs it. @default 86_400_000 (daily, as the SyncAccount/SyncError contract's provider refreshes accounts) */
     readonly intervalMs: number;
     /** After a TemporaryFailureError the sync runs again this much later... @default 300_000 */
     readonly retryDelayMs: number;

@@ -16,7 +16,7 @@ export type AccountSyncResult =
   | { status: 'failed'; error: string };
 
 /**
- * One account sync (seed 001): run the provider's connector and report the
+ * One account sync (the SyncAccount/SyncError contract): run the provider's connector and report the
  * outcome as a SyncAccount or SyncError hook. A TemporaryFailureError is
  * reported and the sync runs again later; LoginFailedError and
  * SecurityQuestionError leave the account needing a reconnect.

@@ -1,5 +1,5 @@
 /**
- * Account syncs (seed 001). A sync ends in success (a SyncAccount hook) or
+ * Account syncs, under the SyncAccount/SyncError contract. A sync ends in success (a SyncAccount hook) or
  * in one of these errors (a SyncError hook), each with its own consequence.
  */
 export const SYNC_ERRORS = [

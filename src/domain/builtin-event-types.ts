@@ -32,11 +32,11 @@ const syncBody = (hook: 'SyncAccount' | 'SyncError') => ({
   },
 });
 
-/** The engine's own events, with exact schemas from the seeds; every tenant has them and none can change them. */
+/** The engine's own events, with the exact schemas of the contracts they come from; every tenant has them and none can change them. */
 export const BUILTIN_EVENT_TYPES: readonly EventTypeDefinition[] = [
   {
     name: 'webhook.test',
-    description: 'Sent by POST /v1/webhooks/:id/test to that webhook alone (seed 003).',
+    description: 'Sent by POST /v1/webhooks/:id/test to that webhook alone (AssetsUp’s test payload).',
     schema: {
       type: 'object',
       additionalProperties: false,
@@ -48,14 +48,14 @@ export const BUILTIN_EVENT_TYPES: readonly EventTypeDefinition[] = [
   },
   {
     name: 'SyncAccount',
-    description: 'An account synced successfully (seed 001). Sent bare: the body is exactly this object.',
+    description: 'An account synced successfully (the SyncAccount/SyncError contract). Sent bare: the body is exactly this object.',
     schema: syncBody('SyncAccount'),
     deprecated: false,
     builtin: true,
   },
   {
     name: 'SyncError',
-    description: 'An account failed to sync (seed 001), with the error type. Sent bare: the body is exactly this object.',
+    description: 'An account failed to sync (the SyncAccount/SyncError contract), with the error type. Sent bare: the body is exactly this object.',
     schema: syncBody('SyncError'),
     deprecated: false,
     builtin: true,

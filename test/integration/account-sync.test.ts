@@ -37,21 +37,21 @@ const accountOf = async (id: string) => (await stack.http.get(`/v1/accounts/${id
 const syncNow = (id: string) => stack.http.post(`/v1/accounts/${id}/sync`).set(stack.auth);
 const finish = (workflowId: string) => stack.temporal.workflow.getHandle(workflowId).result();
 
-function expectSignedSeedRequest(req: ReceivedRequest, body: string) {
+function expectSignedContractRequest(req: ReceivedRequest, body: string) {
   expect(req.body).toBe(body);
   expect(req.headers['content-type']).toBe('application/json');
   expect(req.headers['x-client-id']).toBe('default');
   expect(new StandardWebhook(secret).verify(req.body, req.headers as Record<string, string>)).toEqual(JSON.parse(body));
 }
 
-describe('each outcome sends the seed body, byte for byte', () => {
+describe('each outcome sends the contract’s body, byte for byte', () => {
   it('success emits SyncAccount and leaves the account active', async () => {
     const { user, account } = await accountWith(['success']);
     const sync = await syncNow(account.id);
     expect(sync.status).toBe(202);
     expect(sync.body.workflow_id).toBe(`account-sync-${account.id}-manual`);
     const [hook] = await waitForHooks(account.id, 1);
-    expectSignedSeedRequest(
+    expectSignedContractRequest(
       hook!,
       `{"hook":"SyncAccount","user":{"id":"${user.id}","loginName":"${user.login_name}"},"account":{"id":"${account.id}","provider":"demo"}}`,
     );
@@ -72,7 +72,7 @@ describe('each outcome sends the seed body, byte for byte', () => {
     const result = await finish(sync.body.workflow_id);
     expect(result).toEqual({ status: 'failed', error });
     const hooks = await waitForHooks(account.id, 1);
-    expectSignedSeedRequest(
+    expectSignedContractRequest(
       hooks[0]!,
       `{"hook":"SyncError","user":{"id":"${user.id}","loginName":"${user.login_name}"},"account":{"id":"${account.id}","provider":"demo"},"error":"${error}"}`,
     );
@@ -83,7 +83,7 @@ describe('each outcome sends the seed body, byte for byte', () => {
     expect(await accountOf(account.id)).toMatchObject({ status, last_sync_result: error });
   });
 
-  it('covers every error type of the seed', () => {
+  it('covers every error type of the contract', () => {
     expect([...SYNC_ERRORS]).toEqual(['LoginFailedError', 'SecurityQuestionError', 'TemporaryFailureError', 'UnhandledConnectorError', 'UnknownConnectorError']);
   });
 });

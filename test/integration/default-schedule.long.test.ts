@@ -6,7 +6,7 @@ import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 
 /**
- * The seed's schedule on a real Temporal server, unshortened: first delay
+ * The default schedule on a real Temporal server, unshortened: first delay
  * 10 s, doubling, five attempts in all. These tests wait about 150 s on
  * Temporal's timers; the sequencer starts this file first so the rest of the
  * suite runs meanwhile, and both scenarios below run at the same time.
@@ -48,7 +48,7 @@ const finalDelivery = (id: string) =>
     { timeoutMs: 200_000, intervalMs: 500, message: `delivery ${id} to finish` },
   );
 
-it('runs on the seed schedule unless configured otherwise', () => {
+it('runs on the default schedule (10 s, doubling, five attempts) unless configured otherwise', () => {
   expect(stack.config.delivery.retry).toMatchObject(DEFAULT_DELIVERY_RETRY);
 });
 

@@ -78,7 +78,7 @@ describe('event types with schemas', () => {
     }
   });
 
-  it('checks the engine’s own types against the seed’s exact schemas', async () => {
+  it('checks the engine’s own types against their contracts’ exact schemas', async () => {
     const bad = await publish('SyncAccount', { hook: 'SyncAccount', user: { id: 'u' }, account: { id: 'a', provider: 'demo' } });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details).toEqual([{ path: 'body.data/user/loginName', message: 'is required' }]);

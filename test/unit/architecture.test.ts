@@ -26,7 +26,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   repositories: ['db', 'domain', 'crypto', 'util', 'errors'],
   workflows: ['domain'],
   temporal: ['workflows', 'activities', 'domain', 'config', 'logger', 'observability', 'util'],
-  devtools: ['util', 'config', 'logger'],
+  devtools: ['util', 'config', 'logger', 'workflows'],
   activities: ['repositories', 'crypto', 'security', 'domain', 'util', 'db', 'config', 'logger', 'observability', 'services/publish-event'],
   services: ['repositories', 'temporal', 'domain', 'crypto', 'security', 'util', 'errors', 'config', 'db', 'observability', 'logger', 'portal'],
   dispatcher: ['repositories', 'temporal', 'domain', 'config', 'logger', 'db', 'util', 'observability'],

@@ -6,8 +6,8 @@ import { OPERATIONS, TAGS, type ErrorStatus, type OperationSpec, type ResponseSp
 
 /**
  * Builds the OpenAPI 3.1 document from the operation table and the zod
- * schemas: request bodies and query parameters from `../schemas.ts` (the ones
- * the routes validate with), response bodies from `../responses.ts`.
+ * schemas: request bodies and query parameters from `../schemas/` (the ones
+ * the routes validate with), response bodies from `../responses/`.
  */
 
 type Json = Record<string, unknown>;

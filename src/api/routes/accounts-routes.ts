@@ -16,7 +16,7 @@ import { pageView } from '../views/page-view';
 import { createAccountBody, createUserBody, listAccountsQuery } from '../schemas/accounts';
 import { cursorParam, uuidParam, validate } from '../validate';
 
-/** Users, their provider accounts, and the syncs that emit SyncAccount / SyncError hooks (seed 001). */
+/** Users, their provider accounts, and the syncs that emit SyncAccount / SyncError hooks (the SyncAccount/SyncError contract). */
 export function accountsRoutes(deps: AccountDeps) {
   const router = apiRouter<DefaultState>();
 

@@ -1,4 +1,4 @@
--- Account syncs (seed 001): users own accounts at a provider; each account is refreshed daily by a
+-- Account syncs (the SyncAccount/SyncError contract): users own accounts at a provider; each account is refreshed daily by a
 -- Temporal Schedule or on demand, and each sync's outcome is sent as a SyncAccount or SyncError event.
 
 CREATE TABLE users (
@@ -30,7 +30,7 @@ CREATE TABLE accounts (
 );
 CREATE INDEX accounts_by_user ON accounts (tenant_id, user_id, created_at DESC, id DESC) WHERE deleted_at IS NULL;
 
--- SyncAccount and SyncError bodies are the seed's contract, byte for byte: they are sent bare
+-- SyncAccount and SyncError bodies are that contract's, byte for byte: they are sent bare
 -- (no {type, timestamp, data} envelope), and event data keeps its key order (json, not jsonb).
 ALTER TABLE events ADD COLUMN payload_format text NOT NULL DEFAULT 'envelope' CHECK (payload_format IN ('envelope', 'bare'));
 ALTER TABLE events ALTER COLUMN data TYPE json USING data::json;

@@ -20,7 +20,7 @@ export type { ErrorStatus, HeaderSpec, HttpMethod, OperationSpec, ParamSpec, Res
  * Every route of the API, once: what `../document.ts` turns into the OpenAPI
  * document, one module per resource, in the order the document lists them.
  * Request bodies and query parameters are the zod schemas the routes
- * validate with; responses are the schemas of `../../responses.ts`. A route
+ * validate with; responses are the schemas of `../../responses/`. A route
  * added to the app without an entry here fails
  * `test/unit/openapi-routes.test.ts`; a response that does not match its
  * entry fails the API test suite that received it.

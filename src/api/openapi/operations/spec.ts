@@ -18,7 +18,7 @@ export interface HeaderSpec {
 
 export interface ResponseSpec {
   description: string;
-  /** A JSON body: one of the schemas of `../../responses.ts`. */
+  /** A JSON body: one of the schemas of `../../responses/`. */
   json?: z.ZodType;
   /** Any other body, by media type: a free-form description. */
   media?: Record<string, { description?: string; schema?: Record<string, unknown> }>;
