@@ -1,27 +1,8 @@
 import type { Queryable } from '../db/pool';
+import type { Account, User } from '../domain/account';
 import { AccountStatus, type DemoOutcome } from '../domain/account-sync';
 
-export interface User {
-  id: string;
-  tenantId: string;
-  loginName: string;
-  createdAt: Date;
-}
-
-export interface Account {
-  id: string;
-  tenantId: string;
-  userId: string;
-  provider: string;
-  status: AccountStatus;
-  demoOutcomes: DemoOutcome[] | null;
-  demoUsed: number;
-  syncWorkflowId: string | null;
-  lastSyncedAt: Date | null;
-  lastSyncResult: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type { Account, User };
 
 const ACCOUNT_COLUMNS = `id, tenant_id, user_id, provider, status, demo_outcomes, demo_cursor, sync_workflow_id,
   last_synced_at, last_sync_result, created_at, updated_at`;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool';
+import type { ApiKey } from '../domain/api-key';
 import type { Tenant } from '../domain/models';
 
 /** Carries the ids of revoked keys (comma-separated) to every API process, which stops trusting them at once. */
@@ -6,17 +7,8 @@ export const API_KEY_REVOCATIONS_CHANNEL = 'api_key_revocations';
 /** Ids per NOTIFY: 100 UUIDs stay well under Postgres's 8,000-byte payload limit. */
 const IDS_PER_NOTIFY = 100;
 
-export interface ApiKeyRecord {
-  id: string;
-  tenantId: string;
-  name: string | null;
-  prefix: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-  /** The key that minted it; null for a tenant's first key and keys minted with `API_KEY`. */
-  createdByKeyId: string | null;
-}
+/** A key as stored, without its secret. */
+export type ApiKeyRecord = ApiKey;
 
 const toRecord = (r: any): ApiKeyRecord => ({
   id: r.id,

@@ -1,13 +1,9 @@
 import type { Queryable } from '../db/pool';
+import type { WebhookDeliveryCounts as DomainCounts } from '../domain/delivery-stats';
 import { AttemptStatus, DeliveryStatus } from '../domain/statuses';
 
-export interface WebhookDeliveryCounts {
-  webhookId: string;
-  succeeded: number;
-  failed: number;
-  pending: number;
-  cancelled: number;
-}
+/** One webhook's deliveries by status, before the success rate is worked out. */
+type WebhookDeliveryCounts = Omit<DomainCounts, 'successRate'>;
 
 export interface AttemptBucket {
   /** 0 for the bucket that starts at `since`. */
