@@ -1,6 +1,8 @@
 import type { SignatureScheme } from './signature-schemes';
 import type { ProfileName } from './profiles';
 import type { CustomProfileSettings } from './custom-profile';
+import type { DeliveryOrdering } from './delivery-ordering';
+import type { RateLimit } from './rate-limit';
 import type { AttemptStatus, DeliveryStatus, WebhookStatus } from './statuses';
 
 export interface Tenant {
@@ -28,6 +30,10 @@ export interface Webhook {
   maxAttempts: number | null;
   /** The receiver's time limit per request; null uses the configured default. */
   timeoutMs: number | null;
+  /** `fifo`: its deliveries go one at a time, in the order their events were accepted. */
+  ordering: DeliveryOrdering;
+  /** At most this many requests per window, across all workers; null: no limit. */
+  rateLimit: RateLimit | null;
   status: WebhookStatus;
   failureCount: number;
   /** Why and when it was disabled, by an operator or automatically. */
@@ -80,6 +86,10 @@ export interface Delivery {
   profile: ProfileName | null;
   /** The custom profile's settings, fixed with `profile` when it was dispatched; null under the other profiles. */
   customProfile: CustomProfileSettings | null;
+  /** Its place in its webhook's line, in the order the events were accepted; null unless the webhook was `fifo` then. */
+  sequence: number | null;
+  /** While it waits for its webhook's rate: when its next request may go. */
+  throttledUntil: Date | null;
   dispatchedAt: Date | null;
   completedAt: Date | null;
   createdAt: Date;

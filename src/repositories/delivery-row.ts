@@ -17,6 +17,8 @@ export interface DeliveryRow {
   last_error: string | null;
   profile: ProfileName | null;
   custom_profile: CustomProfileRow | null;
+  sequence: string | null;
+  throttled_until: Date | null;
   dispatched_at: Date | null;
   completed_at: Date | null;
   created_at: Date;
@@ -25,7 +27,7 @@ export interface DeliveryRow {
 
 /** A delivery's columns, over `deliveries d JOIN events e`. */
 export const DELIVERY_COLUMNS = `d.id, d.tenant_id, d.event_id, d.webhook_id, d.workflow_id, e.type AS event_type, d.status,
-  d.attempt_count, d.redeliveries, d.last_status_code, d.last_error, d.profile, d.custom_profile, d.dispatched_at, d.completed_at, d.created_at, d.updated_at`;
+  d.attempt_count, d.redeliveries, d.last_status_code, d.last_error, d.profile, d.custom_profile, d.sequence, d.throttled_until, d.dispatched_at, d.completed_at, d.created_at, d.updated_at`;
 
 /** The tables DELIVERY_COLUMNS reads: a delivery with its event. */
 export const DELIVERY_FROM = 'deliveries d JOIN events e ON e.id = d.event_id';
@@ -44,6 +46,9 @@ export const toDelivery = (r: DeliveryRow): Delivery => ({
   lastError: r.last_error,
   profile: r.profile,
   customProfile: customProfileFromRow(r.custom_profile),
+  // bigint arrives as a string; a line holds far fewer than 2^53 deliveries.
+  sequence: r.sequence === null ? null : Number(r.sequence),
+  throttledUntil: r.throttled_until,
   dispatchedAt: r.dispatched_at,
   completedAt: r.completed_at,
   createdAt: r.created_at,

@@ -2,7 +2,9 @@ import type { SignatureScheme } from '../crypto/signature-schemes';
 import type { Queryable } from '../db/pool';
 import type { ProfileName } from '../domain/profiles';
 import { customProfileFromJson, customProfileToJson, type CustomProfileJson, type CustomProfileSettings } from '../domain/custom-profile';
+import type { DeliveryOrdering } from '../domain/delivery-ordering';
 import type { Webhook } from '../domain/models';
+import type { RateLimitPeriodMs } from '../domain/rate-limit';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import type { WebhookOrdering } from '../domain/webhook-ordering';
 import { unprefixed } from './prefixed-row';
@@ -21,6 +23,9 @@ interface WebhookRow {
   payload_fields: string[] | null;
   max_attempts: number | null;
   timeout_ms: number | null;
+  ordering: DeliveryOrdering;
+  rate_limit_count: number | null;
+  rate_limit_period_ms: RateLimitPeriodMs | null;
   status: WebhookStatus;
   failure_count: number;
   disabled_reason: string | null;
@@ -37,7 +42,7 @@ export const customProfileFromRow = (r: CustomProfileRow | null | undefined): Cu
 
 const customProfileToRow = (c: CustomProfileSettings | null): string | null => c && JSON.stringify(customProfileToJson(c));
 
-const COLUMNS = `id, tenant_id, name, url, events, headers, profile, custom_profile, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
+const COLUMNS = `id, tenant_id, name, url, events, headers, profile, custom_profile, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, ordering, rate_limit_count, rate_limit_period_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
 
 const toWebhook = (r: WebhookRow): Webhook => ({
   id: r.id,
@@ -52,6 +57,8 @@ const toWebhook = (r: WebhookRow): Webhook => ({
   payload: { includeResource: r.include_resource, fields: r.payload_fields },
   maxAttempts: r.max_attempts,
   timeoutMs: r.timeout_ms,
+  ordering: r.ordering,
+  rateLimit: r.rate_limit_count !== null && r.rate_limit_period_ms !== null ? { count: r.rate_limit_count, periodMs: r.rate_limit_period_ms } : null,
   status: r.status,
   failureCount: r.failure_count,
   disabledReason: r.disabled_reason,
@@ -106,12 +113,12 @@ export interface WebhookListQuery {
 
 export type NewWebhook = Pick<
   Webhook,
-  'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers' | 'profile' | 'customProfile' | 'signatureScheme' | 'payload' | 'maxAttempts' | 'timeoutMs'
+  'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers' | 'profile' | 'customProfile' | 'signatureScheme' | 'payload' | 'maxAttempts' | 'timeoutMs' | 'ordering' | 'rateLimit'
 > & { secretEncrypted: string | null };
 
 /** Fields left undefined stay as they are; `payload` changes only the keys it holds, and null resets a setting to its default. */
 export type WebhookChanges = Partial<
-  Pick<Webhook, 'name' | 'url' | 'events' | 'headers' | 'profile' | 'customProfile' | 'signatureScheme' | 'maxAttempts' | 'timeoutMs'>
+  Pick<Webhook, 'name' | 'url' | 'events' | 'headers' | 'profile' | 'customProfile' | 'signatureScheme' | 'maxAttempts' | 'timeoutMs' | 'ordering' | 'rateLimit'>
 > & {
   payload?: Partial<Webhook['payload']>;
 };
@@ -132,8 +139,9 @@ export class WebhooksRepository {
   async insert(w: NewWebhook): Promise<Webhook> {
     const { rows } = await this.db.query<WebhookRow>(
       `INSERT INTO webhooks (id, tenant_id, name, url, events, headers, secret_encrypted, signature_scheme,
-                             include_resource, payload_fields, max_attempts, timeout_ms, profile, custom_profile)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${COLUMNS}`,
+                             include_resource, payload_fields, max_attempts, timeout_ms, profile, custom_profile,
+                             ordering, rate_limit_count, rate_limit_period_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING ${COLUMNS}`,
       [
         w.id,
         w.tenantId,
@@ -149,6 +157,9 @@ export class WebhooksRepository {
         w.timeoutMs,
         w.profile,
         customProfileToRow(w.customProfile),
+        w.ordering,
+        w.rateLimit?.count ?? null,
+        w.rateLimit?.periodMs ?? null,
       ],
     );
     return toWebhook(rows[0]!);
@@ -199,6 +210,11 @@ export class WebhooksRepository {
     if (changes.payload?.fields !== undefined) sets.push(`payload_fields = $${params.push(changes.payload.fields)}::text[]`);
     if (changes.maxAttempts !== undefined) sets.push(`max_attempts = $${params.push(changes.maxAttempts)}`);
     if (changes.timeoutMs !== undefined) sets.push(`timeout_ms = $${params.push(changes.timeoutMs)}`);
+    if (changes.ordering !== undefined) sets.push(`ordering = $${params.push(changes.ordering)}`);
+    if (changes.rateLimit !== undefined) {
+      sets.push(`rate_limit_count = $${params.push(changes.rateLimit?.count ?? null)}::int`);
+      sets.push(`rate_limit_period_ms = $${params.push(changes.rateLimit?.periodMs ?? null)}::int`);
+    }
     const { rows } = await this.db.query<WebhookRow>(
       `UPDATE webhooks SET ${[...sets, 'updated_at = now()'].join(', ')}
        WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,

@@ -14,6 +14,8 @@ const webhook = {
   config: { include_resource: true, fields: null },
   max_attempts: null,
   timeout_ms: null,
+  ordering: 'none',
+  rate_limit: null,
   status: 'active',
   failure_count: 0,
   disabled_reason: null,

@@ -15,6 +15,8 @@ export function deliveryView(d: Delivery): DeliveryResponse {
     last_error: d.lastError,
     profile: d.profile,
     workflow_id: d.workflowId,
+    sequence: d.sequence,
+    throttled_until: d.throttledUntil?.toISOString() ?? null,
     created_at: d.createdAt.toISOString(),
     updated_at: d.updatedAt.toISOString(),
     completed_at: d.completedAt?.toISOString() ?? null,
