@@ -32,7 +32,10 @@ const BLOCKED_V6: Array<[string, number]> = [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
   ['100::', 64], // discard
+  ['2001:2::', 48], // benchmarking (RFC 5180)
   ['2001:db8::', 32], // documentation
+  ['3fff::', 20], // documentation (RFC 9637)
+  ['5f00::', 16], // SRv6 segment identifiers (RFC 9602): never a host's address
   // Local-use NAT64 (RFC 8215). Each network picks its own prefix length inside it (RFC 6052), so
   // where the IPv4 address sits cannot be known from outside: the whole range is refused.
   ['64:ff9b:1::', 48],
