@@ -9,6 +9,10 @@ export interface PortalSessionRecord {
   readOnly: boolean;
 }
 
+/** The link's or session's creating key is still live (or it had none: `API_KEY`). */
+const CREATOR_LIVE = `(s.created_by_key_id IS NULL OR EXISTS (
+    SELECT 1 FROM api_keys k WHERE k.id = s.created_by_key_id AND k.revoked_at IS NULL))`;
+
 /**
  * Portal links and the sessions they open. Expiry is judged by the
  * database clock (`now()`) on every read and write, so API processes whose
@@ -18,12 +22,12 @@ export class PortalSessionsRepository {
   constructor(private readonly db: Queryable) {}
 
   /** Stores a link that can be opened once within `ttlMs`; returns when it stops working. */
-  async insertLink(link: { id: string; tenantId: string; linkHash: Buffer; ttlMs: number; readOnly: boolean }): Promise<Date> {
+  async insertLink(link: { id: string; tenantId: string; linkHash: Buffer; ttlMs: number; readOnly: boolean; createdByKeyId?: string }): Promise<Date> {
     const { rows } = await this.db.query<{ link_expires_at: Date }>(
-      `INSERT INTO portal_sessions (id, tenant_id, link_hash, link_expires_at, read_only)
-       VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond', $5)
+      `INSERT INTO portal_sessions (id, tenant_id, link_hash, link_expires_at, read_only, created_by_key_id)
+       VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond', $5, $6)
        RETURNING link_expires_at`,
-      [link.id, link.tenantId, link.linkHash, link.ttlMs, link.readOnly],
+      [link.id, link.tenantId, link.linkHash, link.ttlMs, link.readOnly, link.createdByKeyId ?? null],
     );
     return rows[0]!.link_expires_at;
   }
@@ -34,9 +38,9 @@ export class PortalSessionsRepository {
    */
   async openLink(linkHash: Buffer, sessionHash: Buffer, sessionTtlMs: number): Promise<{ id: string; expiresAt: Date } | undefined> {
     const { rows } = await this.db.query<{ id: string; session_expires_at: Date }>(
-      `UPDATE portal_sessions
+      `UPDATE portal_sessions s
           SET used_at = now(), session_hash = $2, session_expires_at = now() + $3 * interval '1 millisecond'
-        WHERE link_hash = $1 AND used_at IS NULL AND link_expires_at > now()
+        WHERE link_hash = $1 AND used_at IS NULL AND link_expires_at > now() AND ${CREATOR_LIVE}
         RETURNING id, session_expires_at`,
       [linkHash, sessionHash, sessionTtlMs],
     );
@@ -47,7 +51,7 @@ export class PortalSessionsRepository {
     const { rows } = await this.db.query(
       `SELECT s.id, s.session_expires_at, s.read_only, t.id AS tenant_id, t.name, t.client_id
          FROM portal_sessions s JOIN tenants t ON t.id = s.tenant_id
-        WHERE s.session_hash = $1 AND s.session_expires_at > now()`,
+        WHERE s.session_hash = $1 AND s.session_expires_at > now() AND ${CREATOR_LIVE}`,
       [sessionHash],
     );
     const r = rows[0];

@@ -28,6 +28,7 @@ export async function createPortalLink(
       linkHash: hashPortalToken(token),
       ttlMs: opts.linkTtlMs,
       readOnly: opts.readOnly,
+      createdByKeyId: opts.creatorKeyId,
     }),
   );
   return { token, expiresAt };

@@ -293,6 +293,26 @@ describe('a portal session', () => {
   });
 });
 
+describe('revoking the key that asked for a portal link', () => {
+  it('ends the sessions it opened and the links not yet opened, and leaves those of other keys', async () => {
+    const minted = await stack.http.post('/v1/api-keys').set(stack.auth).send({ name: 'portal backend' });
+    expect(minted.status).toBe(201);
+    const keyAuth = { Authorization: `Bearer ${minted.body.key}` };
+    const own = await signIn(keyAuth);
+    const pending = await portalLink(keyAuth);
+    const other = await signIn();
+    expect((await get('/v1/webhooks').set('Cookie', own.cookie)).status).toBe(200);
+
+    expect((await stack.http.delete(`/v1/api-keys/${minted.body.id}`).set(stack.auth)).status).toBe(204);
+    const after = await get('/v1/webhooks').set('Cookie', own.cookie);
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe('unauthorized');
+    expect((await get('/v1/portal/session').set('Cookie', own.cookie)).status).toBe(401);
+    expect((await get(`/portal/login?token=${pending.token}`)).status).toBe(401);
+    expect((await get('/v1/webhooks').set('Cookie', other.cookie)).status).toBe(200);
+  });
+});
+
 describe("another tenant's portal session", () => {
   it('gets 404 on every route that names the default tenant’s resources, changes nothing, and lists none of them', async () => {
     const hook = await createWebhook(stack, { url: receiver.url, events: ['portal.isolation'] });
