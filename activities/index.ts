@@ -16,6 +16,7 @@ import { TargetPolicy } from '../src/security/target-policy';
 import { changeWebhookState, releaseHeldDeliveries, type WebhookStateDeps } from './webhook-state';
 import { beginSync, endSync, reportSyncOutcome, runConnector, type AccountSyncDeps } from './account-sync';
 import type { AccountConnector } from './connectors/connector';
+import { purgeExpired } from './retention';
 import { createDemoConnector } from './connectors/demo-connector';
 import type { WorkflowControl } from './workflow-control';
 
@@ -114,6 +115,9 @@ export function createActivities({ pool, config, workflows, send, connectors = [
     },
     async reportSyncOutcome(input) {
       return reportSyncOutcome(syncDeps, input);
+    },
+    async purgeExpired(input) {
+      return purgeExpired({ pool, metrics }, input);
     },
   };
 }

@@ -42,6 +42,8 @@ const PG_URL = process.env.STACK_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/p
 const TEMPORAL_PORT = Number(process.env.TEMPORAL_PORT ?? 7233);
 const API_PORT = Number(process.env.PORT ?? 3000);
 const WORKERS = Number(process.env.STACK_WORKERS ?? 2);
+/** The engine's retention, which Temporal's namespace follows; the workers get it through the environment. */
+const RETENTION_DAYS = Number(process.env.RETENTION_DAYS ?? 30);
 const DATA_DIR = path.resolve(REPO_ROOT, process.env.STACK_DATA_DIR ?? '.data/stack-prod');
 const APP_DATABASE = 'hookline_prod';
 
@@ -127,7 +129,7 @@ async function main() {
       void stopAll(1);
     }
   });
-  await registerNamespaceAndSearchAttributes({ address: server.address, log: say });
+  await registerNamespaceAndSearchAttributes({ address: server.address, retentionDays: RETENTION_DAYS, log: say });
 
   say('Hookline:');
   const databaseUrl = await ensureDatabase(PG_URL, APP_DATABASE);
@@ -147,7 +149,7 @@ async function main() {
     ALLOW_PRIVATE_TARGETS: process.env.ALLOW_PRIVATE_TARGETS ?? '127.0.0.0/8',
   };
   // Everything else (retry schedule, timeouts...) passes through as the user set it.
-  for (const [k, v] of Object.entries(process.env)) if (!(k in env) && /^(RETRY_|DELIVERY_|DISPATCH|EVENTS_|AUTO_DISABLE|WORKER_MAX|WORKER_SHUTDOWN|HTTPS_ONLY|TEMPORAL_TASK_QUEUE|LOG_)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!(k in env) && /^(RETRY_|DELIVERY_|DISPATCH|EVENTS_|AUTO_DISABLE|WORKER_MAX|WORKER_SHUTDOWN|HTTPS_ONLY|TEMPORAL_TASK_QUEUE|LOG_|RETENTION_)/.test(k)) env[k] = v;
 
   const echoProblems = (name: string) => (line: string) => {
     if (/"level":"(warn|error|fatal)"/.test(line) || /^fatal:/.test(line)) say(`  [${name}] ${line}`);

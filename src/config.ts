@@ -53,6 +53,8 @@ export const envSchema = z.object({
   AUTH_FAILURE_LIMIT: int(0).default(20),
   AUTH_FAILURE_WINDOW_MS: int(1_000).default(60_000),
   SYNC_INTERVAL_MS: int(1_000).default(24 * 60 * 60 * 1000),
+  RETENTION_DAYS: int(1, 3650).default(30),
+  RETENTION_INTERVAL_MS: int(60_000, 7 * 24 * 60 * 60 * 1000).default(60 * 60 * 1000),
   SYNC_RETRY_DELAY_MS: int(0).default(5 * 60 * 1000),
   SYNC_MAX_RETRIES: int(0, 100).default(3),
   DISPATCHER_ENABLED: boolean.default(true),
@@ -160,6 +162,12 @@ export interface Config {
     readonly retryDelayMs: number;
     /** ...at most this many times. @default 3 */
     readonly maxRetries: number;
+  };
+  readonly retention: {
+    /** Days a tenant without its own `retention_days` keeps finished deliveries, their attempts and events; also Temporal's namespace retention. @default 30 */
+    readonly days: number;
+    /** How often the retention Schedule runs the purge. @default 3_600_000 (hourly) */
+    readonly intervalMs: number;
   };
   readonly dispatcher: {
     readonly enabled: boolean;
@@ -278,6 +286,7 @@ export function loadConfig(env: Env = process.env): Config {
     eventsRateLimit: { perSecond: e.EVENTS_RATE_LIMIT_PER_SECOND, burst: e.EVENTS_RATE_LIMIT_BURST },
     authFailureLimit: { limit: e.AUTH_FAILURE_LIMIT, windowMs: e.AUTH_FAILURE_WINDOW_MS },
     accountSync: { intervalMs: e.SYNC_INTERVAL_MS, retryDelayMs: e.SYNC_RETRY_DELAY_MS, maxRetries: e.SYNC_MAX_RETRIES },
+    retention: { days: e.RETENTION_DAYS, intervalMs: e.RETENTION_INTERVAL_MS },
     dispatcher: {
       enabled: e.DISPATCHER_ENABLED,
       batchSize: e.DISPATCH_BATCH_SIZE,

@@ -1,7 +1,8 @@
 #!/bin/sh
 # One-shot set-up run by the `temporal-setup` compose service
 # (temporalio/admin-tools image): waits for the Temporal frontend and for the
-# namespace, then registers hookline's custom search attributes.
+# namespace, sets its retention to RETENTION_DAYS, then registers hookline's
+# custom search attributes.
 # Idempotent: an attribute that already exists counts as success.
 set -u
 
@@ -10,6 +11,7 @@ NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
 ATTRIBUTES="${SEARCH_ATTRIBUTES:-WebhookId EventType DeliveryStatus}"
 ATTRIBUTE_TYPE="Keyword"
 WAIT_SECONDS="${WAIT_SECONDS:-300}"
+RETENTION_DAYS="${RETENTION_DAYS:-30}"
 
 log() { echo "[temporal-setup] $*"; }
 
@@ -35,6 +37,15 @@ wait_until "cluster health" server_serving
 # auto-setup creates the default namespace in the background once the server is up.
 wait_until "namespace ${NAMESPACE}" \
   temporal operator namespace describe --address "$ADDRESS" --namespace "$NAMESPACE"
+
+# Temporal keeps closed workflows as long as hookline keeps its deliveries, also after a change.
+if temporal operator namespace update --address "$ADDRESS" --namespace "$NAMESPACE" \
+    --retention "$((RETENTION_DAYS * 24))h" >/dev/null 2>&1; then
+  log "namespace ${NAMESPACE} retention: ${RETENTION_DAYS} days"
+else
+  log "could not set the retention of namespace ${NAMESPACE}"
+  exit 1
+fi
 
 has_attribute() {
   temporal operator search-attribute list --address "$ADDRESS" --namespace "$NAMESPACE" 2>/dev/null \

@@ -284,11 +284,14 @@ async function until(what: string, timeoutMs: number, step: () => Promise<boolea
 export async function registerNamespaceAndSearchAttributes(opts: {
   address: string;
   namespace?: string;
+  /** How long the namespace keeps closed workflows (RETENTION_DAYS). @default 30 */
+  retentionDays?: number;
   log?: Log;
   timeoutMs?: number;
 }): Promise<void> {
   const log = opts.log ?? (() => undefined);
   const namespace = opts.namespace ?? 'default';
+  const retention = `${(opts.retentionDays ?? 30) * 24}h`;
   const timeoutMs = opts.timeoutMs ?? 90_000;
   const exe = await ensureTemporalCli({ log });
   if (exe.type !== 'existing-path') throw new Error(`the Temporal CLI is needed to register the namespace (${exe.reason})`);
@@ -300,9 +303,14 @@ export async function registerNamespaceAndSearchAttributes(opts: {
   });
   await until(`namespace ${namespace}`, timeoutMs, async () => {
     if ((await temporal('operator', 'namespace', 'describe', '--namespace', namespace)).ok) return true;
-    const created = await temporal('operator', 'namespace', 'create', '--namespace', namespace, '--retention', '72h');
+    const created = await temporal('operator', 'namespace', 'create', '--namespace', namespace, '--retention', retention);
     if (created.ok) log(`  created namespace ${namespace}`);
     return created.out;
+  });
+  // An existing namespace follows a changed RETENTION_DAYS too.
+  await until(`namespace ${namespace} retention ${retention}`, timeoutMs, async () => {
+    const updated = await temporal('operator', 'namespace', 'update', '--namespace', namespace, '--retention', retention);
+    return updated.ok || updated.out;
   });
   for (const key of SEARCH_ATTRIBUTES) {
     await until(`search attribute ${key.name}`, timeoutMs, async () => {

@@ -1,3 +1,4 @@
+import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,6 +19,11 @@ export interface DevServerOptions {
    * the machine with: the API answers first. Needs `nice` (Linux, macOS).
    */
   niceness?: number;
+  /**
+   * Temporal's namespace retention, in days: how long it keeps closed workflows (RETENTION_DAYS,
+   * as the engine's own data). Omit to keep the dev server's default.
+   */
+  retentionDays?: number;
 }
 
 /**
@@ -77,6 +83,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
         },
       }),
     );
+    if (opts.retentionDays !== undefined) await setNamespaceRetention(env, opts.namespace ?? 'default', opts.retentionDays);
     return {
       address: env.address,
       env,
@@ -86,6 +93,17 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
     await niced?.dispose();
     throw err;
   }
+}
+
+/**
+ * Sets how long the namespace keeps closed workflows. `start-dev` has no flag for it (its
+ * namespaces get a day), so it is set through the frontend once the server is up.
+ */
+export async function setNamespaceRetention(env: TestWorkflowEnvironment, namespace: string, days: number): Promise<void> {
+  await env.connection.workflowService.updateNamespace({
+    namespace,
+    config: { workflowExecutionRetentionTtl: msToTs(days * 86_400_000) },
+  });
 }
 
 /** How many times the server is started before its start-up timeout is the caller's error. */

@@ -1,4 +1,5 @@
 import type { SyncOutcome } from './account-sync';
+import type { PurgeResult, RetentionKind } from './retention';
 import type { DeliveryStatus } from './statuses';
 import type { WebhookStateChange, WebhookStateResult } from './webhook-state';
 
@@ -27,6 +28,20 @@ export interface EngineActivities {
   runConnector(input: { accountId: string }): Promise<SyncOutcome>;
   /** Records a sync's outcome on the account and emits its hook; `key` makes a retried call emit once. */
   reportSyncOutcome(input: { accountId: string; outcome: SyncOutcome; key: string }): Promise<{ eventId: string | null }>;
+  /** Purges one kind of expired data in bounded batches, heartbeating; `done` once a batch comes back short. */
+  purgeExpired(input: PurgeExpiredInput): Promise<PurgeResult>;
+}
+
+export interface PurgeExpiredInput {
+  kind: RetentionKind;
+  /** Days kept by tenants without their own `retention_days` (RETENTION_DAYS). */
+  defaultRetentionDays: number;
+  /** Rows per transaction. */
+  batchSize: number;
+  /** Transactions one call may run before it returns. */
+  maxBatches: number;
+  /** A pause between batches. @default 0 */
+  pauseMs?: number;
 }
 
 export interface DeliverAttemptInput {

@@ -63,10 +63,13 @@ export interface WebhookEvent {
   id: string;
   tenantId: string;
   type: string;
-  data: Record<string, unknown>;
+  /** Null once the payload has been erased. */
+  data: Record<string, unknown> | null;
   payloadFormat: PayloadFormat;
   idempotencyKey: string | null;
   createdAt: Date;
+  /** When `DELETE /v1/events/:id/payload` erased its payload; absent or null while it has one. */
+  payloadErasedAt?: Date | null;
 }
 
 export interface Delivery {

@@ -9,3 +9,11 @@ export const accountScheduleId = (accountId: string) => `account-sync-${accountI
 export const manualSyncWorkflowId = (accountId: string) => `account-sync-${accountId}-manual`;
 /** The syncs the account's schedule starts. */
 export const scheduledSyncWorkflowId = (accountId: string) => `account-sync-${accountId}-scheduled`;
+
+/**
+ * The Temporal Schedule that runs the retention purge, one per task queue: test stacks and
+ * deployments sharing a namespace each purge their own database.
+ */
+export const retentionScheduleId = (taskQueue: string) => `retention-${taskQueue}`;
+/** The purge runs the retention Schedule starts. */
+export const retentionWorkflowId = (taskQueue: string) => `retention-${taskQueue}-run`;

@@ -6,7 +6,7 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import path from 'node:path';
-import { loadConfig, loadLogConfig } from '../config';
+import { envSchema, loadConfig, loadLogConfig } from '../config';
 import { createLogger } from '../logger';
 import { startApiServer } from '../server/api-server';
 import { startWorkerProcess } from '../server/worker-process';
@@ -71,6 +71,9 @@ async function main() {
       port: TEMPORAL_PORT,
       uiPort: TEMPORAL_UI_PORT,
       niceness: DEV_SERVER_NICENESS,
+      // Temporal keeps closed workflows as long as the engine keeps its deliveries.
+      // An invalid RETENTION_DAYS is reported by loadConfig below.
+      retentionDays: envSchema.shape.RETENTION_DAYS.safeParse(env.RETENTION_DAYS || undefined).data,
     });
     stops.push(temporal.stop);
     env.TEMPORAL_ADDRESS = temporal.address;

@@ -81,6 +81,17 @@ export function createMetrics(opts: { defaultMetrics?: boolean; eventTypes?: rea
       buckets: LATENCY_BUCKETS,
       registers,
     }),
+    retentionPurgedRows: new Counter({
+      name: 'hookline_retention_purged_rows_total',
+      help: 'Rows the retention purge deleted, by kind (attempts, deliveries, events, portal_sessions, webhooks)',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    retentionLastRun: new Gauge({
+      name: 'hookline_retention_last_run_timestamp_seconds',
+      help: 'When this worker last finished a retention purge run, as a Unix time (0: not yet)',
+      registers,
+    }),
     registerGauge(name: string, help: string, read: () => Promise<number>) {
       return new Gauge({
         name,

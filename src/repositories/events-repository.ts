@@ -9,7 +9,7 @@ interface EventRow {
   id: string;
   tenant_id: string;
   type: string;
-  data: Record<string, unknown>;
+  data: Record<string, unknown> | null;
   payload_format: PayloadFormat;
   idempotency_key: string | null;
   request_hash: string;
@@ -98,11 +98,12 @@ export class EventsRepository {
     return rows[0] && toEvent(rows[0]);
   }
 
+  /** The event, with when its payload was erased (null while it has one). */
   async findById(tenantId: string, id: string): Promise<WebhookEvent | undefined> {
-    const { rows } = await this.db.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE tenant_id = $1 AND id = $2`, [
-      tenantId,
-      id,
-    ]);
-    return rows[0] && toEvent(rows[0]);
+    const { rows } = await this.db.query<EventRow & { payload_erased_at: Date | null }>(
+      `SELECT ${COLUMNS}, payload_erased_at FROM events WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
+    return rows[0] && { ...toEvent(rows[0]), payloadErasedAt: rows[0].payload_erased_at };
   }
 }

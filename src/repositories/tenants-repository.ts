@@ -9,6 +9,26 @@ interface TenantRow {
   client_id: string;
 }
 
+interface SettingsRow {
+  strict_event_types: boolean;
+  default_profile: string;
+  retention_days: number | null;
+}
+const SETTINGS_COLUMNS = 'strict_event_types, default_profile, retention_days';
+
+/** A tenant's settings as stored; `retentionDays` is null when the tenant uses RETENTION_DAYS. */
+export interface StoredSettings {
+  strictEventTypes: boolean;
+  defaultProfile: ProfileName;
+  retentionDays: number | null;
+}
+
+const toSettings = (r: SettingsRow | undefined): StoredSettings => ({
+  strictEventTypes: r?.strict_event_types === true,
+  defaultProfile: profileOf(r?.default_profile).name,
+  retentionDays: r?.retention_days ?? null,
+});
+
 const toTenant = (r: TenantRow): Tenant => ({ id: r.id, name: r.name, clientId: r.client_id });
 
 export class TenantsRepository {
@@ -42,24 +62,22 @@ export class TenantsRepository {
     return profileOf(rows[0]?.default_profile).name;
   }
 
-  async settings(tenantId: string): Promise<{ strictEventTypes: boolean; defaultProfile: ProfileName }> {
-    const { rows } = await this.db.query<{ strict_event_types: boolean; default_profile: string }>(
-      'SELECT strict_event_types, default_profile FROM tenants WHERE id = $1',
-      [tenantId],
-    );
-    return { strictEventTypes: rows[0]?.strict_event_types === true, defaultProfile: profileOf(rows[0]?.default_profile).name };
+  async settings(tenantId: string): Promise<StoredSettings> {
+    const { rows } = await this.db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM tenants WHERE id = $1`, [tenantId]);
+    return toSettings(rows[0]);
   }
 
-  /** The tenant's settings, after changing those given. */
+  /** The tenant's settings, after changing those given (`retentionDays: null` goes back to the default). */
   async updateSettings(
     tenantId: string,
-    changes: { strictEventTypes?: boolean; defaultProfile?: ProfileName },
-  ): Promise<{ strictEventTypes: boolean; defaultProfile: ProfileName }> {
-    const { rows } = await this.db.query<{ strict_event_types: boolean; default_profile: string }>(
-      `UPDATE tenants SET strict_event_types = COALESCE($2, strict_event_types), default_profile = COALESCE($3, default_profile)
-       WHERE id = $1 RETURNING strict_event_types, default_profile`,
-      [tenantId, changes.strictEventTypes ?? null, changes.defaultProfile ?? null],
+    changes: { strictEventTypes?: boolean; defaultProfile?: ProfileName; retentionDays?: number | null },
+  ): Promise<StoredSettings> {
+    const { rows } = await this.db.query<SettingsRow>(
+      `UPDATE tenants SET strict_event_types = COALESCE($2, strict_event_types), default_profile = COALESCE($3, default_profile),
+              retention_days = CASE WHEN $4 THEN $5::integer ELSE retention_days END
+       WHERE id = $1 RETURNING ${SETTINGS_COLUMNS}`,
+      [tenantId, changes.strictEventTypes ?? null, changes.defaultProfile ?? null, changes.retentionDays !== undefined, changes.retentionDays ?? null],
     );
-    return { strictEventTypes: rows[0]?.strict_event_types === true, defaultProfile: profileOf(rows[0]?.default_profile).name };
+    return toSettings(rows[0]);
   }
 }

@@ -11,6 +11,7 @@ import { bundleWorkflowsInChildProcess } from '../temporal/workflow-bundle';
 import { deliverySettings } from '../temporal/workflow-starters';
 import { createMetrics } from '../observability/metrics';
 import { startMetricsServer } from '../observability/metrics-server';
+import { ensureRetentionSchedule } from '../temporal/retention-schedule';
 
 export interface RunningWorker {
   /** The outbox dispatcher of this process, unless DISPATCHER_ENABLED is false. */
@@ -86,6 +87,10 @@ export async function startWorkerProcess(
     await pool.end();
   });
   dispatcher?.start();
+  // The purge's Schedule: created once, updated to this worker's settings after.
+  await ensureRetentionSchedule(client, config).catch((err: Error) =>
+    log.warn('could not create or update the retention schedule', { err: err.message }),
+  );
   log.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
   return {
     dispatcher,

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { PORTAL_SESSION_KEEP_ENDED_MS } from '../domain/retention';
 import type { Tenant } from '../domain/models';
 import { hashPortalToken, newPortalToken } from '../portal/portal-tokens';
 import { PortalSessionsRepository, type PortalSessionRecord } from '../repositories/portal-sessions-repository';
@@ -6,7 +7,7 @@ import { uuidv7 } from '../util/uuid';
 import { withLiveKey } from './with-live-key';
 
 /** Ended links and sessions are deleted a day after they end, when a new link is made. */
-const KEEP_ENDED_MS = 86_400_000;
+const KEEP_ENDED_MS = PORTAL_SESSION_KEEP_ENDED_MS;
 
 /**
  * A single-use link token for the tenant's portal. The token is returned

@@ -7,6 +7,8 @@ export interface TenantSettings {
   strictEventTypes: boolean;
   /** The profile of webhooks created without one; changing it leaves existing webhooks as they are. */
   defaultProfile: ProfileName;
+  /** Days its finished deliveries, their attempts and its events are kept; null: RETENTION_DAYS. */
+  retentionDays: number | null;
 }
 
 export function getSettings(deps: { pool: Pool }, tenant: Tenant): Promise<TenantSettings> {

@@ -5,6 +5,7 @@ import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
 import { DeliveryAttemptsRepository } from '../repositories/delivery-attempts-repository';
 import { DeliveryReadsRepository } from '../repositories/delivery-reads-repository';
+import { EventsRepository } from '../repositories/events-repository';
 import { OutboxRepository } from '../repositories/outbox-repository';
 import { describeDelivery, recheckDelivery, retryDeliveryNow } from '../temporal/workflow-starters';
 import type { ControlPlane } from './control-plane';
@@ -28,6 +29,9 @@ async function requireDeliverable(deps: Deps, tenant: Tenant, webhookId: string)
 export async function redeliver(deps: Deps, tenant: Tenant, id: string): Promise<Delivery> {
   const delivery = await loadDelivery(deps.pool, tenant, id);
   if (delivery.status === DeliveryStatus.Pending) throw new ConflictError('delivery is still pending; use retry-now', 'invalid_state');
+  if ((await new EventsRepository(deps.pool).findById(tenant.id, delivery.eventId))?.payloadErasedAt) {
+    throw new ConflictError('its event’s payload was erased: there is nothing to send', 'invalid_state');
+  }
   await requireDeliverable(deps, tenant, delivery.webhookId);
   await new OutboxRepository(deps.pool).redeliver(tenant.id, { ids: [id] });
   return loadDelivery(deps.pool, tenant, id);

@@ -54,7 +54,11 @@ export function eventTypesRoutes(deps: CatalogueDeps) {
   router.patch('/settings', async (ctx) => {
     const body = validate(updateSettingsBody, ctx.request.body, 'body');
     ctx.body = settingsView(
-      await updateSettings(deps, ctx.state.tenant, { strictEventTypes: body.strict_event_types, defaultProfile: body.default_profile }),
+      await updateSettings(deps, ctx.state.tenant, {
+        strictEventTypes: body.strict_event_types,
+        defaultProfile: body.default_profile,
+        retentionDays: body.retention_days,
+      }),
     );
   });
 

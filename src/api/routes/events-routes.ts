@@ -4,6 +4,8 @@ import type { Pool } from 'pg';
 import { checkEventAgainstCatalogue } from '../../services/event-catalogue';
 import type { EventSchemaValidator } from '../../services/event-schema-validator';
 import type { Metrics } from '../../observability/metrics';
+import type { ControlPlane } from '../../services/control-plane';
+import { eraseEventPayload } from '../../services/erase-event-payload';
 import { getEvent } from '../../services/inspect-deliveries';
 import { publishEvent } from '../../services/publish-event';
 import { eventView } from '../views/event-view';
@@ -16,6 +18,7 @@ export function eventsRoutes(deps: {
   schemas: EventSchemaValidator;
   eventsRateLimit: { perSecond: number; burst: number };
   metrics?: Metrics;
+  control?: ControlPlane;
 }) {
   const router = apiRouter<DefaultState>();
 
@@ -37,6 +40,12 @@ export function eventsRoutes(deps: {
   router.get('/events/:id', async (ctx) => {
     const { event, deliveries } = await getEvent(deps.pool, ctx.state.tenant, uuidParam(ctx.params.id));
     ctx.body = eventView(event, deliveries);
+  });
+
+  /** 204: the payload and stored bodies are gone, the metadata stays; again, 204 and nothing changes. */
+  router.delete('/events/:id/payload', async (ctx) => {
+    await eraseEventPayload(deps, ctx.state.tenant, uuidParam(ctx.params.id));
+    ctx.status = 204;
   });
 
   return router;

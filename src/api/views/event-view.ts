@@ -9,6 +9,7 @@ export function eventView(e: WebhookEvent, deliveries: Delivery[]): EventRespons
     data: e.data,
     idempotency_key: e.idempotencyKey,
     created_at: e.createdAt.toISOString(),
+    payload_erased_at: e.payloadErasedAt ? e.payloadErasedAt.toISOString() : null,
     deliveries: deliveries.map((d) => ({ id: d.id, webhook_id: d.webhookId, status: d.status, workflow_id: d.workflowId })),
   };
 }

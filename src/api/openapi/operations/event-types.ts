@@ -62,7 +62,7 @@ export const EVENT_TYPE_OPERATIONS: OperationSpec[] = [
     path: '/v1/settings',
     summary: 'Change the tenant’s settings',
     description:
-      '`strict_event_types: true` refuses events whose type is not in the catalogue. `default_profile` is the profile of webhooks created without one; existing webhooks keep theirs. Only the settings given change.',
+      '`strict_event_types: true` refuses events whose type is not in the catalogue. `default_profile` is the profile of webhooks created without one; existing webhooks keep theirs. `retention_days` (1 to 3650, `null` for `RETENTION_DAYS`) is how long finished deliveries, their attempts and events are kept (see Data retention). Only the settings given change.',
     tag: 'Event types',
     security: 'tenant',
     body: { schema: req.updateSettingsBody, required: true },

@@ -36,4 +36,17 @@ export const EVENT_OPERATIONS: OperationSpec[] = [
     responses: { 200: { description: 'The event and its deliveries.', json: res.eventResponse } },
     errors: [...TENANT, ...BY_ID],
   },
+  {
+    operationId: 'eraseEventPayload',
+    method: 'delete',
+    path: '/v1/events/:id/payload',
+    summary: 'Erase an event’s payload',
+    description:
+      'For erasure requests ("expunge content"): erases the event’s `data`, the bodies its deliveries stored and sent (`request_body`) and the receivers’ stored answers (`response_body`). Ids, type, times, statuses, status codes and errors stay; `GET /v1/events/:id` then shows `data: null` and `payload_erased_at`. Deliveries still pending end as `cancelled` and are never sent. Idempotent: a second call is a `204` too.',
+    tag: 'Events',
+    security: 'tenant',
+    params: idParam('event'),
+    responses: { 204: { description: 'Erased (or already erased).' } },
+    errors: [...TENANT, ...BY_ID],
+  },
 ];
