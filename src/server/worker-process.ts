@@ -9,13 +9,15 @@ import { createDeliveryWorker } from '../temporal/delivery-worker';
 import { DispatchWindow } from '../dispatcher/dispatch-window';
 import { bundleWorkflowsInChildProcess } from '../temporal/workflow-bundle';
 import { deliverySettings } from '../temporal/workflow-starters';
-import { createMetrics } from '../observability/metrics';
+import { createMetrics, type Metrics } from '../observability/metrics';
 import { startMetricsServer } from '../observability/metrics-server';
 import { ensureRetentionSchedule } from '../temporal/retention-schedule';
 
 export interface RunningWorker {
   /** The outbox dispatcher of this process, unless DISPATCHER_ENABLED is false. */
   dispatcher?: OutboxDispatcher;
+  /** This process's Prometheus metrics (also served on WORKER_METRICS_PORT). */
+  metrics: Metrics;
   /** Resolves when the worker has stopped. */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -94,6 +96,7 @@ export async function startWorkerProcess(
   log.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
   return {
     dispatcher,
+    metrics,
     done,
     async stop() {
       // No new workflows while the worker drains what it has.

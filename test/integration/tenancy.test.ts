@@ -103,6 +103,7 @@ describe("another tenant's resources", () => {
     ['post', `/v1/webhooks/${ids.webhook}/recover`, { since: '2020-01-01' }],
     ['post', `/v1/webhooks/${ids.webhook}/secret/rotate`],
     ['get', `/v1/events/${ids.event}`],
+    ['delete', `/v1/events/${ids.event}/payload`],
     ['get', `/v1/deliveries/${ids.delivery}`],
     ['post', `/v1/deliveries/${ids.delivery}/retry`],
     ['post', `/v1/deliveries/${ids.delivery}/retry-now`],

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       autoDisable: { failureThreshold: 5, windowMs: 10_000 },
       secretRotationGraceMs: 86_400_000,
       accountSync: { intervalMs: 86_400_000, retryDelayMs: 300_000, maxRetries: 3 },
+      retention: { days: 30, intervalMs: 3_600_000 },
       targets: { allowPrivate: [], httpsOnly: false, development: true },
       eventsRateLimit: { perSecond: 1000, burst: 2000 },
       authFailureLimit: { limit: 20, windowMs: 60_000 },
@@ -113,6 +114,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...minimalEnv, WORKER_NICENESS: '0' }).worker.niceness).toBe(0);
     expect(loadConfig({ ...minimalEnv, WORKER_NICENESS: '19' }).worker.niceness).toBe(19);
     for (const bad of ['20', '-1', 'low']) expect(problemsOf({ ...minimalEnv, WORKER_NICENESS: bad }).join('\n')).toMatch(/^WORKER_NICENESS: /m);
+  });
+
+  it('takes a retention of 1 to 3650 days and an interval of at least a minute, and refuses others', () => {
+    expect(loadConfig({ ...minimalEnv, RETENTION_DAYS: '1' }).retention.days).toBe(1);
+    expect(loadConfig({ ...minimalEnv, RETENTION_DAYS: '3650' }).retention.days).toBe(3650);
+    for (const bad of ['0', '3651', '7.5', 'forever']) expect(problemsOf({ ...minimalEnv, RETENTION_DAYS: bad }).join('\n')).toMatch(/^RETENTION_DAYS: /m);
+    expect(loadConfig({ ...minimalEnv, RETENTION_INTERVAL_MS: '60000' }).retention.intervalMs).toBe(60_000);
+    expect(problemsOf({ ...minimalEnv, RETENTION_INTERVAL_MS: '59999' }).join('\n')).toMatch(/^RETENTION_INTERVAL_MS: /m);
   });
 
   it('with nothing set reports each of the four missing values', () => {
