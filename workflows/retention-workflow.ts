@@ -11,10 +11,11 @@ export interface RetentionInput {
   /** A pause between batches. @default 0 */
   pauseMs?: number;
   /** Where a continued run picks up, and what the run has purged so far. */
-  resume?: { kind: RetentionKind; purged: Partial<Record<RetentionKind, number>>; batches: number };
+  resume?: { kind: RetentionKind } & RetentionResult;
 }
 
-export type RetentionResult = { purged: Partial<Record<RetentionKind, number>>; batches: number };
+/** Rows deleted and transactions run, by kind. */
+export type RetentionResult = { purged: Partial<Record<RetentionKind, number>>; batches: Partial<Record<RetentionKind, number>> };
 
 /** Transactions per activity call: a call ends within minutes, and its heartbeats show its progress. */
 export const PURGE_BATCHES_PER_CALL = 200;
@@ -33,7 +34,7 @@ export async function retentionWorkflow(input: RetentionInput): Promise<Retentio
     retry: BOOKKEEPING_RETRY,
   });
   const purged: Partial<Record<RetentionKind, number>> = { ...input.resume?.purged };
-  let batches = input.resume?.batches ?? 0;
+  const batches: Partial<Record<RetentionKind, number>> = { ...input.resume?.batches };
   const start = input.resume ? RETENTION_KINDS.indexOf(input.resume.kind) : 0;
   let calls = 0;
   for (const kind of RETENTION_KINDS.slice(Math.max(start, 0))) {
@@ -50,7 +51,7 @@ export async function retentionWorkflow(input: RetentionInput): Promise<Retentio
       });
       calls++;
       purged[kind] = (purged[kind] ?? 0) + r.deleted;
-      batches += r.batches;
+      batches[kind] = (batches[kind] ?? 0) + r.batches;
       if (r.done) break;
     }
   }
