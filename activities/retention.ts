@@ -1,49 +1,77 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { PurgeExpiredInput } from '../src/domain/activity-contracts';
-import { PORTAL_SESSION_KEEP_ENDED_MS, RETENTION_KINDS, type PurgeResult } from '../src/domain/retention';
+import { PORTAL_SESSION_KEEP_ENDED_MS, RETENTION_KINDS, type PurgedRowKind, type PurgeResult } from '../src/domain/retention';
 import type { Metrics } from '../src/observability/metrics';
-import { RetentionRepository } from '../src/repositories/retention-repository';
+import { RetentionRepository, type TenantCutoff } from '../src/repositories/retention-repository';
 
 export interface RetentionDeps {
   pool: Pool;
   metrics?: Metrics;
 }
 
-
 /**
- * Purges one kind in batches of `batchSize` rows, one short transaction each,
- * heartbeating after every batch, until a batch comes back short for every
- * tenant (`done`) or `maxBatches` have run. Safe to run again at any point:
- * each batch is whole or not at all, and the next call starts over.
+ * Purges one step in batches of about `batchSize` rows, one short transaction
+ * each, heartbeating after every batch, until a batch comes back short for every
+ * tenant (`done`) or `maxBatches` have run. Safe to run again at any point: each
+ * batch is whole or not at all, and the next call starts over.
  */
 export async function purgeExpired(deps: RetentionDeps, input: PurgeExpiredInput): Promise<PurgeResult> {
   const repo = new RetentionRepository(deps.pool);
-  let deleted = 0;
+  const deleted: Partial<Record<PurgedRowKind, number>> = {};
   let batches = 0;
+  const count = (kind: PurgedRowKind, n: number) => {
+    deleted[kind] = (deleted[kind] ?? 0) + n;
+    if (n > 0) deps.metrics?.retentionPurgedRows.inc({ kind }, n);
+  };
+  /** Runs one batch; true when it was full, so there may be more. */
   const step = async (batch: () => Promise<number>): Promise<boolean> => {
     if (batches > 0 && input.pauseMs) await new Promise((r) => setTimeout(r, input.pauseMs));
-    const n = await batch();
+    const rows = await batch();
     batches++;
-    deleted += n;
-    if (n > 0) deps.metrics?.retentionPurgedRows.inc({ kind: input.kind }, n);
     Context.current().heartbeat({ deleted, batches });
-    return n >= input.batchSize;
+    return rows >= input.batchSize;
+  };
+  const batchOf = (t: TenantCutoff): (() => Promise<number>) => {
+    switch (input.kind) {
+      case 'deliveries':
+        return async () => {
+          const r = await repo.purgeDeliveries(t, input.batchSize);
+          count('attempts', r.attempts);
+          count('deliveries', r.deliveries);
+          return r.attempts + r.deliveries;
+        };
+      case 'events':
+        return async () => {
+          const n = await repo.purgeEvents(t, input.batchSize);
+          count('events', n);
+          return n;
+        };
+      case 'webhooks':
+        return async () => {
+          const n = await repo.purgeWebhooks(t, input.batchSize);
+          count('webhooks', n);
+          return n;
+        };
+      case 'portal_sessions':
+        return async () => {
+          const n = await repo.purgePortalSessions(PORTAL_SESSION_KEEP_ENDED_MS, input.batchSize);
+          count('portal_sessions', n);
+          return n;
+        };
+    }
   };
   const result = (done: boolean): PurgeResult => {
     if (done && input.kind === RETENTION_KINDS[RETENTION_KINDS.length - 1]) deps.metrics?.retentionLastRun.setToCurrentTime();
     return { kind: input.kind, deleted, batches, done };
   };
 
-  if (input.kind === 'portal_sessions') {
-    while (await step(() => repo.purgePortalSessions(PORTAL_SESSION_KEEP_ENDED_MS, input.batchSize))) {
-      if (batches >= input.maxBatches) return result(false);
-    }
-    return result(true);
-  }
-  const kind = input.kind;
-  for (const tenant of await repo.cutoffs(input.defaultRetentionDays)) {
-    while (await step(() => repo.purgeBatch(kind, tenant, input.batchSize))) {
+  // Portal sessions have no tenant cutoff: one pass for all of them.
+  const tenants: TenantCutoff[] =
+    input.kind === 'portal_sessions' ? [{ tenantId: '', cutoff: new Date(0) }] : await repo.cutoffs(input.defaultRetentionDays);
+  for (const tenant of tenants) {
+    const batch = batchOf(tenant);
+    while (await step(batch)) {
       if (batches >= input.maxBatches) return result(false);
     }
   }

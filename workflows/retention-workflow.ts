@@ -1,6 +1,6 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { EngineActivities } from '../src/domain/activity-contracts';
-import { RETENTION_KINDS, type RetentionKind } from '../src/domain/retention';
+import { RETENTION_KINDS, type PurgedRowKind, type RetentionKind } from '../src/domain/retention';
 import { BOOKKEEPING_RETRY } from './bookkeeping';
 
 export interface RetentionInput {
@@ -14,8 +14,8 @@ export interface RetentionInput {
   resume?: { kind: RetentionKind } & RetentionResult;
 }
 
-/** Rows deleted and transactions run, by kind. */
-export type RetentionResult = { purged: Partial<Record<RetentionKind, number>>; batches: Partial<Record<RetentionKind, number>> };
+/** Rows deleted by kind, and transactions run by step. */
+export type RetentionResult = { purged: Partial<Record<PurgedRowKind, number>>; batches: Partial<Record<RetentionKind, number>> };
 
 /** Transactions per activity call: a call ends within minutes, and its heartbeats show its progress. */
 export const PURGE_BATCHES_PER_CALL = 200;
@@ -23,8 +23,8 @@ export const PURGE_BATCHES_PER_CALL = 200;
 const CALLS_PER_RUN = 100;
 
 /**
- * One retention purge: each kind in order (attempts, deliveries, events, portal
- * sessions, webhooks), each until nothing of it is left past its cutoff. Started by
+ * One retention purge: each step in order (deliveries with their attempts, events,
+ * portal sessions, webhooks), each until nothing of it is left past its cutoff. Started by
  * the retention Schedule; all I/O is in the `purgeExpired` activity.
  */
 export async function retentionWorkflow(input: RetentionInput): Promise<RetentionResult> {
@@ -33,7 +33,7 @@ export async function retentionWorkflow(input: RetentionInput): Promise<Retentio
     heartbeatTimeout: '2 minutes',
     retry: BOOKKEEPING_RETRY,
   });
-  const purged: Partial<Record<RetentionKind, number>> = { ...input.resume?.purged };
+  const purged: Partial<Record<PurgedRowKind, number>> = { ...input.resume?.purged };
   const batches: Partial<Record<RetentionKind, number>> = { ...input.resume?.batches };
   const start = input.resume ? RETENTION_KINDS.indexOf(input.resume.kind) : 0;
   let calls = 0;
@@ -50,7 +50,7 @@ export async function retentionWorkflow(input: RetentionInput): Promise<Retentio
         pauseMs: input.pauseMs,
       });
       calls++;
-      purged[kind] = (purged[kind] ?? 0) + r.deleted;
+      for (const [k, n] of Object.entries(r.deleted) as Array<[PurgedRowKind, number]>) purged[k] = (purged[k] ?? 0) + n;
       batches[kind] = (batches[kind] ?? 0) + r.batches;
       if (r.done) break;
     }

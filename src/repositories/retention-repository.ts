@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import { withTransaction, type Queryable } from '../db/pool';
-import { PAYLOAD_ERASED_ERROR, type RetentionKind } from '../domain/retention';
+import { withTransaction } from '../db/pool';
+import { PAYLOAD_ERASED_ERROR } from '../domain/retention';
 import { DeliveryStatus } from '../domain/statuses';
 import { PENDING_DELIVERY } from './sql-literal';
 
@@ -14,15 +14,14 @@ export interface TenantCutoff {
 }
 
 /**
- * The SQL of data retention. Every purge statement deletes at most `limit` rows it
- * picks with `FOR UPDATE SKIP LOCKED` and commits at once (autocommit): a batch
- * holds its row locks for milliseconds and never waits for a row another
- * transaction holds. A pending delivery is never picked (each statement says
+ * The SQL of data retention. Every purge batch deletes about `limit` rows it picks
+ * with `FOR UPDATE SKIP LOCKED` and commits at once: a batch holds its row locks
+ * for milliseconds and never waits for a row another transaction holds. A pending delivery is never picked (each statement says
  * `status <> 'pending'`, which is also the predicate of the index it uses), nor
  * anything a pending delivery needs: its attempts, its event, its webhook.
  */
 export class RetentionRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Pool) {}
 
   /** Every tenant's cutoff: `now() - retention_days`, its own or `defaultDays`. */
   async cutoffs(defaultDays: number): Promise<TenantCutoff[]> {
@@ -33,56 +32,43 @@ export class RetentionRepository {
     return rows.map((r) => ({ tenantId: r.id, cutoff: r.cutoff }));
   }
 
-  /** One batch of `kind` for one tenant; the number of rows deleted. */
-  purgeBatch(kind: Exclude<RetentionKind, 'portal_sessions'>, t: TenantCutoff, limit: number): Promise<number> {
-    switch (kind) {
-      case 'attempts':
-        return this.purgeAttempts(t, limit);
-      case 'deliveries':
-        return this.purgeDeliveries(t, limit);
-      case 'events':
-        return this.purgeEvents(t, limit);
-      case 'webhooks':
-        return this.purgeWebhooks(t, limit);
-    }
-  }
-
-  /** Attempts of the tenant's deliveries that finished before the cutoff. */
-  private async purgeAttempts(t: TenantCutoff, limit: number): Promise<number> {
-    const { rowCount } = await this.db.query(
-      `DELETE FROM attempts WHERE id IN (
-         SELECT a.id FROM deliveries d JOIN attempts a ON a.delivery_id = d.id
-          WHERE d.tenant_id = $1 AND d.status <> ${PENDING_DELIVERY} AND d.status = ANY($2::text[]) AND d.completed_at < $3
-          LIMIT $4 FOR UPDATE OF a SKIP LOCKED)`,
-      [t.tenantId, FINISHED, t.cutoff, limit],
-    );
-    return rowCount ?? 0;
+  /**
+   * One batch of the tenant's deliveries that finished before the cutoff, with their
+   * attempts, in one short transaction: up to `limit` deliveries while their rows
+   * (each delivery and its `attempt_count` attempts) add up to `limit`, at least one.
+   * The row locks re-read a delivery changed meanwhile, so one sent again (pending
+   * once more) is left alone, and one another transaction holds is skipped.
+   */
+  async purgeDeliveries(t: TenantCutoff, limit: number): Promise<{ deliveries: number; attempts: number }> {
+    return withTransaction(this.db, async (tx) => {
+      const { rows } = await tx.query<{ id: string }>(
+        `SELECT id FROM (
+           SELECT id, sum(attempt_count + 1) OVER (ORDER BY completed_at, id) AS running, row_number() OVER (ORDER BY completed_at, id) AS n
+             FROM (SELECT id, completed_at, attempt_count FROM deliveries
+                    WHERE tenant_id = $1 AND status <> ${PENDING_DELIVERY} AND status = ANY($2::text[]) AND completed_at < $3
+                    LIMIT $4 FOR UPDATE SKIP LOCKED) locked
+         ) picked WHERE running <= $4 OR n = 1`,
+        [t.tenantId, FINISHED, t.cutoff, limit],
+      );
+      if (rows.length === 0) return { deliveries: 0, attempts: 0 };
+      const ids = rows.map((r) => r.id);
+      const attempts = await tx.query('DELETE FROM attempts WHERE delivery_id = ANY($1::uuid[])', [ids]);
+      const deliveries = await tx.query('DELETE FROM deliveries WHERE id = ANY($1::uuid[])', [ids]);
+      return { deliveries: deliveries.rowCount ?? 0, attempts: attempts.rowCount ?? 0 };
+    });
   }
 
   /**
-   * The tenant's deliveries that finished before the cutoff and have no attempt
-   * left. The row lock re-reads a delivery changed meanwhile, so one sent
-   * again (pending once more) is left alone.
+   * The tenant's events created before the cutoff with no delivery left (so none
+   * pending). `OFFSET 0` keeps the planner from turning the check into an anti-join
+   * that hashes every delivery: it stays one probe of `deliveries (event_id, ...)` per event.
    */
-  private async purgeDeliveries(t: TenantCutoff, limit: number): Promise<number> {
-    const { rowCount } = await this.db.query(
-      `DELETE FROM deliveries WHERE id IN (
-         SELECT d.id FROM deliveries d
-          WHERE d.tenant_id = $1 AND d.status <> ${PENDING_DELIVERY} AND d.status = ANY($2::text[]) AND d.completed_at < $3
-            AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.delivery_id = d.id)
-          LIMIT $4 FOR UPDATE OF d SKIP LOCKED)`,
-      [t.tenantId, FINISHED, t.cutoff, limit],
-    );
-    return rowCount ?? 0;
-  }
-
-  /** The tenant's events created before the cutoff with no delivery left (so none pending). */
-  private async purgeEvents(t: TenantCutoff, limit: number): Promise<number> {
+  async purgeEvents(t: TenantCutoff, limit: number): Promise<number> {
     const { rowCount } = await this.db.query(
       `DELETE FROM events WHERE id IN (
          SELECT e.id FROM events e
           WHERE e.tenant_id = $1 AND e.created_at < $2
-            AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)
+            AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id OFFSET 0)
           LIMIT $3 FOR UPDATE OF e SKIP LOCKED)`,
       [t.tenantId, t.cutoff, limit],
     );
@@ -90,12 +76,12 @@ export class RetentionRepository {
   }
 
   /** The tenant's soft-deleted webhooks with no delivery left: nothing refers to them any more. */
-  private async purgeWebhooks(t: TenantCutoff, limit: number): Promise<number> {
+  async purgeWebhooks(t: TenantCutoff, limit: number): Promise<number> {
     const { rowCount } = await this.db.query(
       `DELETE FROM webhooks WHERE id IN (
          SELECT w.id FROM webhooks w
           WHERE w.deleted_at IS NOT NULL AND w.tenant_id = $1
-            AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = w.id)
+            AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = w.id OFFSET 0)
           LIMIT $2 FOR UPDATE OF w SKIP LOCKED)`,
       [t.tenantId, limit],
     );

@@ -226,13 +226,26 @@ describe('the purge', () => {
     expect(await exists('webhooks', active)).toBe(true);
   });
 
-  it('deletes in bounded batches: 2,500 attempts go in at least 3 transactions', async () => {
-    const seeded = await seedDelivery(defaultTenant, await newWebhook(defaultTenant), 60, { attempts: 2500 });
+  it('deletes in bounded batches: 1,250 deliveries with an attempt each (2,500 rows) go in at least 3 transactions', async () => {
+    const tenant = await newTenant(null);
+    const webhook = await newWebhook(tenant);
+    await q(
+      `WITH e AS (
+         INSERT INTO events (id, tenant_id, type, data, request_hash, created_at)
+         SELECT gen_random_uuid(), $1, 'bulk', '{}', 'h', now() - interval '60 days' FROM generate_series(1, 1250) RETURNING id),
+       d AS (
+         INSERT INTO deliveries (id, tenant_id, event_id, webhook_id, workflow_id, status, attempt_count, completed_at, created_at)
+         SELECT gen_random_uuid(), $1, e.id, $2, 'bulk-' || e.id, 'succeeded', 1, now() - interval '60 days', now() - interval '60 days' FROM e RETURNING id)
+       INSERT INTO attempts (id, delivery_id, attempt, status, duration_ms, started_at)
+       SELECT gen_random_uuid(), d.id, 1, 'succeeded', 5, now() - interval '60 days' FROM d`,
+      [tenant, webhook],
+    );
     const result = await purge({ batchSize: 1000 });
-    expect(result.purged.attempts).toBeGreaterThanOrEqual(2500);
-    expect(result.batches.attempts).toBeGreaterThanOrEqual(3);
-    expect(await exists('deliveries', seeded.deliveryId)).toBe(false);
-    expect(await exists('events', seeded.eventId)).toBe(false);
+    expect(result.purged.attempts).toBeGreaterThanOrEqual(1250);
+    expect(result.purged.deliveries).toBeGreaterThanOrEqual(1250);
+    expect(result.batches.deliveries).toBeGreaterThanOrEqual(3);
+    expect(await q(`SELECT 1 FROM deliveries WHERE tenant_id = $1`, [tenant])).toHaveLength(0);
+    expect(await q(`SELECT 1 FROM events WHERE tenant_id = $1`, [tenant])).toHaveLength(0);
   });
 });
 
