@@ -24,41 +24,34 @@ export async function purgeExpired(deps: RetentionDeps, input: PurgeExpiredInput
     deleted[kind] = (deleted[kind] ?? 0) + n;
     if (n > 0) deps.metrics?.retentionPurgedRows.inc({ kind }, n);
   };
-  /** Runs one batch; true when it was full, so there may be more. */
-  const step = async (batch: () => Promise<number>): Promise<boolean> => {
+  /** Runs one batch; true when there may be more (a full batch). */
+  const step = async (batch: () => Promise<boolean>): Promise<boolean> => {
     if (batches > 0 && input.pauseMs) await new Promise((r) => setTimeout(r, input.pauseMs));
-    const rows = await batch();
+    const more = await batch();
     batches++;
     Context.current().heartbeat({ deleted, batches });
-    return rows >= input.batchSize;
+    return more;
   };
-  const batchOf = (t: TenantCutoff): (() => Promise<number>) => {
+  const single = (kind: PurgedRowKind, run: () => Promise<number>) => async () => {
+    const n = await run();
+    count(kind, n);
+    return n >= input.batchSize;
+  };
+  const batchOf = (t: TenantCutoff): (() => Promise<boolean>) => {
     switch (input.kind) {
       case 'deliveries':
         return async () => {
           const r = await repo.purgeDeliveries(t, input.batchSize);
           count('attempts', r.attempts);
           count('deliveries', r.deliveries);
-          return r.attempts + r.deliveries;
+          return r.more;
         };
       case 'events':
-        return async () => {
-          const n = await repo.purgeEvents(t, input.batchSize);
-          count('events', n);
-          return n;
-        };
+        return single('events', () => repo.purgeEvents(t, input.batchSize));
       case 'webhooks':
-        return async () => {
-          const n = await repo.purgeWebhooks(t, input.batchSize);
-          count('webhooks', n);
-          return n;
-        };
+        return single('webhooks', () => repo.purgeWebhooks(t, input.batchSize));
       case 'portal_sessions':
-        return async () => {
-          const n = await repo.purgePortalSessions(PORTAL_SESSION_KEEP_ENDED_MS, input.batchSize);
-          count('portal_sessions', n);
-          return n;
-        };
+        return single('portal_sessions', () => repo.purgePortalSessions(PORTAL_SESSION_KEEP_ENDED_MS, input.batchSize));
     }
   };
   const result = (done: boolean): PurgeResult => {

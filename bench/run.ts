@@ -24,6 +24,7 @@ import { failingScenario } from './scenarios/failing';
 import { ingestScenario } from './scenarios/ingest';
 import { limitsScenario } from './scenarios/limits';
 import { memoryScenario } from './scenarios/memory';
+import { retentionScenario } from './scenarios/retention';
 
 const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   ingest: ingestScenario,
@@ -31,6 +32,7 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   failing: failingScenario,
   limits: limitsScenario,
   memory: memoryScenario,
+  retention: retentionScenario,
 };
 
 const USAGE = `Usage: npm run bench -- [options]

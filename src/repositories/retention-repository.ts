@@ -36,25 +36,28 @@ export class RetentionRepository {
    * One batch of the tenant's deliveries that finished before the cutoff, with their
    * attempts, in one short transaction: up to `limit` deliveries while their rows
    * (each delivery and its `attempt_count` attempts) add up to `limit`, at least one.
-   * The row locks re-read a delivery changed meanwhile, so one sent again (pending
+   * `more` says whether more may be left. The row locks re-read a delivery changed meanwhile, so one sent again (pending
    * once more) is left alone, and one another transaction holds is skipped.
    */
-  async purgeDeliveries(t: TenantCutoff, limit: number): Promise<{ deliveries: number; attempts: number }> {
+  async purgeDeliveries(t: TenantCutoff, limit: number): Promise<{ deliveries: number; attempts: number; more: boolean }> {
     return withTransaction(this.db, async (tx) => {
-      const { rows } = await tx.query<{ id: string }>(
-        `SELECT id FROM (
-           SELECT id, sum(attempt_count + 1) OVER (ORDER BY completed_at, id) AS running, row_number() OVER (ORDER BY completed_at, id) AS n
+      const { rows } = await tx.query<{ id: string; locked: string }>(
+        `SELECT id, locked FROM (
+           SELECT id, sum(attempt_count + 1) OVER (ORDER BY completed_at, id) AS running, row_number() OVER (ORDER BY completed_at, id) AS n,
+                  count(*) OVER () AS locked
              FROM (SELECT id, completed_at, attempt_count FROM deliveries
                     WHERE tenant_id = $1 AND status <> ${PENDING_DELIVERY} AND status = ANY($2::text[]) AND completed_at < $3
                     LIMIT $4 FOR UPDATE SKIP LOCKED) locked
          ) picked WHERE running <= $4 OR n = 1`,
         [t.tenantId, FINISHED, t.cutoff, limit],
       );
-      if (rows.length === 0) return { deliveries: 0, attempts: 0 };
+      if (rows.length === 0) return { deliveries: 0, attempts: 0, more: false };
       const ids = rows.map((r) => r.id);
       const attempts = await tx.query('DELETE FROM attempts WHERE delivery_id = ANY($1::uuid[])', [ids]);
       const deliveries = await tx.query('DELETE FROM deliveries WHERE id = ANY($1::uuid[])', [ids]);
-      return { deliveries: deliveries.rowCount ?? 0, attempts: attempts.rowCount ?? 0 };
+      // More may be left when the row budget left some locked deliveries out, or the lock took as many as it could.
+      const locked = Number(rows[0]!.locked);
+      return { deliveries: deliveries.rowCount ?? 0, attempts: attempts.rowCount ?? 0, more: rows.length < locked || locked >= limit };
     });
   }
 
