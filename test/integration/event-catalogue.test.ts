@@ -91,11 +91,12 @@ describe('strict mode', () => {
   afterAll(() => stack.http.patch('/v1/settings').set(stack.auth).send({ strict_event_types: false }));
 
   it('refuses unknown and archived types while on, and accepts them again when off', async () => {
-    expect((await stack.http.get('/v1/settings').set(stack.auth)).body).toEqual({ strict_event_types: false, default_profile: 'standard' });
+    expect((await stack.http.get('/v1/settings').set(stack.auth)).body).toEqual({ strict_event_types: false, default_profile: 'standard', retention_days: null });
     expect((await publish('never.declared', {})).status).toBe(202);
     expect((await stack.http.patch('/v1/settings').set(stack.auth).send({ strict_event_types: true })).body).toEqual({
       strict_event_types: true,
       default_profile: 'standard',
+      retention_days: null,
     });
     const refused = await publish('never.declared', {});
     expect(refused.status).toBe(422);

@@ -176,12 +176,12 @@ describe('the profile setting', () => {
   });
 
   it('the tenant’s default_profile applies to webhooks created without one, and is refused when unknown', async () => {
-    expect((await stack.http.get('/v1/settings').set(stack.auth)).body).toEqual({ strict_event_types: false, default_profile: 'standard' });
+    expect((await stack.http.get('/v1/settings').set(stack.auth)).body).toEqual({ strict_event_types: false, default_profile: 'standard', retention_days: null });
     const existing = await create({ url: 'https://example.com/hooks' });
     try {
       const set = await stack.http.patch('/v1/settings').set(stack.auth).send({ default_profile: 'assetsup' });
       expect(set.status).toBe(200);
-      expect(set.body).toEqual({ strict_event_types: false, default_profile: 'assetsup' });
+      expect(set.body).toEqual({ strict_event_types: false, default_profile: 'assetsup', retention_days: null });
       expect((await create({ url: 'https://example.com/hooks' })).profile).toBe('assetsup');
       expect((await create({ url: 'https://example.com/hooks', profile: 'argyle' })).profile).toBe('argyle');
       // Existing webhooks keep theirs.
