@@ -82,6 +82,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /v1/webhooks/:id/secret/rotate': { auth: 'tenant' },
   'POST /v1/events': { auth: 'tenant', body: 'publishEvent' },
   'GET /v1/events/:id': { auth: 'tenant' },
+  'DELETE /v1/events/:id/payload': { auth: 'tenant' },
   'GET /v1/deliveries': { auth: 'tenant', query: 'listDeliveries' },
   'GET /v1/deliveries/:id': { auth: 'tenant' },
   'POST /v1/deliveries/:id/retry': { auth: 'tenant' },
