@@ -81,7 +81,9 @@ export async function startWorkerProcess(
           sdkMetricsPort: config.worker.sdkMetricsPort,
         })
       : undefined;
+  let stopping = false;
   const done = worker.run().finally(async () => {
+    stopping = true;
     await dispatcher?.stop();
     await metricsServer?.close();
     await clientConnection.close().catch(() => undefined);
@@ -89,10 +91,11 @@ export async function startWorkerProcess(
     await pool.end();
   });
   dispatcher?.start();
-  // The purge's Schedule: created once, updated to this worker's settings after.
-  await ensureRetentionSchedule(client, config).catch((err: Error) =>
-    log.warn('could not create or update the retention schedule', { err: err.message }),
-  );
+  // The purge's Schedule: created once, updated to this worker's settings after. Not awaited: a
+  // Temporal that is slow to answer must not hold up the worker; the next start tries again.
+  void ensureRetentionSchedule(client, config).catch((err: Error) => {
+    if (!stopping) log.warn('could not create or update the retention schedule', { err: err.message });
+  });
   log.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
   return {
     dispatcher,

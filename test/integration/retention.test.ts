@@ -99,7 +99,9 @@ const action = (webhookId: string, verb: 'pause' | 'resume') => stack.http.post(
 
 describe('the retention schedule', () => {
   it('exists in Temporal once a worker has started: hourly, starting the retention workflow on this task queue', async () => {
-    const description = await stack.temporal.schedule.getHandle(retentionScheduleId(stack.config.temporal.taskQueue)).describe();
+    const handle = stack.temporal.schedule.getHandle(retentionScheduleId(stack.config.temporal.taskQueue));
+    // The worker creates it beside its start-up, without waiting for it.
+    const description = await waitFor(() => handle.describe(), { message: 'the retention schedule' });
     expect(description.spec.intervals?.[0]?.every).toBe(3_600_000);
     expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retentionWorkflow', taskQueue: stack.config.temporal.taskQueue });
     expect(description.action.type === 'startWorkflow' && description.action.args).toEqual([{ defaultRetentionDays: 30, batchSize: 1000 }]);
