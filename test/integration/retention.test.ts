@@ -6,6 +6,7 @@ import { waitFor } from '../support/wait-for';
 import { ensureTemporalCli } from '../../src/devtools/temporal-cli';
 import { startDevServer } from '../../src/devtools/dev-server';
 import { retentionScheduleId } from '../../src/domain/workflow-ids';
+import { ensureRetentionSchedule } from '../../src/temporal/retention-schedule';
 import { PAYLOAD_ERASED_ERROR } from '../../src/domain/retention';
 import type { RetentionResult } from '../../workflows/retention-workflow';
 
@@ -105,6 +106,18 @@ describe('the retention schedule', () => {
     expect(description.spec.intervals?.[0]?.every).toBe(3_600_000);
     expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retentionWorkflow', taskQueue: stack.config.temporal.taskQueue });
     expect(description.action.type === 'startWorkflow' && description.action.args).toEqual([{ defaultRetentionDays: 30, batchSize: 1000 }]);
+  });
+
+  it('is brought in line with the configuration by the next worker start', async () => {
+    const config = { temporal: stack.config.temporal, retention: { days: 45, intervalMs: 7_200_000 } };
+    const id = await ensureRetentionSchedule(stack.temporal, config);
+    try {
+      const description = await stack.temporal.schedule.getHandle(id).describe();
+      expect(description.spec.intervals?.[0]?.every).toBe(7_200_000);
+      expect(description.action.type === 'startWorkflow' && description.action.args).toEqual([{ defaultRetentionDays: 45, batchSize: 1000 }]);
+    } finally {
+      await ensureRetentionSchedule(stack.temporal, stack.config);
+    }
   });
 });
 
