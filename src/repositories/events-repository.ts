@@ -91,11 +91,11 @@ export class EventsRepository {
   }
 
   async findByIdempotencyKey(tenantId: string, key: string) {
-    const { rows } = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE tenant_id = $1 AND idempotency_key = $2`,
+    const { rows } = await this.db.query<EventRow & { payload_erased_at: Date | null }>(
+      `SELECT ${COLUMNS}, payload_erased_at FROM events WHERE tenant_id = $1 AND idempotency_key = $2`,
       [tenantId, key],
     );
-    return rows[0] && toEvent(rows[0]);
+    return rows[0] && { ...toEvent(rows[0]), payloadErasedAt: rows[0].payload_erased_at };
   }
 
   /** The event, with when its payload was erased (null while it has one). */

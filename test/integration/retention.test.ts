@@ -273,7 +273,7 @@ describe('DELETE /v1/events/:id/payload', () => {
 
   it('erases the payload from the event, its deliveries and their attempts, and keeps the metadata; twice is 204 too', async () => {
     const hook = await createWebhook(stack, { url: receiver.url, events: ['erase.me'] });
-    const event = await publishEvent(stack, { type: 'erase.me', data: { email: 'jane@example.com' } });
+    const event = await publishEvent(stack, { type: 'erase.me', data: { email: 'jane@example.com' }, idempotency_key: 'erase-me-1' });
     const deliveryId = event.deliveries[0]!.id;
     await waitForFinalDelivery(stack, deliveryId);
     expect((await q(`SELECT response_body FROM attempts WHERE delivery_id = $1`, [deliveryId]))[0]!.response_body).toContain('jane@example.com');
@@ -305,6 +305,14 @@ describe('DELETE /v1/events/:id/payload', () => {
     // There is nothing left to send again.
     const retry = await stack.http.post(`/v1/deliveries/${deliveryId}/retry`).set(stack.auth);
     expect(retry.status).toBe(409);
+    // Repeating its idempotency key still finds it, erased, and sends nothing.
+    const replayed = await stack.http
+      .post('/v1/events')
+      .set(stack.auth)
+      .send({ type: 'erase.me', data: { email: 'jane@example.com' }, idempotency_key: 'erase-me-1' });
+    expect(replayed.status).toBe(202);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.body).toMatchObject({ id: event.id, data: null, payload_erased_at: got.body.payload_erased_at });
   });
 
   it('ends the event’s pending deliveries as cancelled, and they are never sent', async () => {
