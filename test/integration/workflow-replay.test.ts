@@ -115,6 +115,16 @@ describe('every workflow path, run on the real stack', () => {
     recorded.set('account-sync-login-failed', { stack: quick, workflowId: await syncOf(quick, 'LoginFailedError') });
     recorded.set('account-sync-temporary-failure', { stack: quick, workflowId: await syncOf(quick, 'TemporaryFailureError') });
   });
+
+  it('a retention purge, as its Schedule starts it', async () => {
+    const workflowId = `retention-replay-${Date.now()}`;
+    await quick.temporal.workflow.execute('retentionWorkflow', {
+      taskQueue: quick.config.temporal.taskQueue,
+      workflowId,
+      args: [{ defaultRetentionDays: 30, batchSize: 1000 }],
+    });
+    recorded.set('retention-purge', { stack: quick, workflowId });
+  });
 });
 
 const { History } = temporal.api.history.v1;
@@ -131,7 +141,7 @@ async function replayFailures(histories: NamedHistory[]): Promise<string[]> {
 
 describe('replay with the current workflow code', () => {
   it('replays what the paths above recorded', async () => {
-    expect([...recorded.keys()]).toHaveLength(10);
+    expect([...recorded.keys()]).toHaveLength(11);
     const histories: NamedHistory[] = [];
     for (const [name, { stack, workflowId }] of recorded) {
       const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
