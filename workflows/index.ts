@@ -1,3 +1,4 @@
 export { accountSyncWorkflow } from './account-sync-workflow';
 export { deliveryWorkflow } from './delivery-workflow';
 export { webhookControllerWorkflow } from './webhook-controller-workflow';
+export { deliveryLineWorkflow } from './delivery-line-workflow';

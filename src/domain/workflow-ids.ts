@@ -9,3 +9,6 @@ export const accountScheduleId = (accountId: string) => `account-sync-${accountI
 export const manualSyncWorkflowId = (accountId: string) => `account-sync-${accountId}-manual`;
 /** The syncs the account's schedule starts. */
 export const scheduledSyncWorkflowId = (accountId: string) => `account-sync-${accountId}-scheduled`;
+
+/** The delivery line of a `fifo` webhook: the one workflow that sends its deliveries one at a time, in order. */
+export const deliveryLineWorkflowId = (webhookId: string) => `webhook-line-${webhookId}`;
