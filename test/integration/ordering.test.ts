@@ -1,9 +1,10 @@
+import { deliveryLineWorkflowId } from '../../src/domain/workflow-ids';
 import { createWebhook, getDelivery, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
 import { Receivers, type Receiver, type ReceivedRequest, type Reply } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 /** The number an event of these tests carries in its data. */
 const numberOf = (req: ReceivedRequest): number => (JSON.parse(req.body) as { data: { n: number } }).data.n;
@@ -60,7 +61,7 @@ describe('ordered (fifo) webhooks', () => {
     }
     await waitFor(() => fifo.accepted.length >= 500 && plain.accepted.length >= 500, {
       // Serial by definition: each delivery of the line is its own child workflow, one after another.
-      timeoutMs: 150_000,
+      timeoutMs: 240_000,
       intervalMs: 200,
       message: '500 accepted deliveries at each receiver',
       progress: () => `fifo ${fifo.accepted.length}, unordered ${plain.accepted.length}`,
@@ -136,6 +137,22 @@ describe('ordered (fifo) webhooks', () => {
     const again = await waitForFinalDelivery(stack, ids[2]!);
     expect(again.status).toBe('succeeded');
     expect(again.sequence).toBeGreaterThan((await getDelivery(stack, later[7]!)).sequence);
+  });
+
+  it('a line terminated mid-delivery is replaced at the next wake, which waits for the head still running and keeps the order', async () => {
+    let heads = 0;
+    const { receiver, accepted } = await numberedReceiver(receivers, (n) =>
+      n === 1 && ++heads === 1 ? { status: 429, headers: { 'Retry-After': '2' } } : { status: 200 },
+    );
+    const hook = await fifoWebhook(receiver, 'line.f');
+    await publishNumbered(stack, 'line.f', [1, 2]);
+    await receiver.waitForRequests(1);
+    // The head's own workflow outlives its line (parent close policy ABANDON).
+    await stack.temporal.workflow.getHandle(deliveryLineWorkflowId(hook.id)).terminate('test: the line is gone');
+    await publishNumbered(stack, 'line.f', [3]);
+    await waitFor(() => accepted.length >= 3, { message: 'all three accepted', progress: () => accepted.join(',') });
+    expect(accepted).toEqual([1, 2, 3]);
+    expect(receiver.requests.map(numberOf)).toEqual([1, 1, 2, 3]);
   });
 
   it('an unordered webhook keeps sequence null', async () => {
