@@ -155,6 +155,34 @@ describe('ordered (fifo) webhooks', () => {
     expect(receiver.requests.map(numberOf)).toEqual([1, 1, 2, 3]);
   });
 
+  it('cancelling one waiting in line takes it out; disabling cancels the line, and after enable new events go in order', async () => {
+    let ones = 0;
+    let failing = true;
+    const { receiver, accepted } = await numberedReceiver(receivers, (n) =>
+      n === 1 && ++ones === 1 ? { status: 429, headers: { 'Retry-After': '2' } } : { status: failing && n >= 10 ? 503 : 200 },
+    );
+    const hook = await fifoWebhook(receiver, 'line.g');
+    const ids = await publishNumbered(stack, 'line.g', [1, 2, 3]);
+    await receiver.waitForRequests(1);
+    expect((await stack.http.post(`/v1/deliveries/${ids[2]}/cancel`).set(stack.auth)).status).toBe(200);
+    await waitFor(() => accepted.length >= 2, { message: '1 and 3 accepted', progress: () => accepted.join(',') });
+    expect(accepted).toEqual([1, 3]);
+    expect((await getDelivery(stack, ids[2]!)).status).toBe('cancelled');
+
+    // 10 fails and holds 11 and 12 behind it; disabling cancels all three.
+    const more = await publishNumbered(stack, 'line.g', [10, 11, 12]);
+    await waitFor(() => receiver.requests.some((r) => numberOf(r) === 10), { message: 'a try of 10' });
+    expect((await stack.http.post(`/v1/webhooks/${hook.id}/disable`).set(stack.auth)).status).toBe(200);
+    for (const n of [10, 11, 12]) expect((await waitForFinalDelivery(stack, more[n]!)).status).toBe('cancelled');
+    expect(receiver.requests.filter((r) => numberOf(r) > 10)).toEqual([]);
+
+    failing = false;
+    expect((await stack.http.post(`/v1/webhooks/${hook.id}/enable`).set(stack.auth)).status).toBe(200);
+    await publishNumbered(stack, 'line.g', [20, 21, 22]);
+    await waitFor(() => accepted.length >= 5, { message: '20, 21 and 22 accepted', progress: () => accepted.join(',') });
+    expect(accepted).toEqual([1, 3, 20, 21, 22]);
+  });
+
   it('an unordered webhook keeps sequence null', async () => {
     const { receiver } = await numberedReceiver(receivers);
     await createWebhook(stack, { url: receiver.url, events: ['line.e'] });
