@@ -1,4 +1,5 @@
 import { deliveryLineWorkflowId } from '../../src/domain/workflow-ids';
+import { deliveryLineProgressQuery, deliveryProgressQuery } from '../../workflows/definitions';
 import { createWebhook, getDelivery, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
 import { Receivers, type Receiver, type ReceivedRequest, type Reply } from '../support/receiver';
@@ -97,14 +98,25 @@ describe('ordered (fifo) webhooks', () => {
   });
 
   it('pausing mid-line holds what is left; after resume the order is kept', async () => {
-    const { receiver, accepted } = await numberedReceiver(receivers, () => ({ status: 200, delayMs: 100 }));
+    const { receiver, accepted } = await numberedReceiver(receivers, () => ({ status: 200, delayMs: 300 }));
     const hook = await fifoWebhook(receiver, 'line.c');
     await publishNumbered(stack, 'line.c', range(1, 10));
     await waitFor(() => accepted.length >= 3, { message: '3 accepted before the pause' });
     expect((await stack.http.post(`/v1/webhooks/${hook.id}/pause`).set(stack.auth)).status).toBe(200);
-    await publishNumbered(stack, 'line.c', range(11, 15));
+    // The line's head holds (its own workflow says so), and the line waits for it.
+    await waitFor(
+      async () => {
+        const { head } = await stack.temporal.workflow.getHandle(deliveryLineWorkflowId(hook.id)).query(deliveryLineProgressQuery);
+        if (!head) return false;
+        const { workflow_id } = await getDelivery(stack, head);
+        return (await stack.temporal.workflow.getHandle(workflow_id).query(deliveryProgressQuery)).held;
+      },
+      { message: 'the head held by the pause' },
+    );
     const heldAt = accepted.length;
-    expect(heldAt).toBeLessThan(15);
+    await publishNumbered(stack, 'line.c', range(11, 15));
+    expect(accepted.length).toBe(heldAt);
+    expect(heldAt).toBeLessThan(10);
     expect((await stack.http.post(`/v1/webhooks/${hook.id}/resume`).set(stack.auth)).status).toBe(200);
     await waitFor(() => accepted.length >= 15, { message: 'all 15 after resume', progress: () => `${accepted.length}` });
     expect(accepted).toEqual(range(1, 15));
