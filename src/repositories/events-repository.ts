@@ -77,10 +77,14 @@ export class EventsRepository {
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING ${COLUMNS}
        ), t AS (${targetIds}
+       ), fifo AS (
+         -- The fifo targets' rows, locked in id order, so publishers to several of them cannot deadlock.
+         SELECT w.id FROM webhooks w
+          WHERE w.id IN (SELECT id FROM t) AND w.ordering = $${params.push(FIFO_ORDERING)} AND EXISTS (SELECT 1 FROM ev)
+          ORDER BY w.id FOR UPDATE
        ), line AS (
          -- A fifo webhook's next sequence, under its row lock: concurrent publishers to it are ordered by commit.
-         UPDATE webhooks w SET next_sequence = w.next_sequence + 1
-          WHERE w.id IN (SELECT id FROM t) AND w.ordering = $${params.push(FIFO_ORDERING)} AND EXISTS (SELECT 1 FROM ev)
+         UPDATE webhooks w SET next_sequence = w.next_sequence + 1 FROM fifo WHERE w.id = fifo.id
          RETURNING w.id, w.next_sequence
        ), made AS (
          INSERT INTO deliveries (id, tenant_id, event_id, webhook_id, workflow_id, sequence)

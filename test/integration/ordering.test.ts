@@ -195,6 +195,30 @@ describe('ordered (fifo) webhooks', () => {
     expect(accepted).toEqual([1, 3, 20, 21, 22]);
   });
 
+  it('events published concurrently to two fifo webhooks get the same order at both: the commit order', async () => {
+    const a = await numberedReceiver(receivers);
+    const b = await numberedReceiver(receivers);
+    const hookA = await fifoWebhook(a.receiver, 'line.h');
+    const hookB = await fifoWebhook(b.receiver, 'line.h');
+    const events: Array<{ id: string; deliveries: Array<{ id: string; webhook_id: string }> }> = [];
+    let next = 1;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next <= 80) events.push(await publishEvent(stack, { type: 'line.h', data: { n: next++ } }));
+      }),
+    );
+    expect(events).toHaveLength(80);
+    const sequences = await Promise.all(
+      events.map(async (e) => {
+        const [da, db] = [hookA.id, hookB.id].map((w) => e.deliveries.find((d) => d.webhook_id === w)!.id);
+        return { a: (await getDelivery(stack, da!)).sequence as number, b: (await getDelivery(stack, db!)).sequence as number };
+      }),
+    );
+    expect(sequences.map((s) => s.a).sort((x, y) => x - y)).toEqual(range(1, 80));
+    // One commit order for both: the event numbered k at one webhook is numbered k at the other.
+    for (const s of sequences) expect(s.b).toBe(s.a);
+  });
+
   it('an unordered webhook keeps sequence null', async () => {
     const { receiver } = await numberedReceiver(receivers);
     await createWebhook(stack, { url: receiver.url, events: ['line.e'] });
