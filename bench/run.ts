@@ -31,8 +31,9 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   e2e: e2eScenario,
   failing: failingScenario,
   limits: limitsScenario,
-  memory: memoryScenario,
+  // Before memory, which runs last and leaves its deliveries pending.
   ordered: orderedScenario,
+  memory: memoryScenario,
 };
 
 const USAGE = `Usage: npm run bench -- [options]
