@@ -10,6 +10,7 @@ import { SigningKeysRepository } from '../src/repositories/signing-keys-reposito
 import { DeliveryAttemptsRepository } from '../src/repositories/delivery-attempts-repository';
 import { WebhooksRepository } from '../src/repositories/webhooks-repository';
 import { failDelivery } from './complete-delivery';
+import { awaitDeliveryFinished, nextInLine, type DeliveryLineDeps } from './delivery-line';
 import { deliverAttempt, type DeliveryActivityDeps } from './deliver-attempt';
 import { createHttpSender, type HttpSender } from './http-sender';
 import { TargetPolicy } from '../src/security/target-policy';
@@ -76,6 +77,17 @@ export function createActivities({ pool, config, workflows, send, connectors = [
     },
   };
   const stateDeps: WebhookStateDeps = { pool, workflows, requestTimeoutMs: config.delivery.timeoutMs };
+  const lineDeps: DeliveryLineDeps = {
+    pool,
+    defaults: {
+      retry: {
+        initialIntervalMs: config.delivery.retry.initialIntervalMs,
+        backoffCoefficient: config.delivery.retry.backoffCoefficient,
+        maximumAttempts: config.delivery.retry.maximumAttempts,
+      },
+      requestTimeoutMs: config.delivery.timeoutMs,
+    },
+  };
   const syncDeps: AccountSyncDeps = {
     pool,
     connectors: new Map([createDemoConnector(pool), ...connectors].map((c) => [c.provider, c])),
@@ -103,6 +115,12 @@ export function createActivities({ pool, config, workflows, send, connectors = [
     },
     async releaseHeldDeliveries(input) {
       return releaseHeldDeliveries(stateDeps, input);
+    },
+    async nextInLine(input) {
+      return nextInLine(lineDeps, input);
+    },
+    async awaitDeliveryFinished(input) {
+      return awaitDeliveryFinished(lineDeps, input);
     },
     async beginSync(input) {
       return beginSync(syncDeps, input);

@@ -45,7 +45,10 @@ export async function changeWebhookState(
 }
 
 /**
- * After a resume or enable, releases the webhook's held deliveries one by one
+ * After a resume or enable, releases the webhook's held deliveries. Those of a
+ * `fifo` webhook's line are its line's: the running head is told to look
+ * again, the rest are marked handed over, and the line is woken. The others
+ * are released one by one
  * in the order their events were created: each is started (or woken) and its
  * first attempt awaited before the next, so the receiver sees them in order.
  * The dispatcher leaves the webhook alone until this is done. Safe to retry.
@@ -57,7 +60,16 @@ export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { web
   let released = 0;
   for (;;) {
     if (!(await webhooks.isActive(input.webhookId))) return released;
-    const held = await repo.listPendingForWebhook(input.webhookId);
+    const pending = await repo.listPendingForWebhook(input.webhookId);
+    // A fifo webhook's deliveries are its line's to start, in order: recheck its head, hand the rest to the line.
+    const inLine = pending.filter((r) => r.sequence != null).sort((a, b) => a.sequence! - b.sequence!);
+    if (inLine.length > 0) {
+      await deps.workflows.recheckDelivery(inLine[0]!.workflowId);
+      await repo.markDispatched(inLine.filter((r) => !r.dispatched).map((r) => r.id));
+      await deps.workflows.wakeDeliveryLine(input.webhookId);
+      released += inLine.length;
+    }
+    const held = pending.filter((r) => r.sequence == null);
     for (const row of held) {
       heartbeat({ released });
       if (!(await webhooks.isActive(input.webhookId))) return released;
@@ -71,7 +83,7 @@ export async function releaseHeldDeliveries(deps: WebhookStateDeps, input: { web
     }
     // Done only when no undispatched delivery arrived meanwhile; then the dispatcher takes over again.
     const finished = await webhooks.finishReleasingUnlessUndispatched(input.webhookId);
-    if (finished || held.length === 0) {
+    if (finished || pending.length === 0) {
       if (!finished) await webhooks.finishReleasing(input.webhookId);
       await repo.notifyOutbox();
       return released;

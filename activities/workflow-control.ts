@@ -12,4 +12,6 @@ export interface WorkflowControl {
   recheckDelivery(workflowId: string): Promise<void>;
   /** Starts the delivery workflow of an outbox row; one that already ran is left alone. */
   dispatchDelivery(row: PendingDispatch): Promise<void>;
+  /** Wakes the delivery line of a `fifo` webhook, starting it if needed. */
+  wakeDeliveryLine(webhookId: string): Promise<void>;
 }

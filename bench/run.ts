@@ -25,6 +25,7 @@ import { ingestScenario } from './scenarios/ingest';
 import { limitsScenario } from './scenarios/limits';
 import { memoryScenario } from './scenarios/memory';
 import { retentionScenario } from './scenarios/retention';
+import { orderedScenario } from './scenarios/ordered';
 
 const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   ingest: ingestScenario,
@@ -33,6 +34,7 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   limits: limitsScenario,
   // Before memory, which runs last and leaves its deliveries pending.
   retention: retentionScenario,
+  ordered: orderedScenario,
   memory: memoryScenario,
 };
 
@@ -52,6 +54,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --memory-pending N      deliveries pending in backoff for the memory scenario (default 10000; smoke 200)
   --memory-webhooks N     webhooks the memory scenario's events fan out to (default 10)
   --memory-timeout S      longest wait for them to have had their first attempt (default 480)
+  --ordered-count N       deliveries per webhook in the ordered scenario (default 300; smoke 20)
   --temporal-runs N       no-op workflows for the Temporal limit (default 1500; smoke 60)
   --temporal-concurrency N  in flight at once (default 30)
   --http-concurrency N    concurrency of the HTTP limit (default 200 = WORKER_MAX_CONCURRENT_ACTIVITIES)
@@ -78,6 +81,7 @@ function parseArgs(argv: string[]): Options {
     memoryPending: smoke ? 100 : 10_000,
     memoryWebhooks: 10,
     memoryTimeoutS: smoke ? 60 : 480,
+    orderedCount: smoke ? 20 : 300,
     temporalRuns: smoke ? 30 : 1500,
     temporalConcurrency: 30,
     httpConcurrency: 200,
@@ -121,6 +125,7 @@ function parseArgs(argv: string[]): Options {
       case '--memory-pending': o.memoryPending = Math.round(num(val(), flag)); break;
       case '--memory-webhooks': o.memoryWebhooks = Math.round(num(val(), flag)); break;
       case '--memory-timeout': o.memoryTimeoutS = num(val(), flag); break;
+      case '--ordered-count': o.orderedCount = Math.round(num(val(), flag)); break;
       case '--temporal-runs': o.temporalRuns = Math.round(num(val(), flag)); break;
       case '--temporal-concurrency': o.temporalConcurrency = Math.round(num(val(), flag)); break;
       case '--http-concurrency': o.httpConcurrency = Math.round(num(val(), flag)); break;

@@ -42,3 +42,15 @@ export interface DeliveryProgress {
   attemptsMade: number;
 }
 export const deliveryProgressQuery = defineQuery<DeliveryProgress>('progress');
+
+/** Delivery line of a `fifo` webhook: deliveries may be waiting; look in Postgres now. */
+export const wakeLineSignal = defineSignal('wake');
+
+export interface DeliveryLineProgress {
+  /** Sequence of the last delivery the line took (sent, or found finished). */
+  afterSequence: number;
+  /** The delivery the line is waiting for, if any. */
+  head: string | null;
+  sentThisRun: number;
+}
+export const deliveryLineProgressQuery = defineQuery<DeliveryLineProgress>('line');

@@ -11,25 +11,14 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { EngineActivities } from '../src/domain/activity-contracts';
-import type { DeliveryRetrySchedule } from '../src/domain/retry-schedule';
+import type { DeliveryWorkflowInput } from '../src/domain/delivery-input';
 import { DeliveryStatus } from '../src/domain/statuses';
 import { BOOKKEEPING_OPTIONS } from './bookkeeping';
 import { deliveryProgressQuery, recheckSignal, retryNowSignal } from './definitions';
 import { deliveryRetryPolicy } from './retry-policy';
 import { DeliveryStatusAttribute } from './search-attributes';
 
-export interface DeliveryWorkflowInput {
-  deliveryId: string;
-  webhookId: string;
-  eventId: string;
-  eventType: string;
-  /** Fixed when the delivery is dispatched, so a running delivery keeps its schedule. */
-  retry: DeliveryRetrySchedule;
-  /** The receiver's time limit (the webhook's `timeout_ms`, or the configured one); the activity gets a little more to store the attempt. */
-  requestTimeoutMs: number;
-  /** Number of this run's first attempt: a redelivery continues the numbering. @default 1 */
-  firstAttemptNumber?: number;
-}
+export type { DeliveryWorkflowInput } from '../src/domain/delivery-input';
 
 export interface DeliveryWorkflowResult {
   status: DeliveryStatus;

@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 /**
  * Custom search attributes every delivery workflow carries, so an operator can
@@ -14,3 +14,11 @@ export const EventTypeAttribute = defineSearchAttributeKey('EventType', SearchAt
 export const DeliveryStatusAttribute = defineSearchAttributeKey('DeliveryStatus', SearchAttributeType.KEYWORD);
 
 export const SEARCH_ATTRIBUTES = [WebhookIdAttribute, EventTypeAttribute, DeliveryStatusAttribute] as const;
+
+/** The search attributes a delivery workflow is started with, by the dispatcher or by its webhook's line. */
+export function deliverySearchAttributes(input: { webhookId: string; eventType: string }): SearchAttributePair[] {
+  return [
+    { key: WebhookIdAttribute, value: input.webhookId },
+    { key: EventTypeAttribute, value: input.eventType },
+  ];
+}

@@ -20,6 +20,8 @@ export interface Options {
   memoryPending: number;
   memoryWebhooks: number;
   memoryTimeoutS: number;
+  /** Deliveries to each webhook (fifo, and unordered for comparison) in the ordered scenario. */
+  orderedCount: number;
   temporalRuns: number;
   temporalConcurrency: number;
   httpConcurrency: number;

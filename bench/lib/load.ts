@@ -40,8 +40,8 @@ export class ApiClient {
     return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
-  async createWebhook(name: string, url: string, events: string[]): Promise<{ id: string; secret: string }> {
-    const res = await this.request('POST', '/v1/webhooks', { name, url, events });
+  async createWebhook(name: string, url: string, events: string[], extra: Record<string, unknown> = {}): Promise<{ id: string; secret: string }> {
+    const res = await this.request('POST', '/v1/webhooks', { name, url, events, ...extra });
     if (res.status !== 201) throw new Error(`creating webhook ${name}: ${res.status} ${JSON.stringify(res.body)}`);
     return { id: res.body.id, secret: res.body.secret };
   }

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { Client as PgClient, type Pool } from 'pg';
 import type { Config } from '../config';
 import { withTransaction } from '../db/pool';
-import { dispatchDelivery, ensureControllerWorkflow, type DeliverySettings } from '../temporal/workflow-starters';
+import { dispatchDelivery, ensureControllerWorkflow, wakeDeliveryLine, type DeliverySettings } from '../temporal/workflow-starters';
 import type { Logger } from '../logger';
 import { ControllerOutboxRepository } from '../repositories/controller-outbox-repository';
 import type { PendingDispatch } from '../domain/pending-dispatch';
@@ -99,7 +99,21 @@ export class OutboxDispatcher {
     }
     const started: string[] = [];
     const failed: string[] = [];
-    await forEachConcurrently(rows, this.opts.concurrency, async (row) => {
+    // Deliveries of fifo webhooks are started by their webhook's line, in sequence order: the dispatcher wakes it.
+    const direct = rows.filter((r) => r.sequence == null);
+    const lines = new Map<string, PendingDispatch[]>();
+    for (const r of rows) if (r.sequence != null) lines.set(r.webhookId, [...(lines.get(r.webhookId) ?? []), r]);
+    await forEachConcurrently([...lines], this.opts.concurrency, async ([webhookId, lineRows]) => {
+      const ids = lineRows.map((r) => r.id);
+      try {
+        await this.withStartDeadline(client, () => wakeDeliveryLine(client, webhookId, this.opts.settings.taskQueue));
+        started.push(...ids);
+      } catch (err) {
+        failed.push(...ids);
+        this.opts.log.warn('could not wake delivery line', { webhookId, err });
+      }
+    });
+    await forEachConcurrently(direct, this.opts.concurrency, async (row) => {
       window?.take(row.id);
       try {
         await this.startWorkflow(client, row);
@@ -118,10 +132,12 @@ export class OutboxDispatcher {
   }
 
   private startWorkflow(client: Client, row: PendingDispatch): Promise<void> {
+    return this.withStartDeadline(client, () => dispatchDelivery(client, this.opts.settings, row));
+  }
+
+  private withStartDeadline(client: Client, call: () => Promise<void>): Promise<void> {
     const { connection } = client;
-    return connection.withAbortSignal(this.abort.signal, () =>
-      connection.withDeadline(Date.now() + START_TIMEOUT_MS, () => dispatchDelivery(client, this.opts.settings, row)),
-    );
+    return connection.withAbortSignal(this.abort.signal, () => connection.withDeadline(Date.now() + START_TIMEOUT_MS, call));
   }
 
   /** Starts the controller workflow of each webhook that has none yet (the same outbox pattern, on webhooks). */

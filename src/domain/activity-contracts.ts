@@ -1,5 +1,6 @@
 import type { SyncOutcome } from './account-sync';
 import type { PurgeResult, RetentionKind } from './retention';
+import type { DeliveryWorkflowInput } from './delivery-input';
 import type { DeliveryStatus } from './statuses';
 import type { WebhookStateChange, WebhookStateResult } from './webhook-state';
 
@@ -20,6 +21,10 @@ export interface EngineActivities {
   changeWebhookState(input: WebhookStateChange & { webhookId: string }): Promise<WebhookStateResult>;
   /** After a resume or enable, releases the webhook's held deliveries in order; answers how many. */
   releaseHeldDeliveries(input: { webhookId: string }): Promise<number>;
+  /** The next pending deliveries of a `fifo` webhook after `afterSequence`, in sequence order, as their workflows' inputs. */
+  nextInLine(input: { webhookId: string; afterSequence: number; limit: number }): Promise<LineEntry[]>;
+  /** Waits (a while at most) for a delivery to leave `pending`; answers whether it did. */
+  awaitDeliveryFinished(input: { deliveryId: string }): Promise<{ finished: boolean }>;
   /** Marks the account as syncing under this workflow, unless it is gone, needs a reconnect, or another sync runs. */
   beginSync(input: { accountId: string; workflowId: string }): Promise<BeginSyncResult>;
   /** Clears the account's running sync, if it is still this workflow's. */
@@ -59,6 +64,13 @@ export type AttemptResult =
   | { status: DeliveryStatus; reason: 'already finished' }
   /** The webhook is paused: nothing was sent, and no attempt was spent. */
   | { status: 'held'; attemptsMade: number };
+
+/** A delivery in the line of a `fifo` webhook: its place, its workflow id and its workflow's input. */
+export interface LineEntry {
+  sequence: number;
+  workflowId: string;
+  input: DeliveryWorkflowInput;
+}
 
 /** Whether a sync started, and why not. */
 export type BeginSyncResult = { started: true } | { started: false; reason: 'account deleted' | 'needs reconnect' | 'already syncing' };

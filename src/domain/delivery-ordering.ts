@@ -8,3 +8,5 @@
 export const DELIVERY_ORDERINGS = ['none', 'fifo'] as const;
 export type DeliveryOrdering = (typeof DELIVERY_ORDERINGS)[number];
 export const DEFAULT_DELIVERY_ORDERING: DeliveryOrdering = 'none';
+/** The ordering whose deliveries carry a `sequence` and go through their webhook's line. */
+export const FIFO_ORDERING: DeliveryOrdering = 'fifo';

@@ -13,4 +13,6 @@ export interface PendingDispatch {
   timeoutMs?: number | null;
   /** The profile the delivery is dispatched under: its default attempts apply when the webhook sets none. */
   profile?: ProfileName;
+  /** Its place in the line of a `fifo` webhook: such a delivery is started by the line, not by the dispatcher. */
+  sequence?: number | null;
 }

@@ -17,3 +17,5 @@ export const scheduledSyncWorkflowId = (accountId: string) => `account-sync-${ac
 export const retentionScheduleId = (taskQueue: string) => `retention-${taskQueue}`;
 /** The purge runs the retention Schedule starts. */
 export const retentionWorkflowId = (taskQueue: string) => `retention-${taskQueue}-run`;
+/** The delivery line of a `fifo` webhook: the one workflow that sends its deliveries one at a time, in order. */
+export const deliveryLineWorkflowId = (webhookId: string) => `webhook-line-${webhookId}`;

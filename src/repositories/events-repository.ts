@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/pool';
 import type { Delivery, PayloadFormat, WebhookEvent } from '../domain/models';
+import { FIFO_ORDERING } from '../domain/delivery-ordering';
 import { WebhookStatus } from '../domain/statuses';
 import { unprefixed } from './prefixed-row';
 import { DELIVERY_COLUMNS, toDelivery, type DeliveryRow } from './delivery-row';
@@ -75,10 +76,20 @@ export class EventsRepository {
          INSERT INTO events (id, tenant_id, type, data, payload_format, idempotency_key, request_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING ${COLUMNS}
+       ), t AS (${targetIds}
+       ), fifo AS (
+         -- The fifo targets' rows, locked in id order, so publishers to several of them cannot deadlock.
+         SELECT w.id FROM webhooks w
+          WHERE w.id IN (SELECT id FROM t) AND w.ordering = $${params.push(FIFO_ORDERING)} AND EXISTS (SELECT 1 FROM ev)
+          ORDER BY w.id FOR UPDATE
+       ), line AS (
+         -- A fifo webhook's next sequence, under its row lock: concurrent publishers to it are ordered by commit.
+         UPDATE webhooks w SET next_sequence = w.next_sequence + 1 FROM fifo WHERE w.id = fifo.id
+         RETURNING w.id, w.next_sequence
        ), made AS (
-         INSERT INTO deliveries (id, tenant_id, event_id, webhook_id, workflow_id)
-         SELECT hookline_uuidv7(), ev.tenant_id, ev.id, t.id, hookline_delivery_workflow_id(ev.id, t.id, 0)
-           FROM ev CROSS JOIN (${targetIds}) t
+         INSERT INTO deliveries (id, tenant_id, event_id, webhook_id, workflow_id, sequence)
+         SELECT hookline_uuidv7(), ev.tenant_id, ev.id, t.id, hookline_delivery_workflow_id(ev.id, t.id, 0), line.next_sequence
+           FROM ev CROSS JOIN t LEFT JOIN line ON line.id = t.id
          RETURNING *
        )
        SELECT ${DELIVERY_COLUMNS}, ${COLUMNS.split(', ').map((c) => `e.${c} AS e_${c}`).join(', ')}

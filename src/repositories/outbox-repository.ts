@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/pool';
 import { profileOf, type ProfileName } from '../domain/profiles';
+import { FIFO_ORDERING } from '../domain/delivery-ordering';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import type { PendingDispatch } from '../domain/pending-dispatch';
 import { PENDING_DELIVERY } from './sql-literal';
@@ -17,6 +18,7 @@ const toPendingDispatch = (r: {
   max_attempts: number | null;
   timeout_ms: number | null;
   profile?: string | null;
+  sequence?: string | number | null;
 }): PendingDispatch => ({
   id: r.id,
   workflowId: r.workflow_id,
@@ -27,10 +29,11 @@ const toPendingDispatch = (r: {
   maxAttempts: r.max_attempts,
   timeoutMs: r.timeout_ms,
   profile: profileOf(r.profile).name,
+  sequence: r.sequence === null || r.sequence === undefined ? null : Number(r.sequence),
 });
 
 /** The custom settings fixed with the profile: taken from the webhook (`w`) with it, kept with it after (the SET reads the old `d.profile`). */
-const FIXED_CUSTOM_PROFILE = 'CASE WHEN d.profile IS NULL THEN w.custom_profile ELSE d.custom_profile END';
+export const FIXED_CUSTOM_PROFILE = 'CASE WHEN d.profile IS NULL THEN w.custom_profile ELSE d.custom_profile END';
 
 /**
  * The delivery outbox: deliveries accepted but not yet handed to Temporal,
@@ -71,7 +74,7 @@ export class OutboxRepository {
        FROM due, events e, webhooks w
        WHERE d.id = due.id AND e.id = d.event_id AND w.id = d.webhook_id
        RETURNING d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
-                 w.max_attempts, w.timeout_ms, d.profile, d.created_at`,
+                 w.max_attempts, w.timeout_ms, d.profile, d.sequence, d.created_at`,
       [limit, claimMs, WebhookStatus.Active],
     );
     rows.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -98,7 +101,7 @@ export class OutboxRepository {
   async listPendingForWebhook(webhookId: string): Promise<Array<PendingDispatch & { dispatched: boolean; attemptCount: number }>> {
     const { rows } = await this.db.query(
       `SELECT d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
-              w.max_attempts, w.timeout_ms, d.dispatched_at IS NOT NULL AS dispatched, d.attempt_count
+              w.max_attempts, w.timeout_ms, d.sequence, d.dispatched_at IS NOT NULL AS dispatched, d.attempt_count
        FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id
        WHERE d.webhook_id = $1 AND d.status = ${PENDING_DELIVERY}
        ORDER BY e.created_at, d.created_at, d.id`,
@@ -128,13 +131,28 @@ export class OutboxRepository {
         ? `id = ANY($${params.push(filter.ids)}::uuid[]) AND status <> $2`
         : `webhook_id = $${params.push(filter.webhookId)} AND status = $${params.push(filter.status)}
            AND created_at >= $${params.push(filter.from)}${filter.to ? ` AND created_at < $${params.push(filter.to)}` : ''}`;
+    // A delivery to a `fifo` webhook re-enters its line at the back: the webhook's next sequence
+    // numbers, taken under its row lock as publishing does; unordered webhooks are not locked.
     const { rows } = await this.db.query<{ id: string }>(
-      `UPDATE deliveries SET status = $2, completed_at = NULL, last_error = NULL, dispatched_at = NULL, dispatch_claimed_until = NULL,
-              profile = NULL, custom_profile = NULL,
-              redeliveries = redeliveries + 1, first_attempt_number = attempt_count + 1, updated_at = now(),
-              workflow_id = hookline_delivery_workflow_id(event_id, webhook_id, redeliveries + 1)
-       WHERE tenant_id = $1 AND ${where}
-       RETURNING id`,
+      `WITH target AS (
+         SELECT id, webhook_id, sequence, created_at FROM deliveries WHERE tenant_id = $1 AND ${where} FOR UPDATE
+       ), lines AS (
+         SELECT t.webhook_id, count(*) AS n FROM target t JOIN webhooks w ON w.id = t.webhook_id
+          WHERE w.ordering = $${params.push(FIFO_ORDERING)} GROUP BY t.webhook_id
+       ), taken AS (
+         UPDATE webhooks w SET next_sequence = w.next_sequence + lines.n FROM lines WHERE w.id = lines.webhook_id
+         RETURNING w.id, w.next_sequence - lines.n AS base
+       ), placed AS (
+         SELECT t.id, taken.base + row_number() OVER (PARTITION BY t.webhook_id ORDER BY t.sequence, t.created_at, t.id) AS sequence
+           FROM target t LEFT JOIN taken ON taken.id = t.webhook_id
+       )
+       UPDATE deliveries d SET status = $2, completed_at = NULL, last_error = NULL, dispatched_at = NULL, dispatch_claimed_until = NULL,
+              profile = NULL, custom_profile = NULL, sequence = placed.sequence,
+              redeliveries = d.redeliveries + 1, first_attempt_number = d.attempt_count + 1, updated_at = now(),
+              workflow_id = hookline_delivery_workflow_id(d.event_id, d.webhook_id, d.redeliveries + 1)
+         FROM placed
+        WHERE d.id = placed.id
+       RETURNING d.id`,
       params,
     );
     if (rows.length > 0) await this.notifyOutbox();

@@ -4,10 +4,11 @@ import type { Delivery, Tenant } from '../domain/models';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
 import { DeliveryAttemptsRepository } from '../repositories/delivery-attempts-repository';
+import { DeliveryLinesRepository } from '../repositories/delivery-lines-repository';
 import { DeliveryReadsRepository } from '../repositories/delivery-reads-repository';
 import { EventsRepository } from '../repositories/events-repository';
 import { OutboxRepository } from '../repositories/outbox-repository';
-import { describeDelivery, recheckDelivery, retryDeliveryNow } from '../temporal/workflow-starters';
+import { describeDelivery, recheckDelivery, retryDeliveryNow, retryLineDeliveryNow } from '../temporal/workflow-starters';
 import type { ControlPlane } from './control-plane';
 import { getWebhook } from './manage-webhooks';
 
@@ -37,10 +38,24 @@ export async function redeliver(deps: Deps, tenant: Tenant, id: string): Promise
   return loadDelivery(deps.pool, tenant, id);
 }
 
-/** A delivery waiting in its retry backoff attempts now; the rest of its schedule stays. */
+const WAITING_IN_LINE =
+  'delivery is waiting in line: its webhook is fifo, and it is sent once the deliveries before it have ended';
+
+/**
+ * A delivery waiting in its retry backoff attempts now; the rest of its schedule stays. A delivery of a
+ * `fifo` webhook not yet started by its line answers 409 `waiting_in_line`.
+ */
 export async function retryNow(deps: Deps, tenant: Tenant, id: string): Promise<Delivery> {
   const delivery = await loadDelivery(deps.pool, tenant, id);
   if (delivery.status !== DeliveryStatus.Pending) throw new ConflictError(`delivery is ${delivery.status}; use retry`, 'invalid_state');
+  if (delivery.sequence !== null) {
+    // A fifo webhook's delivery is started by its line when its turn comes; until then there is no backoff to cut.
+    const behind = await new DeliveryLinesRepository(deps.pool).hasEarlierPending(delivery.webhookId, delivery.sequence);
+    if (behind || !(await signalResult(deps, (client) => retryLineDeliveryNow(client, delivery.workflowId)))) {
+      throw new ConflictError(WAITING_IN_LINE, 'waiting_in_line');
+    }
+    return delivery;
+  }
   if (!delivery.dispatchedAt) throw new ConflictError('delivery has not started yet', 'invalid_state');
   await signal(deps, (client) => retryDeliveryNow(client, delivery.workflowId));
   return delivery;
@@ -86,8 +101,12 @@ export async function nextAttemptAt(deps: Deps, delivery: Delivery): Promise<Dat
 }
 
 async function signal(deps: Deps, send: (client: Client) => Promise<void>) {
+  await signalResult(deps, send);
+}
+
+async function signalResult<T>(deps: Deps, send: (client: Client) => Promise<T>): Promise<T> {
   try {
-    await send(await deps.control.temporal());
+    return await send(await deps.control.temporal());
   } catch (err) {
     throw new ServiceUnavailableError(`Temporal is unreachable: ${(err as Error).message}`);
   }

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { WorkflowControl } from '../../activities/workflow-control';
 import type { Config } from '../config';
-import { deliverySettings, dispatchDelivery, recheckDelivery, reportAttemptFailed } from './workflow-starters';
+import { deliverySettings, dispatchDelivery, recheckDelivery, reportAttemptFailed, wakeDeliveryLine } from './workflow-starters';
 
 /** The activities' way to start and signal workflows, through the worker's client. */
 export function createWorkflowControl(
@@ -18,6 +18,9 @@ export function createWorkflowControl(
     },
     async dispatchDelivery(row) {
       await dispatchDelivery(await temporal(), settings, row);
+    },
+    async wakeDeliveryLine(webhookId) {
+      await wakeDeliveryLine(await temporal(), webhookId, settings.taskQueue);
     },
   };
 }

@@ -10,15 +10,17 @@ import {
   changeStateUpdate,
   recheckSignal,
   retryNowSignal,
+  wakeLineSignal,
   webhookDeletedSignal,
 } from '../../workflows/definitions';
-import { deliveryWorkflow, type DeliveryWorkflowInput } from '../../workflows/delivery-workflow';
-import { EventTypeAttribute, WebhookIdAttribute } from '../../workflows/search-attributes';
+import { deliveryLineWorkflow, type DeliveryLineInput } from '../../workflows/delivery-line-workflow';
+import { deliveryWorkflow } from '../../workflows/delivery-workflow';
+import { deliverySearchAttributes, WebhookIdAttribute } from '../../workflows/search-attributes';
 import { webhookControllerWorkflow, type WebhookControllerInput } from '../../workflows/webhook-controller-workflow';
 import type { Config } from '../config';
-import { profileOf } from '../domain/profiles';
+import { deliveryInputOf, deliverySummary, type DeliveryWorkflowInput } from '../domain/delivery-input';
 import type { AttemptFailedArgs, WebhookStateChange, WebhookStateResult } from '../domain/webhook-state';
-import { controllerWorkflowId } from '../domain/workflow-ids';
+import { controllerWorkflowId, deliveryLineWorkflowId } from '../domain/workflow-ids';
 import type { PendingDispatch } from '../domain/pending-dispatch';
 
 export interface DeliverySettings {
@@ -41,26 +43,13 @@ export function deliverySettings(config: Pick<Config, 'temporal' | 'delivery'>):
   };
 }
 
-/**
- * Starts the workflow of an outbox row. The webhook's own `max_attempts` and
- * `timeout_ms`, carried in the row, override the configured ones; without a
- * `max_attempts`, the attempts of the delivery's profile do (`assetsup`: 4,
- * `assets-server`: 9), else the configured ones. The backoff stays as configured.
- */
+/** Starts the workflow of an outbox row, with its input as `deliveryInputOf` makes it. */
 export function dispatchDelivery(
   client: Client,
   settings: DeliverySettings,
   row: PendingDispatch,
 ): Promise<void> {
-  return startDeliveryWorkflow(client, settings, row.workflowId, {
-    deliveryId: row.id,
-    webhookId: row.webhookId,
-    eventId: row.eventId,
-    eventType: row.eventType,
-    retry: { ...settings.retry, maximumAttempts: row.maxAttempts ?? profileOf(row.profile).maxAttempts ?? settings.retry.maximumAttempts },
-    requestTimeoutMs: row.timeoutMs ?? settings.requestTimeoutMs,
-    firstAttemptNumber: row.firstAttemptNumber,
-  });
+  return startDeliveryWorkflow(client, settings, row.workflowId, deliveryInputOf(row, settings));
 }
 
 /** The one way any process starts a delivery workflow. Starting one that already ran is a no-op. */
@@ -78,15 +67,29 @@ export async function startDeliveryWorkflow(
       args: [input],
       // A finished delivery must never run again under the same id.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: WebhookIdAttribute, value: input.webhookId },
-        { key: EventTypeAttribute, value: input.eventType },
-      ],
-      staticSummary: `Deliver ${input.eventType} (event ${input.eventId}) to webhook ${input.webhookId}`,
+      typedSearchAttributes: deliverySearchAttributes(input),
+      staticSummary: deliverySummary(input),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+}
+
+/**
+ * Wakes the delivery line of a `fifo` webhook, starting it if it is not
+ * running: it then takes the webhook's pending deliveries in sequence order.
+ */
+export async function wakeDeliveryLine(client: Client, webhookId: string, taskQueue: string): Promise<void> {
+  const input: DeliveryLineInput = { webhookId };
+  await client.workflow.signalWithStart<typeof deliveryLineWorkflow, []>(deliveryLineWorkflow, {
+    taskQueue,
+    workflowId: deliveryLineWorkflowId(webhookId),
+    args: [input],
+    signal: wakeLineSignal,
+    signalArgs: [],
+    typedSearchAttributes: [{ key: WebhookIdAttribute, value: webhookId }],
+    staticSummary: `Delivery line of fifo webhook ${webhookId}: its deliveries one at a time, in order`,
+  });
 }
 
 export function controllerInput(webhookId: string, config: Pick<Config, 'autoDisable'>): WebhookControllerInput {
@@ -155,6 +158,21 @@ export function recheckDelivery(client: Client, workflowId: string): Promise<voi
 /** Tells a delivery workflow waiting in backoff to attempt now; one that has already finished needs nothing. */
 export function retryDeliveryNow(client: Client, workflowId: string): Promise<void> {
   return signalDelivery(client, workflowId, retryNowSignal);
+}
+
+/**
+ * Retry-now for a delivery of a `fifo` webhook: answers false, and sends
+ * nothing, when its workflow has not been started by its line yet.
+ */
+export async function retryLineDeliveryNow(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle<typeof deliveryWorkflow>(workflowId).signal(retryNowSignal);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || /not found/i.test((err as Error).message)) return false;
+    if (/already completed/i.test((err as Error).message)) return true;
+    throw err;
+  }
 }
 
 /** What Temporal knows of a delivery workflow: its pending activities, their next attempt. */

@@ -20,6 +20,7 @@
 import { CountingReceiver } from './support/counting-receiver';
 import { apiGet, createWebhook, publish, type PublishOutcome } from './support/engine-client';
 import { FaultStack } from './support/fault-stack';
+import { OrderedLine } from './support/ordered-line';
 import { explainDuplicates, printReport, requestsWithoutRows, tally } from './support/report';
 import { faultPolicy, GroupedEvents, HOOK_PATH, waitForEveryDelivery, waitForSteadyAndInBackoff } from './support/scenario';
 import { hold, waitUntil } from './support/wait';
@@ -43,6 +44,7 @@ describe('fault: Postgres restarted mid-run', () => {
   let stack: FaultStack;
   let receiver: CountingReceiver;
   let stopped = false;
+  let line: OrderedLine | undefined;
 
   beforeAll(async () => {
     // On the wire when Postgres stops, and answered (200) while it is down: the worker cannot record
@@ -58,12 +60,17 @@ describe('fault: Postgres restarted mid-run', () => {
   afterAll(async () => {
     await stack?.stop();
     await receiver?.stop();
+    await line?.stop();
   });
 
   test('503 with the JSON error while down; every delivery and attempt row complete after', async () => {
     const startedAt = Date.now();
     try {
       await createWebhook(stack, receiver.url(HOOK_PATH), ['fault.postgres']);
+      // A fifo webhook beside them: its line is mid-way when Postgres stops, and its events keep coming.
+      line = new OrderedLine(stack, 'fault.postgres.line');
+      await line.create();
+      await line.publishNext(20);
       let crashed: string[] = [];
       const groups = new GroupedEvents(stack, 'fault.postgres', GROUPS);
       const { ids } = groups;
@@ -86,8 +93,11 @@ describe('fault: Postgres restarted mid-run', () => {
       });
       await waitUntil(() => around.filter((o) => o.kind === 'accepted').length >= 20, { timeoutMs: 30_000, message: 'events flowing' });
 
+      // Each event of the line is retried until accepted, so this runs until Postgres is back.
+      const linePublishing = line.publishNext(10, 180_000);
       stopped = true;
       const stopStartedAt = Date.now();
+      line.faultStruck();
       await stack.postgres.stop();
       const stoppedAt = Date.now();
       loading = false;
@@ -126,8 +136,10 @@ describe('fault: Postgres restarted mid-run', () => {
       for (const [i, w] of stack.workers.entries()) if (w && !w.alive()) await stack.startWorker(i);
       if (crashed.length) stack.note(`died during the restart: ${crashed.join('; ')}`);
 
+      await linePublishing;
       const rows = await waitForEveryDelivery(stack, receiver, groups, { arriveTimeoutMs: 150_000, recordTimeoutMs: 60_000 });
       const expected = groups.expectedKeys();
+      await line.waitComplete(60_000);
 
       const postsRefused = probes.filter((p) => p.route.startsWith('POST')).length;
       const t = tally(receiver, expected, ids.size + postsRefused, ids.size);
@@ -144,6 +156,7 @@ describe('fault: Postgres restarted mid-run', () => {
         `during the stop and while down: ${probes.length} API requests (${postsRefused} POST /v1/events, counted as sent and not acknowledged), answers: ${statuses.join(', ')}; slowest ${slowest} ms`,
         ...dup,
         `attempt rows: ${rows.reduce((n2, r) => n2 + r.rows, 0)} for ${rows.length} deliveries, all succeeded; answers without a row: ${withoutRow}, of ${answeredWhileDown} given while Postgres was stopping or down or in the ${RECORDING_GRACE_MS / 1000} s before (the worker could not record those, and sent them again once it could)`,
+        line.summary(),
         `engine processes that died: ${crashed.length ? crashed.join('; ') : 'none'}`,
       ]);
       // Neither the API nor the worker may die when Postgres restarts.
@@ -158,6 +171,7 @@ describe('fault: Postgres restarted mid-run', () => {
       expect(dup.unexplained).toBe(0);
       expect(t.counts.delivered).toBe(ids.size);
       expect(withoutRow).toBeLessThanOrEqual(answeredWhileDown);
+      line.check();
 
     } catch (err) {
       stack.markFailed();

@@ -10,6 +10,7 @@
 import { CountingReceiver } from './support/counting-receiver';
 import { apiGet, createWebhook } from './support/engine-client';
 import { FaultStack } from './support/fault-stack';
+import { OrderedLine } from './support/ordered-line';
 import { explainDuplicates, printReport, requestsWithoutRows, tally } from './support/report';
 import { faultPolicy, GroupedEvents, HOOK_PATH, waitForEveryDelivery, waitForSteadyAndInBackoff } from './support/scenario';
 import { hold, waitUntil } from './support/wait';
@@ -23,6 +24,7 @@ describe('fault: Temporal server stopped and restarted', () => {
   let stack: FaultStack;
   let receiver: CountingReceiver;
   let stopped = false;
+  let line: OrderedLine | undefined;
 
   beforeAll(async () => {
     // On the wire when the server stops: held, and answered (200) while it is down. In backoff:
@@ -38,12 +40,17 @@ describe('fault: Temporal server stopped and restarted', () => {
   afterAll(async () => {
     await stack?.stop();
     await receiver?.stop();
+    await line?.stop();
   });
 
   test('every delivery arrives once the server is back', async () => {
     const startedAt = Date.now();
     try {
       await createWebhook(stack, receiver.url(HOOK_PATH), ['fault.temporal']);
+      // A fifo webhook beside them: its line is mid-way when the server stops.
+      line = new OrderedLine(stack, 'fault.temporal.line');
+      await line.create();
+      await line.publishNext(20);
       const groups = new GroupedEvents(stack, 'fault.temporal', GROUPS);
       const { ids } = groups;
       await groups.publish('steady');
@@ -69,6 +76,7 @@ describe('fault: Temporal server stopped and restarted', () => {
       }, 250);
 
       stopped = true;
+      line.faultStruck();
       await stack.temporal.stop();
       const stoppedAt = Date.now();
       stack.note(`Temporal stopped with ${receiver.holding()} requests on the wire and ${GROUPS.inBackoff} deliveries in backoff`);
@@ -76,6 +84,7 @@ describe('fault: Temporal server stopped and restarted', () => {
       const releasedWhileDown = receiver.release();
       // Publishing never needs Temporal: the outbox keeps the events.
       await groups.publish('whileDown');
+      await line.publishNext(10);
       const readyWhileDown = await apiGet(stack, '/readyz').catch(() => undefined);
       await hold(DOWN_MS - (Date.now() - stoppedAt));
       await stack.temporal.start();
@@ -84,6 +93,7 @@ describe('fault: Temporal server stopped and restarted', () => {
 
       const rows = await waitForEveryDelivery(stack, receiver, groups, { arriveTimeoutMs: 150_000, recordTimeoutMs: 60_000 });
       const expected = groups.expectedKeys();
+      await line.waitComplete(60_000);
 
       const t = tally(receiver, expected, ids.size, ids.size);
       const dead = stack.deadProcesses();
@@ -95,6 +105,7 @@ describe('fault: Temporal server stopped and restarted', () => {
         `all delivered ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after the stop; API and worker processes ${dead.length ? `died: ${dead.join(', ')}` : 'kept running'}`,
         ...dup,
         `attempt rows: ${rows.reduce((n, r) => n + r.rows, 0)} for ${rows.length} deliveries, all succeeded; answered requests without a row: ${withoutRow}`,
+        line.summary(),
         `longest transaction the outbox dispatcher held open while Temporal was down: ${(longestOpenTransactionMs / 1000).toFixed(1)} s`,
       ]);
       expect(t.counts.lost).toBe(0);
@@ -102,6 +113,7 @@ describe('fault: Temporal server stopped and restarted', () => {
       expect(dup.unexplained).toBe(0);
       expect(t.counts.delivered).toBe(ids.size);
       expect(dead).toEqual([]);
+      line.check();
     } catch (err) {
       stack.markFailed();
       throw err;

@@ -10,6 +10,7 @@
 import { CountingReceiver } from './support/counting-receiver';
 import { createWebhook } from './support/engine-client';
 import { FaultStack } from './support/fault-stack';
+import { OrderedLine } from './support/ordered-line';
 import { deliveryRows, explainDuplicates, printReport, tally } from './support/report';
 import { faultPolicy, GroupedEvents, HOOK_PATH, waitForEveryDelivery } from './support/scenario';
 import { waitUntil } from './support/wait';
@@ -22,6 +23,7 @@ describe('fault: worker killed with kill -9', () => {
   let stack: FaultStack;
   let receiver: CountingReceiver;
   let killed = false;
+  let line: OrderedLine | undefined;
 
   beforeAll(async () => {
     // On the wire: the first request is held until the kill cuts it; its answer can never arrive.
@@ -37,12 +39,17 @@ describe('fault: worker killed with kill -9', () => {
   afterAll(async () => {
     await stack?.stop();
     await receiver?.stop();
+    await line?.stop();
   });
 
   test('every delivery arrives after the worker is killed mid-request and restarted', async () => {
     const startedAt = Date.now();
     try {
       await createWebhook(stack, receiver.url(HOOK_PATH), ['fault.worker']);
+      // A fifo webhook beside them: its line is mid-way when the worker dies.
+      line = new OrderedLine(stack, 'fault.worker.line');
+      await line.create();
+      await line.publishNext(20);
       const groups = new GroupedEvents(stack, 'fault.worker', GROUPS);
       const { ids } = groups;
       await Promise.all([groups.publish('steady'), groups.publish('onTheWire'), groups.publish('inBackoff')]);
@@ -59,18 +66,21 @@ describe('fault: worker killed with kill -9', () => {
       const onTheWireAtKill = receiver.holding();
       const deliveredAtKill = receiver.delivered().size;
       killed = true;
+      line.faultStruck();
       await stack.killWorker(0);
       const killedAt = Date.now();
       stack.note(`worker killed (kill -9) with ${onTheWireAtKill} requests on the wire and ${GROUPS.inBackoff} deliveries in backoff`);
 
       // Events keep coming while no worker runs: the API stores them and starts their workflows.
       await groups.publish('whileDead');
+      await line.publishNext(10);
 
       await stack.startWorker(0);
       const restartedAfterMs = Date.now() - killedAt;
 
       const rows = await waitForEveryDelivery(stack, receiver, groups, { arriveTimeoutMs: 120_000, recordTimeoutMs: 30_000 });
       const expected = groups.expectedKeys();
+      await line.waitComplete(60_000);
 
       const t = tally(receiver, expected, ids.size, ids.size);
       const { counts } = t;
@@ -81,6 +91,7 @@ describe('fault: worker killed with kill -9', () => {
         `at the kill: ${deliveredAtKill} delivered, ${onTheWireAtKill} on the wire (answers held), ${GROUPS.inBackoff} in backoff; ${GROUPS.whileDead} more published while no worker ran`,
         `new worker polling ${(restartedAfterMs / 1000).toFixed(1)} s after the kill; all delivered ${((Date.now() - killedAt) / 1000).toFixed(1)} s after it`,
         ...dup,
+        line.summary(),
         `attempt rows: ${rowsTotal} for ${rows.length} deliveries, all succeeded; ${gaps} delivery(ies) skip the number of an attempt lost with the killed worker (nothing recorded it; Temporal timed it out and retried)`,
       ]);
       expect(counts.lost).toBe(0);
@@ -90,6 +101,7 @@ describe('fault: worker killed with kill -9', () => {
       // The requests on the wire at the kill arrive twice (their first answer was lost with the worker).
       expect(t.reasons.answerCut).toBeLessThanOrEqual(onTheWireAtKill);
       expect(stack.deadProcesses()).toEqual([]);
+      line.check();
     } catch (err) {
       stack.markFailed();
       throw err;

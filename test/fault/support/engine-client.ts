@@ -21,11 +21,11 @@ function headers(stack: FaultStack) {
   return { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' };
 }
 
-export async function createWebhook(stack: FaultStack, url: string, events: string[]): Promise<string> {
+export async function createWebhook(stack: FaultStack, url: string, events: string[], extra: Record<string, unknown> = {}): Promise<string> {
   const res = await fetch(`${stack.apiUrl}/v1/webhooks`, {
     method: 'POST',
     headers: headers(stack),
-    body: JSON.stringify({ name: `fault ${url}`, url, events }),
+    body: JSON.stringify({ name: `fault ${url}`, url, events, ...extra }),
   });
   const body = (await res.json()) as { id?: string };
   if (res.status !== 201 || !body.id) throw new Error(`webhook creation failed: ${res.status} ${JSON.stringify(body)}`);

@@ -54,7 +54,7 @@ export const DELIVERY_OPERATIONS: OperationSpec[] = [
     params: idParam('delivery'),
     responses: { 202: { description: 'The delivery.', json: res.deliveryResponse } },
     errors: [...TENANT, ...BY_ID, 409],
-    errorNotes: { 409: 'Finished, or not started yet (`invalid_state`).', 503: temporalDown },
+    errorNotes: { 409: 'Finished, or not started yet (`invalid_state`); or, on a fifo webhook, waiting in line behind earlier deliveries (`waiting_in_line`).', 503: temporalDown },
   },
   {
     operationId: 'cancelDelivery',
