@@ -110,13 +110,14 @@ export default tseslint.config(
     files: ['activities/**/*.ts'],
     rules: restrictImports([
       forbid(
-        'Activities reach Temporal only through the injected workflow-control interface; of the use cases they call only publishing (the one path that creates deliveries).',
+        'Activities reach Temporal only through the injected workflow-control interface; of the use cases they call only publishing (the one path that creates deliveries, operational events included).',
         '**/workflows',
         '**/workflows/*',
         '**/src/temporal/*',
         '**/src/api/*',
         '**/src/services/*',
         '!**/src/services/publish-event',
+        '!**/src/services/publish-operational-event',
       ),
     ]),
   },

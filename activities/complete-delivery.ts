@@ -1,11 +1,14 @@
 import { DeliveryStatus } from '../src/domain/statuses';
 import type { DeliveryAttemptsRepository } from '../src/repositories/delivery-attempts-repository';
 import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
+import type { DeliveryOutcomeEvents } from '../src/services/publish-operational-event';
 
 export interface CompleteDeliveryDeps {
   deliveries: DeliveryAttemptsRepository;
   webhooks: WebhooksRepository;
   observe?: { finished(status: DeliveryStatus): void };
+  /** Operational events (`delivery.exhausted`, `delivery.recovered`); none without it. */
+  operational?: DeliveryOutcomeEvents;
 }
 
 export interface FailDeliveryInput {
@@ -21,5 +24,6 @@ export async function failDelivery(deps: CompleteDeliveryDeps, input: FailDelive
   if (await deps.deliveries.complete(input.deliveryId, DeliveryStatus.Failed, input.error, input.workflowId)) {
     await deps.webhooks.recordOutcome(input.webhookId, false);
     deps.observe?.finished(DeliveryStatus.Failed);
+    await deps.operational?.exhausted(input.deliveryId);
   }
 }

@@ -11,6 +11,7 @@ import type { AttemptFailedArgs } from '../src/domain/webhook-state';
 import { isValueRefused } from '../src/db/pool';
 import type { DeliveryAttemptsRepository, NewAttempt } from '../src/repositories/delivery-attempts-repository';
 import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
+import type { DeliveryOutcomeEvents } from '../src/services/publish-operational-event';
 import { classifyAttempt } from './classify-response';
 import { attemptClass, type AttemptClass } from '../src/observability/metrics';
 import type { HttpSender, SendResult } from './http-sender';
@@ -34,6 +35,8 @@ export interface DeliveryActivityDeps {
   observe?: DeliveryObserver;
   /** One line per attempt. */
   log?: Logger;
+  /** Operational events (`delivery.exhausted`, `delivery.recovered`); none without it. */
+  operational?: DeliveryOutcomeEvents;
 }
 
 export interface DeliveryObserver {
@@ -170,6 +173,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     );
     if (finished) {
       deps.observe?.finished(DeliveryStatus.Succeeded, now().getTime() - delivery.eventCreatedAt.getTime());
+      await deps.operational?.succeeded(delivery, webhook.failureCount);
     }
     return { status: DeliveryStatus.Succeeded, statusCode: statusCodeOf(result)! };
   }
@@ -181,6 +185,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     // Final before anyone hears of it: a 410 disables the webhook, which must not turn this failure into a cancellation.
     await deps.webhooks.recordOutcome(webhook.id, false);
     deps.observe?.finished(DeliveryStatus.Failed);
+    await deps.operational?.exhausted(delivery.id);
   }
   await deps.reportFailedAttempt(webhook.id, { at: startedAt.getTime(), statusCode: statusCodeOf(result) });
 

@@ -11,6 +11,7 @@ import { DeliveryAttemptsRepository } from '../src/repositories/delivery-attempt
 import { WebhooksRepository } from '../src/repositories/webhooks-repository';
 import { failDelivery } from './complete-delivery';
 import { awaitDeliveryFinished, nextInLine, type DeliveryLineDeps } from './delivery-line';
+import { deliveryOutcomeEvents } from '../src/services/publish-operational-event';
 import { deliverAttempt, type DeliveryActivityDeps } from './deliver-attempt';
 import { createHttpSender, type HttpSender } from './http-sender';
 import { TargetPolicy } from '../src/security/target-policy';
@@ -65,6 +66,8 @@ export function createActivities({ pool, config, workflows, send, connectors = [
         if (latencyMs !== undefined) metrics.deliveryLatency.observe(latencyMs / 1000);
       },
     },
+    // Best effort: a lost operational event must not fail the delivery it reports on.
+    operational: deliveryOutcomeEvents(pool, (err) => log?.warn('could not publish an operational event', { err })),
     async reportFailedAttempt(webhookId, failure) {
       // With auto-disable off, only a 410 matters to the controller: spare it (and Temporal) the rest.
       if (config.autoDisable.failureThreshold < 0 && failure.statusCode !== 410) return;

@@ -7,6 +7,8 @@ import { DeliveryAttemptsRepository } from '../src/repositories/delivery-attempt
 import { OutboxRepository } from '../src/repositories/outbox-repository';
 import { applyWebhookAction } from '../src/repositories/webhook-state-repository';
 import { WebhooksRepository } from '../src/repositories/webhooks-repository';
+import { wakeOutbox } from '../src/repositories/outbox-wake';
+import { publishStateChange } from '../src/services/publish-operational-event';
 import type { WorkflowControl } from './workflow-control';
 
 export interface WebhookStateDeps {
@@ -30,9 +32,12 @@ export async function changeWebhookState(
   deps: WebhookStateDeps,
   input: WebhookStateChange & { webhookId: string },
 ): Promise<WebhookStateResult> {
-  const { affected, ...result } = await withTransaction(deps.pool, (tx) =>
-    applyWebhookAction(tx, input.webhookId, input.action, input.reason),
-  );
+  const { affected, published, ...result } = await withTransaction(deps.pool, async (tx) => {
+    const applied = await applyWebhookAction(tx, input.webhookId, input.action, input.reason);
+    // `webhook.disabled` / `webhook.enabled`, with the change (README, "Operational webhooks").
+    return { ...applied, published: await publishStateChange(tx, input.webhookId, input.action, applied.ok && applied.changed === true) };
+  });
+  if (published) wakeOutbox(deps.pool);
   if (affected.length > 0) {
     let next = 0;
     await Promise.all(

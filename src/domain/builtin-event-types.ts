@@ -1,4 +1,5 @@
 import { SYNC_ERRORS } from './account-sync';
+import { OPERATIONAL_EVENT_SCHEMAS, OPERATIONAL_EVENT_TYPES } from './operational-events';
 
 /** An event type as the catalogue shows it. */
 export interface EventTypeDefinition {
@@ -60,6 +61,8 @@ export const BUILTIN_EVENT_TYPES: readonly EventTypeDefinition[] = [
     deprecated: false,
     builtin: true,
   },
+  // Operational events (src/domain/operational-events.ts): the engine's own, tenants cannot publish them.
+  ...OPERATIONAL_EVENT_TYPES.map((name) => ({ name, ...OPERATIONAL_EVENT_SCHEMAS[name], deprecated: false, builtin: true })),
 ];
 
 export const builtinEventType = (name: string) => BUILTIN_EVENT_TYPES.find((t) => t.name === name);

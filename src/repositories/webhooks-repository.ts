@@ -4,6 +4,7 @@ import type { ProfileName } from '../domain/profiles';
 import { customProfileFromJson, customProfileToJson, type CustomProfileJson, type CustomProfileSettings } from '../domain/custom-profile';
 import type { DeliveryOrdering } from '../domain/delivery-ordering';
 import type { Webhook } from '../domain/models';
+import { isOperationalEventType } from '../domain/operational-events';
 import type { RateLimitPeriodMs } from '../domain/rate-limit';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import type { WebhookOrdering } from '../domain/webhook-ordering';
@@ -300,11 +301,13 @@ export class WebhooksRepository {
 
 /**
  * Every subscription entry that takes `eventType`: itself, `*`, and each
- * prefix wildcard above it (`a.b.c` → `a.*`, `a.b.*`). Matching is an array
+ * prefix wildcard above it (`a.b.c` → `a.*`, `a.b.*`); `*` only for a type that
+ * is not operational. Matching is an array
  * overlap, so the GIN index on `events` serves it.
  */
 export function subscriptionsMatching(eventType: string): string[] {
   const parts = eventType.split('.');
   const prefixes = parts.slice(0, -1).map((_, i) => `${parts.slice(0, i + 1).join('.')}.*`);
-  return [eventType, '*', ...prefixes];
+  // `*` takes the tenant's own events only: an operational event must be named or matched by its prefix.
+  return isOperationalEventType(eventType) ? [eventType, ...prefixes] : [eventType, '*', ...prefixes];
 }

@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import { BUILTIN_EVENT_TYPES, builtinEventType, type EventTypeDefinition } from '../domain/builtin-event-types';
 import type { Tenant } from '../domain/models';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { isOperationalEventType } from '../domain/operational-events';
 import { EventTypesRepository, type StoredEventType } from '../repositories/event-types-repository';
 import type { EventSchemaValidator } from './event-schema-validator';
 
@@ -27,6 +28,13 @@ function requireValidSchema(deps: CatalogueDeps, schema: unknown) {
 
 function refuseBuiltin(name: string) {
   if (builtinEventType(name)) throw new ConflictError(`${name} is a built-in event type and cannot be changed`, 'builtin_event_type');
+}
+
+/** Operational events are the engine's to publish (README, "Operational webhooks"): POST /v1/events refuses them. */
+export function refuseOperationalEventType(type: string) {
+  if (isOperationalEventType(type)) {
+    throw new ForbiddenError(`${type} is an operational event type: only the engine publishes it`, 'operational_event_type');
+  }
 }
 
 export async function createEventType(

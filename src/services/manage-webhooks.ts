@@ -16,6 +16,8 @@ import { cancelPendingDeliveries } from '../repositories/webhook-state-repositor
 import { uuidv7 } from '../util/uuid';
 import { signalWebhookDeleted } from '../temporal/workflow-starters';
 import { withTransaction } from '../db/pool';
+import { wakeOutbox } from '../repositories/outbox-wake';
+import { publishWebhookChange } from './publish-operational-event';
 import type { ControlPlane } from './control-plane';
 
 export interface WebhookDeps {
@@ -75,23 +77,28 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Ne
   await checkTarget(deps.targets, input.url);
   checkProfileTarget(deps.targets, input.url, profile, 'body.url');
   const secret = input.secret ?? (secretIsOptional(profile) ? null : generateWebhookSecret());
-  const webhook = await new WebhooksRepository(deps.pool).insert({
-    id: uuidv7(),
-    tenantId: tenant.id,
-    name: input.name,
-    url: input.url,
-    events: input.events,
-    headers: input.headers ?? {},
-    profile,
-    customProfile,
-    signatureScheme: input.signature ?? DEFAULT_SIGNATURE_SCHEME,
-    payload: { includeResource: input.config?.include_resource ?? true, fields: input.config?.fields ?? null },
-    maxAttempts: input.max_attempts ?? null,
-    timeoutMs: input.timeout_ms ?? null,
-    ordering: input.ordering ?? DEFAULT_DELIVERY_ORDERING,
-    rateLimit: null,
-    secretEncrypted: secret === null ? null : deps.secretBox.seal(secret),
+  const { webhook, published } = await withTransaction(deps.pool, async (tx) => {
+    const made = await new WebhooksRepository(tx).insert({
+      id: uuidv7(),
+      tenantId: tenant.id,
+      name: input.name,
+      url: input.url,
+      events: input.events,
+      headers: input.headers ?? {},
+      profile,
+      customProfile,
+      signatureScheme: input.signature ?? DEFAULT_SIGNATURE_SCHEME,
+      payload: { includeResource: input.config?.include_resource ?? true, fields: input.config?.fields ?? null },
+      maxAttempts: input.max_attempts ?? null,
+      timeoutMs: input.timeout_ms ?? null,
+      ordering: input.ordering ?? DEFAULT_DELIVERY_ORDERING,
+      rateLimit: null,
+      secretEncrypted: secret === null ? null : deps.secretBox.seal(secret),
+    });
+    // `webhook.created`, with the webhook (README, "Operational webhooks").
+    return { webhook: made, published: await publishWebhookChange(tx, 'webhook.created', made.id) };
   });
+  if (published) wakeOutbox(deps.pool);
   return { webhook, secret };
 }
 
@@ -141,16 +148,22 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
     current ??= await getWebhook(deps, tenant, id);
     checkProfileTarget(deps.targets, changes.url ?? current.url, profile ?? current.profile, changes.url !== undefined ? 'body.url' : 'body.profile');
   }
-  const webhook = await repo.update(tenant.id, id, {
-    ...fields,
-    profile,
-    customProfile,
-    signatureScheme,
-    payload: config && { includeResource: config.include_resource, fields: config.fields },
-    maxAttempts: max_attempts,
-    timeoutMs: timeout_ms,
+  const { webhook, published } = await withTransaction(deps.pool, async (tx) => {
+    const updated = await new WebhooksRepository(tx).update(tenant.id, id, {
+      ...fields,
+      profile,
+      customProfile,
+      signatureScheme,
+      payload: config && { includeResource: config.include_resource, fields: config.fields },
+      maxAttempts: max_attempts,
+      timeoutMs: timeout_ms,
+    });
+    if (!updated) throw new NotFoundError('Webhook', id);
+    // `webhook.updated`, with the names of the fields given (never their values: headers may hold secrets).
+    const changed = Object.keys(changes).filter((k) => changes[k as keyof WebhookChanges] !== undefined);
+    return { webhook: updated, published: await publishWebhookChange(tx, 'webhook.updated', id, changed) };
   });
-  if (!webhook) throw new NotFoundError('Webhook', id);
+  if (published) wakeOutbox(deps.pool);
   return webhook;
 }
 
@@ -159,10 +172,12 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
  * end as cancelled at once, and its controller workflow is told to finish.
  */
 export async function deleteWebhook(deps: Pick<WebhookDeps, 'pool'> & { control?: ControlPlane }, tenant: Tenant, id: string) {
-  await withTransaction(deps.pool, async (tx) => {
+  const published = await withTransaction(deps.pool, async (tx) => {
     if (!(await new WebhooksRepository(tx).softDelete(tenant.id, id))) throw new NotFoundError('Webhook', id);
     await cancelPendingDeliveries(tx, id, 'webhook was deleted');
+    return publishWebhookChange(tx, 'webhook.deleted', id);
   });
+  if (published) wakeOutbox(deps.pool);
   // Best effort: a controller left running is idle and harmless; it finds the webhook gone if ever signalled.
   if (deps.control) {
     await deps.control

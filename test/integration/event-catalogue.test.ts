@@ -1,6 +1,7 @@
 import { validate } from '@readme/openapi-parser';
 import { createWebhook } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
+import { OPERATIONAL_EVENT_TYPES } from '../../src/domain/operational-events';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -133,6 +134,6 @@ describe('the OpenAPI webhooks section', () => {
     expect(await validate(structuredClone(doc) as never)).toEqual({ valid: true, warnings: [], specification: 'OpenAPI' });
 
     const anonymous = (await stack.http.get('/openapi.json')).body;
-    expect(Object.keys(anonymous.webhooks)).toEqual(['webhook.test', 'SyncAccount', 'SyncError']);
+    expect(Object.keys(anonymous.webhooks)).toEqual(['webhook.test', 'SyncAccount', 'SyncError', ...OPERATIONAL_EVENT_TYPES]);
   });
 });

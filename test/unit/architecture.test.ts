@@ -27,7 +27,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   workflows: ['domain'],
   temporal: ['workflows', 'activities', 'domain', 'config', 'logger', 'observability', 'util'],
   devtools: ['util', 'config', 'logger', 'workflows'],
-  activities: ['repositories', 'crypto', 'security', 'domain', 'util', 'db', 'config', 'logger', 'observability', 'services/publish-event'],
+  activities: ['repositories', 'crypto', 'security', 'domain', 'util', 'db', 'config', 'logger', 'observability', 'services/publish-event', 'services/publish-operational-event'],
   services: ['repositories', 'temporal', 'domain', 'crypto', 'security', 'util', 'errors', 'config', 'db', 'observability', 'logger', 'portal'],
   dispatcher: ['repositories', 'temporal', 'domain', 'config', 'logger', 'db', 'util', 'observability'],
   api: ['services', 'domain', 'errors', 'portal', 'util', 'observability', 'logger', 'config', 'security', 'crypto', 'package.json'],

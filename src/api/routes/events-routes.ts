@@ -1,7 +1,7 @@
 import { apiRouter } from '../router';
 import type { DefaultState } from 'koa';
 import type { Pool } from 'pg';
-import { checkEventAgainstCatalogue } from '../../services/event-catalogue';
+import { checkEventAgainstCatalogue, refuseOperationalEventType } from '../../services/event-catalogue';
 import type { EventSchemaValidator } from '../../services/event-schema-validator';
 import type { Metrics } from '../../observability/metrics';
 import type { ControlPlane } from '../../services/control-plane';
@@ -25,6 +25,7 @@ export function eventsRoutes(deps: {
   /** 202: stored with its deliveries; they go out as soon as the dispatcher starts them. */
   router.post('/events', rateLimitPerTenant(deps.eventsRateLimit), async (ctx) => {
     const body = validate(publishEventBody, ctx.request.body, 'body');
+    refuseOperationalEventType(body.type);
     await checkEventAgainstCatalogue(deps, ctx.state.tenant, body.type, body.data);
     const published = await publishEvent(deps.pool, ctx.state.tenant, {
       type: body.type,
