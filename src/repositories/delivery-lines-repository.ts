@@ -1,7 +1,6 @@
 import type { Queryable } from '../db/pool';
 import type { PendingDispatch } from '../domain/pending-dispatch';
-import { profileOf } from '../domain/profiles';
-import { FIXED_CUSTOM_PROFILE } from './outbox-repository';
+import { FIXED_CUSTOM_PROFILE, toPendingDispatch } from './outbox-repository';
 import { PENDING_DELIVERY } from './sql-literal';
 
 /** A pending delivery of a `fifo` webhook, with its place in the line. */
@@ -37,20 +36,7 @@ export class DeliveryLinesRepository {
       [webhookId, afterSequence, limit],
     );
     return rows
-      .map(
-        (r): LineRow => ({
-          id: r.id,
-          workflowId: r.workflow_id,
-          webhookId: r.webhook_id,
-          eventId: r.event_id,
-          eventType: r.event_type,
-          firstAttemptNumber: r.first_attempt_number,
-          maxAttempts: r.max_attempts,
-          timeoutMs: r.timeout_ms,
-          profile: profileOf(r.profile).name,
-          sequence: Number(r.sequence),
-        }),
-      )
+      .map((r): LineRow => ({ ...toPendingDispatch(r), sequence: Number(r.sequence) }))
       .sort((a, b) => a.sequence - b.sequence);
   }
 

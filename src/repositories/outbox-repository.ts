@@ -8,7 +8,8 @@ import { PENDING_DELIVERY } from './sql-literal';
 /** Notified inside the inserting transaction, so a listener hears of rows only once they are committed. */
 export const OUTBOX_CHANNEL = 'delivery_outbox';
 
-const toPendingDispatch = (r: {
+/** An outbox row as `RETURNING` gives it. */
+export const toPendingDispatch = (r: {
   id: string;
   workflow_id: string;
   webhook_id: string;
