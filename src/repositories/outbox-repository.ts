@@ -136,7 +136,11 @@ export class OutboxRepository {
     // numbers, taken under its row lock as publishing does; unordered webhooks are not locked.
     const { rows } = await this.db.query<{ id: string }>(
       `WITH target AS (
-         SELECT id, webhook_id, sequence, created_at FROM deliveries WHERE tenant_id = $1 AND ${where} FOR UPDATE
+         SELECT id, webhook_id, sequence, created_at FROM deliveries
+          WHERE tenant_id = $1 AND ${where}
+            -- An erased event has nothing left to send.
+            AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = deliveries.event_id AND e.payload_erased_at IS NOT NULL)
+          FOR UPDATE
        ), lines AS (
          SELECT t.webhook_id, count(*) AS n FROM target t JOIN webhooks w ON w.id = t.webhook_id
           WHERE w.ordering = $${params.push(FIFO_ORDERING)} GROUP BY t.webhook_id

@@ -315,6 +315,26 @@ describe('DELETE /v1/events/:id/payload', () => {
     expect(replayed.body).toMatchObject({ id: event.id, data: null, payload_erased_at: got.body.payload_erased_at });
   });
 
+  it('leaves an erased event’s failed deliveries out of a recover, which sends the others again', async () => {
+    let refusing = true;
+    const flaky = await receivers.start(() => (refusing ? { status: 400, body: 'no' } : { status: 200, body: 'ok' }));
+    const hook = await createWebhook(stack, { url: flaky.url, events: ['erase.recover'] });
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const erased = await publishEvent(stack, { type: 'erase.recover', data: { secret: 'erased-before-recover' } });
+    const kept = await publishEvent(stack, { type: 'erase.recover', data: { keep: true } });
+    for (const e of [erased, kept]) expect((await waitForFinalDelivery(stack, e.deliveries[0]!.id)).status).toBe('failed');
+    expect((await erase(erased.id)).status).toBe(204);
+
+    refusing = false;
+    const recovered = await stack.http.post(`/v1/webhooks/${hook.id}/recover`).set(stack.auth).send({ since });
+    expect(recovered.status).toBe(202);
+    expect(recovered.body).toEqual({ recovered: 1, delivery_ids: [kept.deliveries[0]!.id] });
+    expect((await waitForFinalDelivery(stack, kept.deliveries[0]!.id)).status).toBe('succeeded');
+    expect(await q(`SELECT status, redeliveries FROM deliveries WHERE id = $1`, [erased.deliveries[0]!.id])).toEqual([{ status: 'failed', redeliveries: 0 }]);
+    expect(flaky.requests.filter((r) => r.body.includes('"keep":true'))).toHaveLength(2);
+    expect(flaky.requests.filter((r) => r.body.includes('erased-before-recover'))).toHaveLength(1);
+  });
+
   it('ends the event’s pending deliveries as cancelled, and they are never sent', async () => {
     const hook = await createWebhook(stack, { url: receiver.url, events: ['erase.pending'] });
     expect((await action(hook.id, 'pause')).status).toBe(200);
