@@ -9,7 +9,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createLogger } from '../../src/logger';
 import { publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { createTestDatabase, startStack, type Stack } from '../support/harness';
-import { Receiver, Receivers, type ReceivedRequest, type Responder } from '../support/receiver';
+import { Receiver, Receivers, type ReceivedRequest, type Responder, headerOf as header } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -58,10 +58,6 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-const header = (req: ReceivedRequest, name: string): string | undefined => {
-  const value = req.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(',') : value;
-};
 
 async function create(body: Record<string, unknown>, on: Stack = stack) {
   const res = await on.http.post('/v1/webhooks').set(on.auth).send({ name: 'Asset', profile: 'asset', events: ['asset.none'], ...body });

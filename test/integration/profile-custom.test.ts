@@ -1,8 +1,8 @@
-import { createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHmac, verify, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { getDelivery, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
-import { Receiver, Receivers, type ReceivedRequest, type Responder } from '../support/receiver';
+import { Receiver, Receivers, type ReceivedRequest, type Responder, headerOf as header, sameText as same } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -27,11 +27,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const header = (req: ReceivedRequest, name: string): string | undefined => {
-  const value = req.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(',') : value;
-};
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** GitHub's documented check: "sha256=" + hex HMAC-SHA256 of the raw payload, keyed with the secret; any listed value during a rotation. */
 function githubVerifies(secret: string, req: ReceivedRequest): boolean {

@@ -1,9 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { createLogger } from '../../src/logger';
 import { getDelivery, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
-import { Receiver, Receivers, type ReceivedRequest, type Responder } from '../support/receiver';
+import { Receiver, Receivers, type ReceivedRequest, type Responder, headerOf as header, sameText as same } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -41,13 +41,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const header = (req: ReceivedRequest, name: string): string | undefined => {
-  const value = req.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(',') : value;
-};
 
-/** Constant-time comparison of two strings of hex (or any ASCII). */
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** AssetsUp's receiver: `sha256=` + hex HMAC-SHA256 of the raw body, keyed with the webhook's secret. During a rotation, any listed value. */
 function assetsUpVerifies(secret: string, req: ReceivedRequest): boolean {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { waitFor } from './wait-for';
@@ -10,6 +11,15 @@ export interface ReceivedRequest {
   /** Milliseconds since the epoch when the request arrived. */
   receivedAt: number;
 }
+
+/** A header of a received request by name, in any case; repeated ones joined with a comma. */
+export function headerOf(req: ReceivedRequest, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+/** Constant-time comparison of two strings, as a receiver compares signatures. */
+export const sameText = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export interface Reply {
   status: number;
