@@ -79,7 +79,11 @@ it('ends as failed after the 5th failure at about 150 s, with every attempt reco
   expect(span).toBeGreaterThanOrEqual(149.5);
   expect(span).toBeLessThanOrEqual(154);
 
-  const described = await stack.temporal.workflow.getHandle(delivery.workflow_id).describe();
+  // The row turns failed before the workflow's last step (the exhausted
+  // notice) ends it: wait for the workflow's result, then look at it.
+  const handle = stack.temporal.workflow.getHandle(delivery.workflow_id);
+  expect(await handle.result()).toMatchObject({ status: 'failed' });
+  const described = await handle.describe();
   expect(described.status.name).toBe('COMPLETED');
   expect(described.typedSearchAttributes.get(DeliveryStatusAttribute)).toBe('failed');
 });
