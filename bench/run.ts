@@ -26,6 +26,7 @@ import { limitsScenario } from './scenarios/limits';
 import { memoryScenario } from './scenarios/memory';
 import { retentionScenario } from './scenarios/retention';
 import { orderedScenario } from './scenarios/ordered';
+import { costScenario } from './scenarios/cost';
 
 const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   ingest: ingestScenario,
@@ -35,6 +36,7 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   // Before memory, which runs last and leaves its deliveries pending.
   retention: retentionScenario,
   ordered: orderedScenario,
+  cost: costScenario,
   memory: memoryScenario,
 };
 

@@ -45,8 +45,8 @@ export class RouteStats {
   }
 }
 
-/** Decides the status code for a request on a route. */
-export type Behaviour = (route: string) => number;
+/** Decides the status code for a request on a route (and, where it matters, for which event: its `webhook-id`). */
+export type Behaviour = (route: string, eventId: string) => number;
 
 export class Receiver {
   private server?: Server;
@@ -116,7 +116,7 @@ export class Receiver {
     req.on('end', () => {
       const stats = this.stats(route);
       const id = String(req.headers['webhook-id'] ?? '');
-      const status = this.behaviour(route);
+      const status = this.behaviour(route, id);
       stats.requests++;
       stats.requestTimes.push(arrivedAt);
       stats.answered.set(status, (stats.answered.get(status) ?? 0) + 1);

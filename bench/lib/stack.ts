@@ -347,7 +347,9 @@ export class Engine {
     const inherited: NodeJS.ProcessEnv = {};
     // Only what a process needs to run; nothing of the engine's own configuration leaks in from the shell.
     for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[k]) inherited[k] = process.env[k];
-    this.env = { ...this.baseEnv(), PORT: String(port), ...extra, ...engineEnvOverrides() };
+    // Metrics on ports of their own: the defaults may be taken by an `npm start` or another run on this machine.
+    const metricsPorts = { WORKER_METRICS_PORT: String(await freePort()), TEMPORAL_SDK_METRICS_PORT: String(await freePort()) };
+    this.env = { ...this.baseEnv(), PORT: String(port), ...metricsPorts, ...extra, ...engineEnvOverrides() };
     const env = { ...inherited, ...this.env };
     const tag = `${label}-${Date.now()}`;
     this.worker = new EngineProcess('worker', 'src/main/worker.ts', env, path.join(this.base.logDir, `worker-${tag}.log`), this.base.compiled);
