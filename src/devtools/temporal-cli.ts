@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { accessSync, constants, createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,14 +12,21 @@ const run = promisify(execFile);
  */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 export const TEMPORAL_CLI_VERSION = '1.5.1';
-const MIN_GO = [1, 25] as const;
+export const MIN_GO = [1, 25] as const;
 
 export type TemporalCliSource = 'env' | 'path' | 'cache' | 'go-install';
 
-/** Where the dev server binary comes from; `sdk-download` lets @temporalio/testing fetch it (needs internet). */
+/**
+ * Where the dev server binary comes from; `sdk-download` lets @temporalio/testing fetch it (needs
+ * internet), with `fix`: the one line that would have avoided it.
+ */
 export type TemporalExecutable =
   | { type: 'existing-path'; path: string; source: TemporalCliSource }
-  | { type: 'sdk-download'; reason: string };
+  | { type: 'sdk-download'; reason: string; fix: string };
+
+/** How long `go install` takes on a fresh machine (2 cores, module downloads included), as the README says. */
+export const GO_INSTALL_ESTIMATE = '2.5 to 5 minutes';
+const GO_FIX = `install Go ${MIN_GO.join('.')} or newer (https://go.dev/dl/, or your package manager), or set TEMPORAL_CLI_PATH to a temporal binary`;
 
 type Env = Record<string, string | undefined>;
 
@@ -77,10 +84,12 @@ async function goVersion(env: Env): Promise<[number, number] | undefined> {
 /**
  * Finds the Temporal CLI or builds it; idempotent. Order: `TEMPORAL_CLI_PATH`,
  * `temporal` on the PATH, the cached build, `go install` (Go >= 1.25), and
- * last the SDK's own download for machines with internet.
+ * last the SDK's own download for machines with internet. While it builds it
+ * logs its progress every `progressEveryMs` (15 s): the time elapsed, the
+ * packages compiled so far, and where go's own log is.
  */
 export async function ensureTemporalCli(
-  opts: { env?: Env; log?: (line: string) => void } = {},
+  opts: { env?: Env; log?: (line: string) => void; progressEveryMs?: number } = {},
 ): Promise<TemporalExecutable> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? (() => undefined);
@@ -88,18 +97,66 @@ export async function ensureTemporalCli(
   if (found) return found;
 
   const go = await goVersion(env);
-  if (!go) return { type: 'sdk-download', reason: 'no Temporal CLI found and Go is not installed' };
+  if (!go) return { type: 'sdk-download', reason: 'no Temporal CLI found and Go is not installed', fix: GO_FIX };
   if (go[0] < MIN_GO[0] || (go[0] === MIN_GO[0] && go[1] < MIN_GO[1])) {
-    return { type: 'sdk-download', reason: `Go ${go.join('.')} is older than ${MIN_GO.join('.')}` };
+    return { type: 'sdk-download', reason: `Go ${go.join('.')} is older than ${MIN_GO.join('.')}`, fix: GO_FIX };
   }
   const dir = temporalCliCacheDir(env);
   mkdirSync(dir, { recursive: true });
-  log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install into ${dir} (a few minutes, once)...`);
-  await run('go', ['install', `${TEMPORAL_CLI_MODULE}@v${TEMPORAL_CLI_VERSION}`], {
-    env: { ...env, GOBIN: dir } as NodeJS.ProcessEnv,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const logFile = path.join(dir, 'go-install.log');
+  log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install into ${dir}, once: usually ${GO_INSTALL_ESTIMATE}. Its log: ${logFile}`);
+  await goInstall(env, dir, logFile, log, opts.progressEveryMs ?? 15_000);
   const built = path.join(dir, 'temporal');
-  if (!isExecutable(built)) throw new Error(`go install finished but ${built} is missing`);
+  if (!isExecutable(built)) throw new Error(`go install finished but ${built} is missing (its log: ${logFile})`);
   return { type: 'existing-path', path: built, source: 'go-install' };
+}
+
+/** Runs `go install -v` (it names each package as it compiles it) into `logFile`, reporting progress. */
+function goInstall(env: Env, dir: string, logFile: string, log: (line: string) => void, everyMs: number): Promise<void> {
+  const started = Date.now();
+  const out = createWriteStream(logFile);
+  let packages = 0;
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn('go', ['install', '-v', `${TEMPORAL_CLI_MODULE}@v${TEMPORAL_CLI_VERSION}`], {
+      env: { ...env, GOBIN: dir } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const count = (chunk: Buffer) => {
+      out.write(chunk);
+      // -v prints one import path per compiled package; downloads print "go: downloading ...".
+      for (const line of chunk.toString('utf8').split('\n')) if (line && !line.startsWith('go: ')) packages++;
+    };
+    child.stdout.on('data', count);
+    child.stderr.on('data', count);
+    const ticker = setInterval(() => {
+      log(`  ...still building the Temporal CLI: ${elapsed(Date.now() - started)} elapsed (usually ${GO_INSTALL_ESTIMATE}), ${packages} packages compiled so far. Log: ${logFile}`);
+    }, everyMs);
+    let settled = false;
+    const finish = (outcome: () => Error | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(ticker);
+      out.end(() => {
+        const err = outcome();
+        if (err) reject(err);
+        else resolve();
+      });
+    };
+    child.on('error', (err) => finish(() => err));
+    child.on('close', (code, signal) =>
+      finish(() => {
+        if (code === 0) {
+          log(`Built the Temporal CLI in ${elapsed(Date.now() - started)}.`);
+          return undefined;
+        }
+        const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
+        return new Error(`go install ${signal ? `was killed (${signal})` : `exited with ${code}`}; the end of its log (${logFile}):\n${tail}`);
+      }),
+    );
+  });
+}
+
+function elapsed(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }

@@ -60,6 +60,7 @@ async function main() {
   let temporalUi: string | undefined;
   if (!env.TEMPORAL_ADDRESS) {
     const executable = await ensureTemporalCli({ log: say });
+    if (executable.type === 'sdk-download') say(`No Temporal CLI here and none can be built (${executable.reason}). To fix: ${executable.fix}.`);
     say(
       executable.type === 'existing-path'
         ? `Starting the Temporal dev server (${executable.path})...`
