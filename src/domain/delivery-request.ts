@@ -1,3 +1,9 @@
+/** One header as written or read on the wire: name and value, in order. */
+export type WireHeader = [name: string, value: string];
+
+/** What a secret custom header's value is stored and shown as; the receiver gets the value itself. */
+export const SECRET_HEADER_MASK = '[secret]';
+
 /** One header of a delivery's request, in the order it is sent. */
 export interface RequestHeader {
   name: string;
