@@ -154,6 +154,22 @@ describe('secret custom headers', () => {
     expect(lines.join('')).not.toContain('partner-token-8d41c7');
   });
 
+  it('names the per-attempt headers of the webhook’s profile in a preview, under assetsup and asset too', async () => {
+    for (const [profile, name, note] of [
+      ['assetsup', 'x-assetsup-signature', 'profile assetsup'],
+      ['asset', 'asset-signature', 'profile asset'],
+    ] as const) {
+      const type = `preview.${profile}`;
+      const res = await stack.http.post('/v1/webhooks').set(stack.auth).send({ name: profile, url: 'https://hooks.invalid/p', events: [type], profile });
+      expect(res.status).toBe(201);
+      await stack.http.post(`/v1/webhooks/${res.body.id}/pause`).set(stack.auth);
+      const event = await publishEvent(stack, { type, data: {} });
+      const preview = (await requestOf(event.deliveries[0]!.id)).body;
+      expect(preview.source).toBe('preview');
+      expect(preview.headers.find((h: { name: string }) => h.name === name)).toEqual({ name, value: null, note: expect.stringContaining(note), secret: false });
+    }
+  });
+
   it('refuses a secret without a value where it has none to keep, and bad shapes, storing nothing', async () => {
     const created = await stack.http.post('/v1/webhooks').set(stack.auth).send({ name: 'x', url: 'https://hooks.invalid/x', events: ['*'], headers: { Authorization: { secret: true } } });
     expect(created.status).toBe(422);
