@@ -14,7 +14,8 @@ import type { WebhooksRepository } from '../src/repositories/webhooks-repository
 import type { DeliveryOutcomeEvents } from '../src/services/publish-operational-event';
 import { classifyAttempt } from './classify-response';
 import { attemptClass, type AttemptClass } from '../src/observability/metrics';
-import type { HttpSender, SendResult } from './http-sender';
+import { NOTHING_SENT, type HttpSender, type SendResult } from './http-sender';
+import { SECRET_HEADER_MASK, type WireHeader } from '../src/domain/delivery-request';
 import { buildPayload } from './payload';
 import { storableText } from './response-body';
 
@@ -118,21 +119,28 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   });
   // Checked when the URL or profile was set, and again here: the deployment may have changed since.
   const refused = profileUrlProblem(profile.name, webhook.url, deps.development === true);
+  const own: WireHeader[] = [
+    ['content-type', 'application/json'],
+    ['user-agent', deps.delivery.userAgent],
+    ['x-client-id', webhook.clientId],
+    ...Object.entries(signed),
+  ];
+  const ownNames = new Set(own.map(([name]) => name.toLowerCase()));
+  const secretNames = new Set(Object.keys(webhook.secretHeadersSealed));
+  // Custom headers first, plain then secret; the engine's own headers win over a namesake.
+  const customHeaders: WireHeader[] = [
+    ...Object.entries(webhook.headers),
+    ...Object.entries(webhook.secretHeadersSealed).map(([name, sealed]): WireHeader => [name, deps.secretBox.open(sealed)]),
+  ].filter(([name]) => !ownNames.has(name.toLowerCase()));
   const result: SendResult = refused
-    ? { kind: 'blocked', reason: `url ${refused}`, durationMs: 0, responseBody: null }
+    ? { kind: 'blocked', reason: `url ${refused}`, durationMs: 0, responseBody: null, ...NOTHING_SENT }
     : await deps.send({
         url: webhook.url,
         body,
         timeoutMs: input.timeoutMs ?? webhook.timeoutMs ?? deps.delivery.timeoutMs,
-        headers: {
-          // Custom headers first: the engine's own headers win over a namesake.
-          ...webhook.headers,
-          'content-type': 'application/json',
-          'user-agent': deps.delivery.userAgent,
-          'x-client-id': webhook.clientId,
-          ...signed,
-        },
+        headers: [...customHeaders, ...own],
       });
+  const signatureHeader = signatureHeaderName(profile.name, webhook.signatureScheme, secrets.length > 0, custom);
 
   deps.observe?.attempted(attemptClass({ kind: result.kind, statusCode: statusCodeOf(result) ?? undefined }), result.durationMs);
   const verdict = classifyAttempt(result, deps.delivery.retryAfterMaxMs, now(), retryRuleOf(profile, custom));
@@ -142,7 +150,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     eventId: delivery.eventId,
     attempt: input.attempt,
     profile: profile.name,
-    signedWith: signatureHeaderName(profile.name, webhook.signatureScheme, secrets.length > 0, custom),
+    signedWith: signatureHeader,
     outcome: verdict.kind,
     statusCode: statusCodeOf(result),
     durationMs: result.durationMs,
@@ -165,6 +173,14 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     durationMs: result.durationMs,
     responseBody: result.responseBody,
     startedAt,
+    // Blocked before sending: nothing went out.
+    requestSent: result.requestHeaders !== null,
+    requestUrl: webhook.url,
+    // Secret custom values never reach the attempt's row: the receiver alone gets them.
+    requestHeaders: result.requestHeaders && result.requestHeaders.map(([name, value]): WireHeader => [name, secretNames.has(name) ? SECRET_HEADER_MASK : value]),
+    signatureHeader: signatureHeader?.toLowerCase() ?? null,
+    responseHeaders: result.responseHeaders,
+    responseHeadersTruncated: result.responseHeadersTruncated,
   };
   if (verdict.kind === 'delivered') {
     // The attempt, the delivery's completion and the webhook's bookkeeping in one round trip.

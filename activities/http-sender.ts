@@ -2,15 +2,30 @@ import { Agent, request } from 'undici';
 import { UnsafeTargetError, type TargetPolicy } from '../src/security/target-policy';
 import type { AttemptOutcome } from './classify-response';
 import { storableText, storedResponseBody } from './response-body';
+import type { WireHeader } from '../src/domain/delivery-request';
+import { boundedResponseHeaders, wireRequestHeaders } from './wire-headers';
 
 export interface OutgoingRequest {
   url: string;
-  headers: Record<string, string>;
+  /** In the order they are written, after the client's own `host` and `connection`. */
+  headers: readonly WireHeader[];
   body: string;
   timeoutMs: number;
 }
 
-export type SendResult = AttemptOutcome & { durationMs: number; responseBody: string | null };
+/** What went over the wire, for the attempt's record. */
+export interface SentExchange {
+  /** The request headers as written; null when nothing was sent (refused before connecting). */
+  requestHeaders: WireHeader[] | null;
+  /** The answer's headers, bounded (activities/wire-headers.ts); null without an answer. */
+  responseHeaders: WireHeader[] | null;
+  responseHeadersTruncated: boolean;
+}
+
+export type SendResult = AttemptOutcome & { durationMs: number; responseBody: string | null } & SentExchange;
+
+/** The record of a request refused before anything was sent. */
+export const NOTHING_SENT: SentExchange = { requestHeaders: null, responseHeaders: null, responseHeadersTruncated: false };
 
 /** Sends one POST; never throws for a receiver's fault, it reports it. */
 export type HttpSender = (req: OutgoingRequest) => Promise<SendResult>;
@@ -36,10 +51,16 @@ export function createHttpSender(policy: TargetPolicy): HttpSender {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const signal = deadline.signal;
+    let requestHeaders: WireHeader[] | null = null;
     try {
       policy.checkUrlSyntax(url);
-      // undici's request() never follows redirects: a 3xx comes back as it is.
-      const res = await request(url, { method: 'POST', headers, body, signal, dispatcher });
+      const wire = wireRequestHeaders(url, headers, body);
+      // undici's request() never follows redirects: a 3xx comes back as it is. It writes `host` and
+      // `connection` itself, and `content-length`: only the headers between go in.
+      const pending = request(url, { method: 'POST', headers: headers.flat(), body, signal, dispatcher });
+      requestHeaders = wire;
+      const res = await pending;
+      const answered = boundedResponseHeaders(res.headers);
       const { bytes, truncated } = await readLimited(res.body, RESPONSE_BODY_LIMIT);
       const responseBody = storedResponseBody({
         bytes,
@@ -53,12 +74,17 @@ export function createHttpSender(policy: TargetPolicy): HttpSender {
         retryAfter: first(res.headers['retry-after']),
         durationMs: elapsed(),
         responseBody,
+        requestHeaders: wire,
+        responseHeaders: answered.headers,
+        responseHeadersTruncated: answered.truncated,
       };
     } catch (err) {
       const unsafe = unsafeTarget(err);
-      if (unsafe) return { kind: 'blocked', reason: unsafe, durationMs: elapsed(), responseBody: null };
-      if (signal.aborted) return { kind: 'timeout', timeoutMs, durationMs: elapsed(), responseBody: null };
-      return { kind: 'connection_error', message: describeError(err), durationMs: elapsed(), responseBody: null };
+      // The policy refuses an address before connecting: nothing was sent.
+      if (unsafe) return { kind: 'blocked', reason: unsafe, durationMs: elapsed(), responseBody: null, ...NOTHING_SENT };
+      const sent = { requestHeaders, responseHeaders: null, responseHeadersTruncated: false };
+      if (signal.aborted) return { kind: 'timeout', timeoutMs, durationMs: elapsed(), responseBody: null, ...sent };
+      return { kind: 'connection_error', message: describeError(err), durationMs: elapsed(), responseBody: null, ...sent };
     } finally {
       clearTimeout(timer);
     }

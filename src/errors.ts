@@ -38,6 +38,15 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** A delivery has no attempt of the number asked for. */
+export class AttemptNotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = 'attempt_not_found';
+  constructor(deliveryId: string, attempt: number) {
+    super(`Delivery ${deliveryId} has no attempt ${attempt}`);
+  }
+}
+
 /** The caller is known, but may not do this: e.g. a portal session without its CSRF token. */
 export class ForbiddenError extends AppError {
   readonly status = 403;

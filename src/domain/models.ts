@@ -4,6 +4,7 @@ import type { CustomProfileSettings } from './custom-profile';
 import type { DeliveryOrdering } from './delivery-ordering';
 import type { RateLimit } from './rate-limit';
 import type { AttemptStatus, DeliveryStatus, WebhookStatus } from './statuses';
+import type { WireHeader } from './delivery-request';
 
 export interface Tenant {
   id: string;
@@ -17,7 +18,10 @@ export interface Webhook {
   name: string;
   url: string;
   events: string[];
+  /** Custom headers sent in the clear and shown as they are. */
   headers: Record<string, string>;
+  /** Names of the custom headers whose values are secret: sent, but never shown or stored in the clear. */
+  secretHeaders: string[];
   /** The wire format and delivery rules of a named system (src/domain/profiles.ts). */
   profile: ProfileName;
   /** Its settings under the `custom` profile (src/domain/custom-profile.ts); null under the others. */
@@ -111,6 +115,17 @@ export interface Attempt {
   profile?: ProfileName | null;
   /** The body it sent: the delivery's stored payload (read back, not stored per attempt). */
   requestBody?: string | null;
+  /** Whether a request went out: false when refused before sending; null for attempts recorded before requests were. */
+  requestSent?: boolean | null;
+  /** Where it went. */
+  requestUrl?: string | null;
+  /** The request headers as written, secret custom values masked; null when not sent or not recorded. */
+  requestHeaders?: WireHeader[] | null;
+  /** The (lower-case) name of the header computed over the body, whose value is erased with it. */
+  signatureHeader?: string | null;
+  /** The answer's headers, whole ones up to 8 KB; null without an answer. */
+  responseHeaders?: WireHeader[] | null;
+  responseHeadersTruncated?: boolean;
 }
 
 /** Where a list page starts and how it is ordered. */

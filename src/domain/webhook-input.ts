@@ -3,6 +3,12 @@ import type { CustomProfileJson } from './custom-profile';
 import type { DeliveryOrdering } from './delivery-ordering';
 import type { ProfileName } from './profiles';
 
+/**
+ * A custom header's value as given: sent and shown as it is, or secret (`value` absent: keep the
+ * header's current secret value).
+ */
+export type HeaderValueInput = string | { value?: string; secret: true };
+
 /** How a webhook's payloads are shaped, in a change: only the keys given change. */
 export interface PayloadConfigInput {
   include_resource?: boolean;
@@ -15,7 +21,7 @@ export interface WebhookSettingsInput {
   name?: string;
   url?: string;
   events?: string[];
-  headers?: Record<string, string>;
+  headers?: Record<string, HeaderValueInput>;
   profile?: ProfileName;
   custom_profile?: CustomProfileJson;
   signature?: SignatureScheme;

@@ -9,11 +9,12 @@ export type NewAttempt = Attempt & { deliveryId: string };
 
 /**
  * The attempt row, once per attempt number (a retried activity keeps the first): a CTE named
- * `inserted` returning its delivery id when the row is new. Parameters $1-$10 are attemptParams.
+ * `inserted` returning its delivery id when the row is new. Parameters $1-$16 are attemptParams.
  */
 const INSERT_ATTEMPT = `inserted AS (
-         INSERT INTO attempts (id, delivery_id, attempt, status, status_code, duration_ms, response_body, error, started_at, profile)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         INSERT INTO attempts (id, delivery_id, attempt, status, status_code, duration_ms, response_body, error, started_at, profile,
+                               request_sent, request_url, request_headers, signature_header, response_headers, response_headers_truncated)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16)
          ON CONFLICT (delivery_id, attempt) DO NOTHING
          RETURNING delivery_id
        )`;
@@ -28,6 +29,12 @@ const attemptParams = (a: NewAttempt) => [
   a.error,
   a.startedAt,
   a.profile ?? null,
+  a.requestSent ?? null,
+  a.requestUrl ?? null,
+  a.requestHeaders ? JSON.stringify(a.requestHeaders) : null,
+  a.signatureHeader ?? null,
+  a.responseHeaders ? JSON.stringify(a.responseHeaders) : null,
+  a.responseHeadersTruncated ?? false,
 ];
 /**
  * Whether a webhook's `last_triggered_at` is due to move to the attempt's start ($9): at most once
@@ -108,13 +115,13 @@ export class DeliveryAttemptsRepository {
             SET attempt_count = CASE WHEN n.fresh THEN GREATEST(d.attempt_count, $3) ELSE d.attempt_count END,
                 last_status_code = CASE WHEN n.fresh THEN $5 ELSE d.last_status_code END,
                 last_error = CASE WHEN n.fresh THEN NULL ELSE d.last_error END,
-                status = CASE WHEN d.status = $12 AND d.workflow_id = $11 THEN $13 ELSE d.status END,
-                completed_at = CASE WHEN d.status = $12 AND d.workflow_id = $11 THEN now() ELSE d.completed_at END,
+                status = CASE WHEN d.status = $18 AND d.workflow_id = $17 THEN $19 ELSE d.status END,
+                completed_at = CASE WHEN d.status = $18 AND d.workflow_id = $17 THEN now() ELSE d.completed_at END,
                 updated_at = now()
            FROM (SELECT EXISTS (SELECT 1 FROM inserted) AS fresh) n
-          WHERE d.id = $2 AND (n.fresh OR (d.status = $12 AND d.workflow_id = $11))
+          WHERE d.id = $2 AND (n.fresh OR (d.status = $18 AND d.workflow_id = $17))
          -- now() is this transaction's start: a completion made by another one has another time.
-         RETURNING d.webhook_id, d.status = $13 AND d.completed_at = now() AS finished
+         RETURNING d.webhook_id, d.status = $19 AND d.completed_at = now() AS finished
        ), webhook AS (
          UPDATE webhooks w
             SET failure_count = CASE WHEN u.finished THEN 0 ELSE w.failure_count END,

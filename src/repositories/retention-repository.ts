@@ -111,10 +111,14 @@ export interface ErasedPendingDelivery {
   dispatched: boolean;
 }
 
+/** What an attempt's stored signature header reads once the payload it was computed over is erased. */
+export const ERASED_HEADER_VALUE = '[erased]';
+
 /**
  * Erases an event's payload in one transaction: the event's `data`, each delivery's
- * stored body (`deliveries.payload`) and each attempt's stored response body (a
- * receiver may echo what it got). Ids, type, times, statuses, codes and errors stay.
+ * stored body (`deliveries.payload`), each attempt's stored response body (a
+ * receiver may echo what it got) and the value of each attempt's stored signature header
+ * (ERASED_HEADER_VALUE; the other request and response headers stay). Ids, type, times, statuses, codes and errors stay.
  * Deliveries still pending end as cancelled. Undefined when the tenant has no such
  * event; erasing again changes nothing and keeps the first erasure's time.
  */
@@ -140,6 +144,15 @@ export async function erasePayload(
       `UPDATE attempts SET response_body = NULL
         WHERE delivery_id IN (SELECT id FROM deliveries WHERE event_id = $1) AND response_body IS NOT NULL`,
       [eventId],
+    );
+    // A signature is computed over the body: with the key, it confirms a guess of the payload.
+    await tx.query(
+      `UPDATE attempts a
+          SET request_headers = (SELECT jsonb_agg(CASE WHEN lower(h.e ->> 0) = a.signature_header THEN jsonb_build_array(h.e -> 0, $2::text) ELSE h.e END ORDER BY h.n)
+                                   FROM jsonb_array_elements(a.request_headers) WITH ORDINALITY AS h(e, n))
+        WHERE a.delivery_id IN (SELECT id FROM deliveries WHERE event_id = $1)
+          AND a.signature_header IS NOT NULL AND jsonb_array_length(a.request_headers) > 0`,
+      [eventId, ERASED_HEADER_VALUE],
     );
     return {
       erasedAt: rows[0].payload_erased_at,

@@ -17,6 +17,8 @@ interface WebhookRow {
   url: string;
   events: string[];
   headers: Record<string, string>;
+  /** Secret custom headers: name -> sealed value. */
+  secret_headers: Record<string, string>;
   profile: ProfileName;
   custom_profile: CustomProfileRow | null;
   signature_scheme: SignatureScheme;
@@ -43,7 +45,7 @@ export const customProfileFromRow = (r: CustomProfileRow | null | undefined): Cu
 
 const customProfileToRow = (c: CustomProfileSettings | null): string | null => c && JSON.stringify(customProfileToJson(c));
 
-const COLUMNS = `id, tenant_id, name, url, events, headers, profile, custom_profile, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, ordering, rate_limit_count, rate_limit_period_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
+const COLUMNS = `id, tenant_id, name, url, events, headers, secret_headers, profile, custom_profile, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, ordering, rate_limit_count, rate_limit_period_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
 
 const toWebhook = (r: WebhookRow): Webhook => ({
   id: r.id,
@@ -52,6 +54,7 @@ const toWebhook = (r: WebhookRow): Webhook => ({
   url: r.url,
   events: r.events,
   headers: r.headers,
+  secretHeaders: Object.keys(r.secret_headers ?? {}),
   profile: r.profile,
   customProfile: customProfileFromRow(r.custom_profile),
   signatureScheme: r.signature_scheme,
@@ -95,6 +98,7 @@ export function webhookForDeliveryFromRow(row: Record<string, unknown>, prefix: 
   };
   return {
     ...toWebhook(r),
+    secretHeadersSealed: r.secret_headers ?? {},
     secretEncrypted: r.secret_encrypted,
     previousSecretEncrypted: r.previous_secret_encrypted,
     clientId: r.client_id,
@@ -115,17 +119,21 @@ export interface WebhookListQuery {
 export type NewWebhook = Pick<
   Webhook,
   'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers' | 'profile' | 'customProfile' | 'signatureScheme' | 'payload' | 'maxAttempts' | 'timeoutMs' | 'ordering' | 'rateLimit'
-> & { secretEncrypted: string | null };
+> & { secretEncrypted: string | null; secretHeadersSealed: Record<string, string> };
 
 /** Fields left undefined stay as they are; `payload` changes only the keys it holds, and null resets a setting to its default. */
 export type WebhookChanges = Partial<
   Pick<Webhook, 'name' | 'url' | 'events' | 'headers' | 'profile' | 'customProfile' | 'signatureScheme' | 'maxAttempts' | 'timeoutMs' | 'ordering' | 'rateLimit'>
 > & {
   payload?: Partial<Webhook['payload']>;
+  /** The secret custom headers, name -> sealed value, replaced whole (with `headers`). */
+  secretHeadersSealed?: Record<string, string>;
 };
 
 /** What the delivery activity needs: the webhook plus its sealed secret(s). */
 export interface WebhookForDelivery extends Webhook {
+  /** The secret custom headers, name -> sealed value (SecretBox). */
+  secretHeadersSealed: Record<string, string>;
   /** Null only under `argyle`, whose requests then go unsigned. */
   secretEncrypted: string | null;
   /** The secret in use before the last rotation, while its grace period lasts; otherwise null. */
@@ -141,8 +149,8 @@ export class WebhooksRepository {
     const { rows } = await this.db.query<WebhookRow>(
       `INSERT INTO webhooks (id, tenant_id, name, url, events, headers, secret_encrypted, signature_scheme,
                              include_resource, payload_fields, max_attempts, timeout_ms, profile, custom_profile,
-                             ordering, rate_limit_count, rate_limit_period_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING ${COLUMNS}`,
+                             ordering, rate_limit_count, rate_limit_period_ms, secret_headers)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING ${COLUMNS}`,
       [
         w.id,
         w.tenantId,
@@ -161,6 +169,7 @@ export class WebhooksRepository {
         w.ordering,
         w.rateLimit?.count ?? null,
         w.rateLimit?.periodMs ?? null,
+        JSON.stringify(w.secretHeadersSealed),
       ],
     );
     return toWebhook(rows[0]!);
@@ -203,6 +212,7 @@ export class WebhooksRepository {
     if (changes.url !== undefined) sets.push(`url = $${params.push(changes.url)}`);
     if (changes.events !== undefined) sets.push(`events = $${params.push(changes.events)}`);
     if (changes.headers !== undefined) sets.push(`headers = $${params.push(JSON.stringify(changes.headers))}`);
+    if (changes.secretHeadersSealed !== undefined) sets.push(`secret_headers = $${params.push(JSON.stringify(changes.secretHeadersSealed))}`);
     if (changes.profile !== undefined) sets.push(`profile = $${params.push(changes.profile)}`);
     // Null (another profile) clears the settings.
     if (changes.customProfile !== undefined) sets.push(`custom_profile = $${params.push(customProfileToRow(changes.customProfile))}::jsonb`);
@@ -250,6 +260,15 @@ export class WebhooksRepository {
       [tenantId, id, newSealed, graceMs],
     );
     return rows[0]?.previous_secret_expires_at;
+  }
+
+  /** The secret custom headers, name -> sealed value; undefined when there is no such webhook. */
+  async sealedHeaders(tenantId: string, id: string): Promise<Record<string, string> | undefined> {
+    const { rows } = await this.db.query<{ secret_headers: Record<string, string> }>(
+      'SELECT secret_headers FROM webhooks WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL',
+      [tenantId, id],
+    );
+    return rows[0]?.secret_headers;
   }
 
   /** The sealed signing secret, for checking that it fits a new profile; null when there is none. */

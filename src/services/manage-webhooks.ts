@@ -9,6 +9,7 @@ import type { NewWebhookInput, WebhookChanges } from '../domain/webhook-input';
 import { TenantsRepository } from '../repositories/tenants-repository';
 import { currentSecretProblem, secretIsOptional, suppliedSecretProblemFor } from './webhook-secrets';
 import { checkedCustomProfile } from './custom-profile-settings';
+import { headerNames, storedHeaders } from './webhook-headers';
 import { NotFoundError, ValidationError } from '../errors';
 import { UnsafeTargetError, type TargetPolicy } from '../security/target-policy';
 import { WebhooksRepository, type WebhookListQuery } from '../repositories/webhooks-repository';
@@ -69,7 +70,8 @@ function checkSignatureFits(profile: ProfileName, signature: SignatureScheme | u
 export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: NewWebhookInput) {
   const profile = input.profile ?? (await new TenantsRepository(deps.pool).defaultProfile(tenant.id));
   checkSignatureFits(profile, input.signature);
-  const customProfile = checkedCustomProfile(profile, input.custom_profile, null, input.headers ?? {});
+  const customProfile = checkedCustomProfile(profile, input.custom_profile, null, headerNames(input.headers ?? {}));
+  const given = storedHeaders(input.headers ?? {}, {}, deps.secretBox);
   if (input.secret !== undefined) {
     const problem = suppliedSecretProblemFor(profile, input.secret);
     if (problem) throw new ValidationError(`body.secret: ${problem}`, [{ path: 'body.secret', message: problem }]);
@@ -84,7 +86,8 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Ne
       name: input.name,
       url: input.url,
       events: input.events,
-      headers: input.headers ?? {},
+      headers: given.headers,
+      secretHeadersSealed: given.secretHeadersSealed,
       profile,
       customProfile,
       signatureScheme: input.signature ?? DEFAULT_SIGNATURE_SCHEME,
@@ -123,13 +126,14 @@ export function listWebhooks(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, qu
  */
 export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' | 'secretBox'>, tenant: Tenant, id: string, changes: WebhookChanges) {
   const repo = new WebhooksRepository(deps.pool);
-  const { profile, custom_profile, signature, config, max_attempts, timeout_ms, ...fields } = changes;
+  const { profile, custom_profile, signature, config, max_attempts, timeout_ms, headers, ...fields } = changes;
   let signatureScheme = signature;
   let customProfile: Webhook['customProfile'] | undefined;
   const needsCurrent = profile !== undefined || signature !== undefined || custom_profile !== undefined || changes.headers !== undefined;
   let current: Webhook | undefined = needsCurrent ? await getWebhook(deps, tenant, id) : undefined;
   if (current && (profile !== undefined || custom_profile !== undefined || changes.headers !== undefined)) {
-    const checked = checkedCustomProfile(profile ?? current.profile, custom_profile, current.customProfile, changes.headers ?? current.headers);
+    const names = changes.headers ? headerNames(changes.headers) : { ...current.headers, ...headerNames(Object.fromEntries(current.secretHeaders.map((n) => [n, '']))) };
+    const checked = checkedCustomProfile(profile ?? current.profile, custom_profile, current.customProfile, names);
     if (checked !== current.customProfile) customProfile = checked;
   }
   if (current && (profile !== undefined || signature !== undefined)) {
@@ -148,9 +152,16 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
     current ??= await getWebhook(deps, tenant, id);
     checkProfileTarget(deps.targets, changes.url ?? current.url, profile ?? current.profile, changes.url !== undefined ? 'body.url' : 'body.profile');
   }
+  let headerChanges: { headers?: Record<string, string>; secretHeadersSealed?: Record<string, string> } = {};
+  if (headers !== undefined) {
+    const sealed = await repo.sealedHeaders(tenant.id, id);
+    if (sealed === undefined) throw new NotFoundError('Webhook', id);
+    headerChanges = storedHeaders(headers, sealed, deps.secretBox);
+  }
   const { webhook, published } = await withTransaction(deps.pool, async (tx) => {
     const updated = await new WebhooksRepository(tx).update(tenant.id, id, {
       ...fields,
+      ...headerChanges,
       profile,
       customProfile,
       signatureScheme,

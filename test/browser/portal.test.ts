@@ -147,6 +147,9 @@ const expectTextContaining = (l: Locator, part: string) => until(`${l} to contai
 const expectAttribute = (l: Locator, name: string, value: string, timeoutMs?: number) =>
   until(`${l} to have ${name}="${value}"`, () => l.first().getAttribute(name, { timeout: 1_000 }), (v) => v === value, timeoutMs);
 const expectCount = (l: Locator, n: number, timeoutMs?: number) => until(`${n} of ${l}`, () => l.count(), (c) => c === n, timeoutMs);
+/** A secret custom header value, which the portal must never show. */
+const PORTAL_SECRET_HEADER = 'Bearer portal-secret-3c9a61';
+
 const expectFocused = (l: Locator) => until(`${l} to have focus`, () => l.evaluate((el) => el === document.activeElement, undefined, { timeout: 1_000 }), (f) => f === true);
 
 
@@ -158,7 +161,7 @@ describe('the webhook portal in a browser', () => {
       const res = await stack.http
         .post('/v1/webhooks')
         .set(stack.auth)
-        .send({ name: XSS, url: failing.url, events: ['invoice.paid'], headers: { 'X-Note': XSS }, max_attempts: 2 });
+        .send({ name: XSS, url: failing.url, events: ['invoice.paid'], headers: { 'X-Note': XSS, Authorization: { value: PORTAL_SECRET_HEADER, secret: true } }, max_attempts: 2 });
       expect(res.status).toBe(201);
       walk.xssWebhookId = res.body.id;
 
@@ -326,6 +329,18 @@ describe('the webhook portal in a browser', () => {
       const headerRow = page.locator('#request-headers-rows tr', { hasText: 'X-Note' });
       await expectText(headerRow.locator('td').nth(1), XSS);
       await expectText(page.locator('#request-headers-rows tr', { hasText: 'x-client-id' }).locator('td').nth(1), 'default');
+      // The latest attempt's stored request; choosing attempt 1 shows its own timestamp, as its receiver got it.
+      await expectTextContaining(page.locator('#request-source'), 'Attempt 2');
+      await expectText(page.locator('#request-headers-rows tr', { hasText: 'webhook-timestamp' }).locator('td').nth(1), failing.requests[1]!.headers['webhook-timestamp'] as string);
+      await page.getByLabel('Show the request of').selectOption('1');
+      await expectTextContaining(page.locator('#request-source'), 'Attempt 1');
+      await expectText(page.locator('#request-headers-rows tr', { hasText: 'webhook-timestamp' }).locator('td').nth(1), failing.requests[0]!.headers['webhook-timestamp'] as string);
+      await expectText(page.locator('#request-headers-rows tr', { hasText: 'webhook-signature' }).locator('td').nth(1), failing.requests[0]!.headers['webhook-signature'] as string);
+      await expectText(page.locator('#response-headers-rows tr', { hasText: 'content-type' }).locator('td').nth(1), 'text/html');
+      // The secret header: masked on the page, in the clear at the receiver.
+      await expectTextContaining(page.locator('#request-headers-rows tr', { hasText: 'Authorization' }).locator('td').nth(1), '[secret]');
+      expect(await page.content()).not.toContain(PORTAL_SECRET_HEADER);
+      expect(failing.requests[0]!.headers.authorization).toBe(PORTAL_SECRET_HEADER);
       await expectAttribute(page.locator('#temporal-link'), 
         'href',
         `http://temporal-ui.test:8233/namespaces/default/workflows/${encodeURIComponent(failed.workflow_id)}`,

@@ -75,6 +75,9 @@ describe('a receiver that answers 2xx', () => {
         started_at: expect.any(String),
         profile: 'standard',
         request_body: expect.any(String),
+        request_sent: true,
+        response_headers: expect.arrayContaining([{ name: 'transfer-encoding', value: 'chunked' }]),
+        response_headers_truncated: false,
       },
     ]);
     const webhook = (await stack.http.get(`/v1/webhooks/${hook.id}`).set(stack.auth)).body;

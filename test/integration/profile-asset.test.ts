@@ -164,7 +164,9 @@ describe('asset: the headers', () => {
     expect(described.status).toBe(200);
     const headers = described.body.headers as Array<{ name: string; value: string | null; note: string | null }>;
     expect(headers.find((h) => h.name === 'asset-id')).toMatchObject({ value: eventId });
-    expect(headers.find((h) => h.name === 'asset-signature')).toMatchObject({ value: null, note: expect.stringContaining('profile asset') });
+    // The attempt's stored request: the JWS as sent.
+    expect(headers.find((h) => h.name === 'asset-signature')).toMatchObject({ value: r.requests[0]!.headers['asset-signature'], note: null });
+    expect(r.requests[0]!.headers['asset-signature']).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(headers.map((h) => h.name)).not.toContain('webhook-signature');
     expect(described.body.body).toBe(r.requests[0]!.body);
   });

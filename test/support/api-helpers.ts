@@ -3,7 +3,7 @@ import { waitFor } from './wait-for';
 
 export async function createWebhook(
   stack: Stack,
-  body: { url: string; events?: string[]; name?: string; headers?: Record<string, string> },
+  body: { url: string; events?: string[]; name?: string; headers?: Record<string, string | { value?: string; secret: true }> },
 ): Promise<{ id: string; secret: string; [k: string]: unknown }> {
   const res = await stack.http
     .post('/v1/webhooks')

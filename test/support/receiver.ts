@@ -7,6 +7,8 @@ export interface ReceivedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** The headers as they came, names in their case, in order: name, value, name, value, ... */
+  rawHeaders: string[];
   body: string;
   /** Milliseconds since the epoch when the request arrived. */
   receivedAt: number;
@@ -78,6 +80,7 @@ export class Receiver {
           method: req.method ?? '',
           path: req.url ?? '',
           headers: req.headers,
+          rawHeaders: req.rawHeaders,
           body: Buffer.concat(chunks).toString('utf8'),
           receivedAt: Date.now(),
         };

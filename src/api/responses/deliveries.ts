@@ -52,6 +52,15 @@ export const attemptResponse = z.strictObject({
       description:
         'The exact body sent, as signed. Shaped once, at the delivery’s first attempt, so every attempt (and a redelivery) sends the same bytes. `null` for attempts made before bodies were stored.',
     }),
+  request_sent: z
+    .boolean()
+    .nullable()
+    .meta({ description: '`false`: refused before sending (nothing went out); `null` for attempts made before requests were stored. Its request headers: `GET /v1/deliveries/:id/request?attempt=N`.' }),
+  response_headers: z
+    .array(z.strictObject({ name: z.string(), value: z.string() }))
+    .nullable()
+    .meta({ description: 'The answer’s headers in the order received (names in lower case), whole ones up to 8 KB in all; `null` when no answer came or for attempts made before they were stored.' }),
+  response_headers_truncated: z.boolean().meta({ description: 'More response headers came than the 8 KB kept.' }),
 });
 export type AttemptResponse = z.infer<typeof attemptResponse>;
 

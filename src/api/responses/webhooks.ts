@@ -12,7 +12,9 @@ export const webhookResponse = z.strictObject({
   name: z.string(),
   url: z.string(),
   events: z.array(z.string()).meta({ description: 'Event types it receives; `"*"` is every type.' }),
-  headers: z.record(z.string(), z.string()).meta({ description: 'Custom headers sent with each request.' }),
+  headers: z
+    .record(z.string(), z.union([z.string(), z.strictObject({ secret: z.literal(true) })]))
+    .meta({ description: 'Custom headers sent with each request; a secret one shows as `{"secret": true}`, never its value.' }),
   profile: z.enum(PROFILE_NAMES).meta({ description: 'Its profile: the wire format and delivery rules of a named system (README "Profiles").' }),
   custom_profile: customProfileSettings.nullable().meta({ description: 'The `custom` profile’s format; `null` under the other profiles.' }),
   signature: z

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { envSchema } from '../../config';
 import { deliveryStats, webhookStats } from '../../services/delivery-stats';
 import { describeDeliveryRequest } from '../../services/describe-delivery-request';
-import { statsQuery } from '../schemas/portal-insights';
+import { deliveryRequestQuery, statsQuery } from '../schemas/portal-insights';
 import { uuidParam, validate } from '../validate';
 import { deliveryRequestView } from '../views/delivery-request-view';
 import { deliveryStatsView, webhookStatsView } from '../views/stats-view';
@@ -30,8 +30,11 @@ export function portalInsightsRoutes(deps: { pool: Pool; deliveryUserAgent?: str
   });
 
   router.get('/deliveries/:id/request', async (ctx) => {
-    const request = await describeDeliveryRequest(deps.pool, ctx.state.tenant, uuidParam(ctx.params.id), {
+    const id = uuidParam(ctx.params.id);
+    const q = validate(deliveryRequestQuery, ctx.query, 'query');
+    const request = await describeDeliveryRequest(deps.pool, ctx.state.tenant, id, {
       userAgent: deps.deliveryUserAgent ?? DEFAULT_USER_AGENT,
+      attempt: q.attempt,
     });
     ctx.body = deliveryRequestView(request);
   });

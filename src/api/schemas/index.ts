@@ -7,7 +7,7 @@ export { listDeliveriesQuery } from './deliveries';
 export { createEventTypeBody, EVENT_TYPE_PATTERN, eventSelector, eventType, PREFIX_WILDCARD_PATTERN, updateEventTypeBody } from './event-types';
 export { publishEventBody } from './events';
 export { noQuery, profileName, uuid } from './fields';
-export { statsQuery } from './portal-insights';
+export { deliveryRequestQuery, statsQuery } from './portal-insights';
 export { createPortalSessionBody } from './portal-sessions';
 export { updateSettingsBody } from './settings';
 export { createApiKeyBody, createTenantBody } from './tenants';

@@ -38,12 +38,26 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const MAX_HEADERS = 50;
 
-const headers = z.record(z.string(), z.string({ error: 'must be a string' })).superRefine((record, ctx) => {
+/**
+ * A custom header's value: a string, sent and shown as it is, or `{"value": "...", "secret": true}`,
+ * sent but never shown again (responses give `{"secret": true}`). In a change, `{"secret": true}`
+ * without a value keeps the secret value the header has.
+ */
+const headerValue = z.union([
+  z.string({ error: 'must be a string or {"value": string, "secret": true}' }),
+  z.strictObject(
+    { value: z.string({ error: 'must be a string' }).optional(), secret: z.literal(true, { error: 'must be true' }) },
+    { error: 'must be a string or {"value": string, "secret": true}' },
+  ),
+]);
+
+const headers = z.record(z.string(), headerValue).superRefine((record, ctx) => {
   const names = Object.keys(record);
   if (names.length > MAX_HEADERS) ctx.addIssue({ code: 'custom', message: `may hold at most ${MAX_HEADERS} headers` });
   const seen = new Set<string>();
-  for (const [name, value] of Object.entries(record)) {
+  for (const [name, given] of Object.entries(record)) {
     const lower = name.toLowerCase();
+    const value = typeof given === 'string' ? given : (given.value ?? '');
     const problem = !HEADER_NAME.test(name)
       ? 'is not a valid HTTP header name'
       : RESERVED_HEADERS.includes(lower)
@@ -60,7 +74,7 @@ const headers = z.record(z.string(), z.string({ error: 'must be a string' })).su
   }
 }).meta({
   maxProperties: MAX_HEADERS,
-  description: `Custom headers sent with each request: at most ${MAX_HEADERS}, values of at most 4096 characters without line breaks. Headers the engine sets (${RESERVED_HEADERS.join(', ')}) cannot be overridden.`,
+  description: `Custom headers sent with each request: at most ${MAX_HEADERS}, values of at most 4096 characters without line breaks. Headers the engine sets (${RESERVED_HEADERS.join(', ')}) cannot be overridden. A value given as \`{"value": "...", "secret": true}\` (an \`Authorization\` token) is sent as usual but never shown again: it is encrypted at rest, responses show \`{"secret": true}\`, and attempts store it masked. In a PATCH, \`{"secret": true}\` without a value keeps the header's current secret value.`,
 });
 
 const webhookFields = {

@@ -34,5 +34,8 @@ export function attemptView(a: Attempt): AttemptResponse {
     started_at: a.startedAt.toISOString(),
     profile: a.profile ?? null,
     request_body: a.requestBody ?? null,
+    request_sent: a.requestSent ?? null,
+    response_headers: a.responseHeaders?.map(([name, value]) => ({ name, value })) ?? null,
+    response_headers_truncated: a.responseHeadersTruncated ?? false,
   };
 }

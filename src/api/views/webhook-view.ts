@@ -14,7 +14,8 @@ export function webhookView(w: Webhook): WebhookResponse {
     name: w.name,
     url: w.url,
     events: w.events,
-    headers: w.headers,
+    // A secret value is never shown: only that there is one.
+    headers: { ...w.headers, ...Object.fromEntries(w.secretHeaders.map((name) => [name, { secret: true as const }])) },
     profile: w.profile,
     custom_profile: w.customProfile && customProfileToJson(w.customProfile),
     // Profiles with their own format ignore the scheme.

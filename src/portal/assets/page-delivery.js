@@ -3,9 +3,11 @@ import { busy, facts, h, replaceContent, table } from './dom.js';
 import { badge, deliveryBadge, deliveryState, milliseconds, when } from './format.js';
 
 /**
- * One delivery: the request it sends (the exact body, and the headers), each
- * attempt with the endpoint's answer, and retry, retry now and cancel. While
- * it is pending the page follows it every two seconds.
+ * One delivery: the request a chosen attempt sent, as it stored it (the exact
+ * body, the headers byte for byte, the answer's headers), each attempt with the
+ * endpoint's answer, and retry, retry now and cancel. Before any attempt it
+ * shows a preview. While it is pending the page follows it every two seconds,
+ * and the request shown follows the latest attempt until one is chosen.
  */
 
 const POLL_MS = 2000;
@@ -42,6 +44,8 @@ export async function deliveryPage(ctx, id) {
   let delivery = await api.get(`/v1/deliveries/${id}`);
   let [request, webhook] = await Promise.all([api.get(`/v1/deliveries/${id}/request`), api.get(`/v1/webhooks/${delivery.webhook_id}`).catch(() => null)]);
   let shown = '';
+  // The attempt whose request is shown; null follows the latest.
+  let chosen = null;
   document.title = `Delivery of ${delivery.event_type} · Webhooks`;
 
   const crumbs = h(
@@ -85,6 +89,31 @@ export async function deliveryPage(ctx, id) {
     if (!document.activeElement || document.activeElement === document.body) heading.querySelector('h1')?.focus();
   }
 
+  async function showAttempt(value) {
+    chosen = value === '' ? null : Number(value);
+    request = await api.get(`/v1/deliveries/${id}/request${chosen === null ? '' : `?attempt=${chosen}`}`);
+    if (ctx.alive) renderRequest();
+  }
+
+  function attemptChooser() {
+    if (!delivery.attempts.length) return null;
+    const select = h(
+      'select',
+      { id: 'request-attempt', onchange: (e) => showAttempt(e.currentTarget.value) },
+      h('option', { value: '' }, 'The latest attempt'),
+      delivery.attempts.map((a) => h('option', { value: String(a.attempt) }, `Attempt ${a.attempt}${a.status_code ? ` (HTTP ${a.status_code})` : ''}`)),
+    );
+    select.value = chosen === null ? '' : String(chosen);
+    return h('p', { class: 'field' }, h('label', { for: 'request-attempt' }, 'Show the request of '), select);
+  }
+
+  function source() {
+    if (request.source === 'preview') return 'A preview from the webhook’s current settings: no attempt has been made yet.';
+    if (request.source === 'not_recorded') return `Attempt ${request.attempt}: ${request.note}`;
+    const sent = `Attempt ${request.attempt}, sent ${new Date(request.sent_at).toISOString()}`;
+    return request.request_sent ? `${sent}: the headers exactly as written.` : `${sent}. ${request.note}`;
+  }
+
   function renderRequest() {
     const headers = table({ id: 'request-headers', caption: 'Request headers, in the order they are sent', columns: ['Header', 'Value'] });
     for (const header of request.headers) {
@@ -93,18 +122,33 @@ export async function deliveryPage(ctx, id) {
           h('span', { class: 'mono' }, header.name),
           header.value === null
             ? h('span', { class: 'muted' }, header.note)
-            : [h('span', { class: 'mono wrap' }, header.value), header.note ? h('span', { class: 'cell-sub' }, header.note) : null],
+            : [h('span', { class: header.secret ? 'mono muted' : 'mono wrap' }, header.value), header.note ? h('span', { class: 'cell-sub' }, header.note) : null],
         ]),
       );
+    }
+    let answer = null;
+    if (request.response) {
+      const rows = table({ id: 'response-headers', caption: 'Response headers, in the order received', columns: ['Header', 'Value'] });
+      for (const header of request.response.headers) rows.tbody.append(rows.row([h('span', { class: 'mono' }, header.name), h('span', { class: 'mono wrap' }, header.value)]));
+      answer = [
+        h('h3', {}, `Response headers${request.response.status_code ? ` (HTTP ${request.response.status_code})` : ''}`),
+        rows.el,
+        request.response.headers_truncated ? h('p', { class: 'muted', id: 'response-headers-truncated' }, 'More headers came: only the first 8 KB are kept.') : null,
+      ];
     }
     replaceContent(
       requestPanel,
       h('h2', { id: 'request-title' }, 'Request'),
+      attemptChooser(),
+      h('p', { class: 'small muted', id: 'request-source' }, source()),
       h('p', { class: 'mono wrap', id: 'request-line' }, `${request.method} ${request.url ?? '(the webhook was deleted)'}`),
       h('h3', {}, 'Headers'),
-      headers.el,
+      request.headers.length ? headers.el : h('p', { class: 'muted', id: 'request-headers-missing' }, 'None recorded.'),
       h('h3', {}, 'Body, exactly as sent and signed'),
-      request.body === null ? h('p', { class: 'muted', id: 'request-body-missing' }, 'Not built yet: the body is made at the first attempt.') : h('pre', { id: 'request-body' }, request.body),
+      request.body === null
+        ? h('p', { class: 'muted', id: 'request-body-missing' }, request.source === 'preview' ? 'Not built yet: the body is made at the first attempt.' : 'Not stored: erased with the event’s payload.')
+         : h('pre', { id: 'request-body' }, request.body),
+      answer,
     );
   }
 
@@ -154,11 +198,13 @@ export async function deliveryPage(ctx, id) {
   async function refresh() {
     const [latest, hook] = await Promise.all([api.get(`/v1/deliveries/${id}`), api.get(`/v1/webhooks/${delivery.webhook_id}`).catch(() => null)]);
     if (!ctx.alive) return;
-    const bodyWasMissing = request.body === null && latest.attempts.length > 0;
+    // A new attempt: the chooser lists it, and the request shown follows it unless one was chosen.
+    const newAttempt = latest.attempts.length !== delivery.attempts.length;
     delivery = latest;
     webhook = hook;
-    if (bodyWasMissing) {
-      request = await api.get(`/v1/deliveries/${id}/request`);
+    if (newAttempt) {
+      if (chosen === null) request = await api.get(`/v1/deliveries/${id}/request`);
+      if (!ctx.alive) return;
       renderRequest();
     }
     render();

@@ -63,7 +63,10 @@ function customProfileSummary(c) {
   );
 }
 
-/** `Name: value` lines into an object; problems are reported by line. */
+/** How a secret custom header shows in the box; the line sent back as it is keeps the stored value. */
+const SECRET_SHOWN = '[secret]';
+
+/** `Name: value` lines into an object (`Name: [secret]` keeps a secret value); problems are reported by line. */
 function parseHeaders(text) {
   const headers = {};
   const problems = [];
@@ -71,7 +74,10 @@ function parseHeaders(text) {
     if (!line.trim()) return;
     const at = line.indexOf(':');
     if (at <= 0) problems.push(`Line ${i + 1}: write it as "Name: value"`);
-    else headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    else {
+      const value = line.slice(at + 1).trim();
+      headers[line.slice(0, at).trim()] = value === SECRET_SHOWN ? { secret: true } : value;
+    }
   });
   return { headers, problems };
 }
@@ -115,7 +121,7 @@ export async function webhookFormPage(ctx, id) {
   controls.profile.addEventListener('change', syncScheme);
   syncScheme();
   controls.headers.value = Object.entries(webhook?.headers ?? {})
-    .map(([name, value]) => `${name}: ${value}`)
+    .map(([name, value]) => `${name}: ${typeof value === 'string' ? value : SECRET_SHOWN}`)
     .join('\n');
   const known = catalogue.results.filter((t) => !t.archived_at).map((t) => t.name);
 
@@ -140,7 +146,7 @@ export async function webhookFormPage(ctx, id) {
       field({ name: 'profile', label: 'Profile', control: controls.profile, hint: 'The wire format and delivery rules of a named system.' }),
       field({ name: 'signature', label: 'Signature scheme', control: controls.signature, hint: 'Standard and Assets Server only: the other profiles sign in their own format.' }),
       webhook?.custom_profile ? customProfileSummary(webhook.custom_profile) : null,
-      field({ name: 'headers', label: 'Custom headers', control: controls.headers, hint: 'One per line, as Name: value. Sent with every request.' }),
+      field({ name: 'headers', label: 'Custom headers', control: controls.headers, hint: 'One per line, as Name: value. Sent with every request. A secret value (set through the API) shows as [secret]: keep its line to keep it.' }),
       h(
         'div',
         { class: 'inline-fields' },

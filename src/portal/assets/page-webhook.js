@@ -198,7 +198,7 @@ export async function webhookPage(ctx, id) {
         [
           'Custom headers',
           Object.keys(webhook.headers).length
-            ? h('ul', { class: 'chips' }, Object.entries(webhook.headers).map(([name, value]) => h('li', {}, `${name}: ${value}`)))
+            ? h('ul', { class: 'chips' }, Object.entries(webhook.headers).map(([name, value]) => h('li', {}, `${name}: ${typeof value === 'string' ? value : '[secret]'}`)))
             : h('span', { class: 'muted' }, 'None'),
         ],
         ['Attempts in all', webhook.max_attempts ?? 'Default'],

@@ -34,13 +34,14 @@ export const PORTAL_INSIGHT_OPERATIONS: OperationSpec[] = [
     operationId: 'getDeliveryRequest',
     method: 'get',
     path: '/v1/deliveries/:id/request',
-    summary: 'The request a delivery sends',
+    summary: 'The request an attempt sent',
     description:
-      'Its exact body (the stored bytes every attempt sends) and its headers in the order they are sent: the webhook’s custom headers, then the engine’s. The timestamp and signatures are made for each attempt and not stored: they are listed with `value: null` and a note. The signature headers are those of the profile the delivery was dispatched under (the webhook’s current one before that); an unsigned `argyle` webhook has none. URL and custom headers are the webhook’s current ones.',
+      'What attempt `attempt` (without it, the latest) stored as it sent it: its URL, its headers byte for byte in the order written (timestamp and signature included; secret custom header values masked as `[secret]`), the exact body, and the answer’s status and headers (up to 8 KB). An attempt refused before sending has `request_sent: false` and no headers; one made before requests were stored is `source: "not_recorded"`. Before any attempt, a `source: "preview"` from the webhook’s current settings: the timestamp and signatures, made for each attempt, are listed with `value: null` and a note. After `DELETE /v1/events/:id/payload` the body is null and the stored signature value reads `[erased]`.',
     tag: 'Deliveries',
     security: 'tenant',
     params: idParam('delivery'),
+    query: req.deliveryRequestQuery,
     responses: { 200: { description: 'The request.', json: res.deliveryRequestResponse } },
-    errors: [...TENANT, ...BY_ID],
+    errors: [...TENANT, ...BY_ID, 422],
   },
 ];
