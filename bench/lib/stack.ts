@@ -405,7 +405,9 @@ export class Engine {
     const inherited: NodeJS.ProcessEnv = {};
     // Only what a process needs to run; nothing of the engine's own configuration leaks in from the shell.
     for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[k]) inherited[k] = process.env[k];
-    this.env = { ...this.baseEnv(), PORT: String(port), ...extra, ...engineEnvOverrides() };
+    // The worker's metrics ports too: another stack on this machine may hold the defaults.
+    const metricsPorts = { WORKER_METRICS_PORT: String(await freePort()), TEMPORAL_SDK_METRICS_PORT: String(await freePort()) };
+    this.env = { ...this.baseEnv(), PORT: String(port), ...metricsPorts, ...extra, ...engineEnvOverrides() };
     const env = { ...inherited, ...this.env };
     const tag = `${label}-${Date.now()}`;
     this.apiUrl = `http://127.0.0.1:${port}`;

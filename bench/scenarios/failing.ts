@@ -159,7 +159,7 @@ export async function failingScenario(ctx: Ctx): Promise<ScenarioResult> {
         ['Healthy webhook e2e p50 / p95 / p99 / max: after recovery', ms(healthyAfter)],
         ['Flaky webhook e2e p50 / p95 / p99 / max (retries included)', ms(flakyLat.summary)],
         ['**Deliveries/s overall**: delivered ÷ (last arrival − first publish)', `**${fmtRate(overall.perS)}** (${overall.delivered} in ${round(overall.seconds)} s)`],
-        ['**Ingest while deliveries flow**: publish p50 / p95 / p99, errors', `**${ms(load.latencyMs)}**, ${load.errors}`],
+        ['**Ingest while deliveries flow**: publish p50 / p95 / p99 / max, errors', `**${ms(load.latencyMs)}**, ${load.errors}`],
         ['Deliveries expected / delivered', `${tracker.expectedTotal} / ${delivered}`],
         ['**Lost / duplicated**', `**${lost} / ${duplicates}**`],
       ],
