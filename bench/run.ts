@@ -26,6 +26,7 @@ import { limitsScenario } from './scenarios/limits';
 import { memoryScenario } from './scenarios/memory';
 import { retentionScenario } from './scenarios/retention';
 import { orderedScenario } from './scenarios/ordered';
+import { resumeScenario } from './scenarios/resume';
 
 const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   ingest: ingestScenario,
@@ -35,6 +36,7 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   // Before memory, which runs last and leaves its deliveries pending.
   retention: retentionScenario,
   ordered: orderedScenario,
+  resume: resumeScenario,
   memory: memoryScenario,
 };
 
@@ -55,6 +57,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --memory-webhooks N     webhooks the memory scenario's events fan out to (default 10)
   --memory-timeout S      longest wait for them to have had their first attempt (default 480)
   --ordered-count N       deliveries per webhook in the ordered scenario (default 300; smoke 20)
+  --resume-held N         deliveries held by a pause, then resumed, in the resume scenario, and as many
+                          unpaused to compare (default 2000; smoke 10)
   --temporal-runs N       no-op workflows for the Temporal limit (default 1500; smoke 60)
   --temporal-concurrency N  in flight at once (default 30)
   --http-concurrency N    concurrency of the HTTP limit (default 200 = WORKER_MAX_CONCURRENT_ACTIVITIES)
@@ -86,6 +90,7 @@ function parseArgs(argv: string[]): Options {
     memoryWebhooks: 10,
     memoryTimeoutS: smoke ? 60 : 480,
     orderedCount: smoke ? 20 : 300,
+    resumeHeld: smoke ? 10 : 2000,
     temporalRuns: smoke ? 30 : 1500,
     temporalConcurrency: 30,
     httpConcurrency: 200,
@@ -132,6 +137,7 @@ function parseArgs(argv: string[]): Options {
       case '--memory-webhooks': o.memoryWebhooks = Math.round(num(val(), flag)); break;
       case '--memory-timeout': o.memoryTimeoutS = num(val(), flag); break;
       case '--ordered-count': o.orderedCount = Math.round(num(val(), flag)); break;
+      case '--resume-held': o.resumeHeld = Math.round(num(val(), flag)); break;
       case '--temporal-runs': o.temporalRuns = Math.round(num(val(), flag)); break;
       case '--temporal-concurrency': o.temporalConcurrency = Math.round(num(val(), flag)); break;
       case '--http-concurrency': o.httpConcurrency = Math.round(num(val(), flag)); break;

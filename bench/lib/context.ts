@@ -22,6 +22,8 @@ export interface Options {
   memoryTimeoutS: number;
   /** Deliveries to each webhook (fifo, and unordered for comparison) in the ordered scenario. */
   orderedCount: number;
+  /** Deliveries held by a pause and then resumed (and as many unpaused) in the resume scenario. */
+  resumeHeld: number;
   temporalRuns: number;
   temporalConcurrency: number;
   httpConcurrency: number;
