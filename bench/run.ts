@@ -27,6 +27,7 @@ import { memoryScenario } from './scenarios/memory';
 import { retentionScenario } from './scenarios/retention';
 import { orderedScenario } from './scenarios/ordered';
 import { costScenario } from './scenarios/cost';
+import { resumeScenario } from './scenarios/resume';
 
 const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   ingest: ingestScenario,
@@ -37,6 +38,7 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   retention: retentionScenario,
   ordered: orderedScenario,
   cost: costScenario,
+  resume: resumeScenario,
   memory: memoryScenario,
 };
 
@@ -57,12 +59,18 @@ const USAGE = `Usage: npm run bench -- [options]
   --memory-webhooks N     webhooks the memory scenario's events fan out to (default 10)
   --memory-timeout S      longest wait for them to have had their first attempt (default 480)
   --ordered-count N       deliveries per webhook in the ordered scenario (default 300; smoke 20)
+  --resume-held N         deliveries held by a pause, then resumed, in the resume scenario, and as many
+                          unpaused to compare (default 2000; smoke 10)
   --temporal-runs N       no-op workflows for the Temporal limit (default 1500; smoke 60)
   --temporal-concurrency N  in flight at once (default 30)
   --http-concurrency N    concurrency of the HTTP limit (default 200 = WORKER_MAX_CONCURRENT_ACTIVITIES)
   --out DIR               where reports go (default bench/results)
-  --tsx                   run the engine from its TypeScript sources through tsx (default: build with
-                          \`npm run build\` and run it from dist/, as the Docker image does)
+  --topology T            start (default): the processes \`npm start\` runs, its launcher with the API and the
+                          worker as its children; prod: the API and the worker started directly, as in production
+  --tsx                   run the engine from its TypeScript sources through tsx (default with --topology start,
+                          as \`npm start\` does)
+  --compiled              build with \`npm run build\` and run it from dist/, as the Docker image does (default
+                          with --topology prod)
   --keep-logs             keep the engine's logs after a run that passed (they are always kept after a failure)`;
 
 function parseArgs(argv: string[]): Options {
@@ -84,14 +92,17 @@ function parseArgs(argv: string[]): Options {
     memoryWebhooks: 10,
     memoryTimeoutS: smoke ? 60 : 480,
     orderedCount: smoke ? 20 : 300,
+    resumeHeld: smoke ? 10 : 2000,
     temporalRuns: smoke ? 30 : 1500,
     temporalConcurrency: 30,
     httpConcurrency: 200,
     // A smoke run's report goes where git ignores it (bench/results/*.tmp) and leaves latest.md alone.
     outDir: path.resolve(__dirname, 'results', smoke ? 'smoke.tmp' : ''),
-    compiled: true,
+    topology: 'start',
+    compiled: false,
     keepLogs: false,
   };
+  let compiled: boolean | undefined;
   const num = (v: string | undefined, flag: string) => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
@@ -128,18 +139,27 @@ function parseArgs(argv: string[]): Options {
       case '--memory-webhooks': o.memoryWebhooks = Math.round(num(val(), flag)); break;
       case '--memory-timeout': o.memoryTimeoutS = num(val(), flag); break;
       case '--ordered-count': o.orderedCount = Math.round(num(val(), flag)); break;
+      case '--resume-held': o.resumeHeld = Math.round(num(val(), flag)); break;
       case '--temporal-runs': o.temporalRuns = Math.round(num(val(), flag)); break;
       case '--temporal-concurrency': o.temporalConcurrency = Math.round(num(val(), flag)); break;
       case '--http-concurrency': o.httpConcurrency = Math.round(num(val(), flag)); break;
       case '--out': o.outDir = path.resolve(val() ?? ''); break;
-      case '--tsx': o.compiled = false; break;
-      case '--compiled': o.compiled = true; break;
+      case '--topology': {
+        const t = val();
+        if (t !== 'start' && t !== 'prod') throw new Error('--topology is start or prod');
+        o.topology = t;
+        break;
+      }
+      case '--tsx': compiled = false; break;
+      case '--compiled': compiled = true; break;
       case '--keep-logs': o.keepLogs = true; break;
       default:
         throw new Error(`unknown option ${a}\n${USAGE}`);
     }
   }
   if (!Number.isFinite(o.warmupS) || o.warmupS < 0) throw new Error('--warmup needs a number >= 0');
+  // Each topology runs its code as what it stands for does: npm start through tsx, production compiled.
+  o.compiled = compiled ?? o.topology === 'prod';
   return o;
 }
 
@@ -152,7 +172,9 @@ async function main(): Promise<number> {
   mkdirSync(logDir, { recursive: true });
   mkdirSync(opts.outDir, { recursive: true });
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-  progress.line(`hookline bench${opts.smoke ? ' (smoke)' : ''}: scenarios ${opts.scenarios.join(', ')}; logs in ${logDir}`);
+  progress.line(
+    `hookline bench${opts.smoke ? ' (smoke)' : ''}: topology ${opts.topology} (${opts.compiled ? 'compiled' : 'tsx'}), scenarios ${opts.scenarios.join(', ')}; logs in ${logDir}`,
+  );
 
   const stops: Array<() => Promise<unknown>> = [];
   const cleanup = async () => {
@@ -181,10 +203,11 @@ async function main(): Promise<number> {
 
     const sampler = new ResourceSampler(500, ['api', 'worker']);
     if (opts.compiled) await buildEngine();
-    const engine = new Engine({ databaseUrl: pg.url, temporalAddress: temporal.address, logDir, stamp, compiled: opts.compiled });
+    const engine = new Engine({ databaseUrl: pg.url, temporalAddress: temporal.address, logDir, stamp, compiled: opts.compiled, topology: opts.topology });
     stops.push(() => engine.stop());
     sampler.track('api', () => (engine.api?.alive ? [engine.api.pid] : []));
     sampler.track('worker', () => (engine.worker?.alive ? [engine.worker.pid] : []));
+    sampler.track('launcher', () => (engine.launcher?.alive ? [engine.launcher.pid] : []));
     if (temporal.pid) sampler.track('temporal', () => [temporal.pid!]);
     sampler.track('bench', () => [process.pid]);
     if (pg.local) {

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { ApiClient } from './load';
 import type { ResourceSampler, PhaseUsage } from './proc';
 import type { Receiver } from './receiver';
-import type { Engine, PostgresInfo, TemporalInfo } from './stack';
+import type { Engine, PostgresInfo, TemporalInfo, Topology } from './stack';
 
 export interface Options {
   smoke: boolean;
@@ -22,10 +22,14 @@ export interface Options {
   memoryTimeoutS: number;
   /** Deliveries to each webhook (fifo, and unordered for comparison) in the ordered scenario. */
   orderedCount: number;
+  /** Deliveries held by a pause and then resumed (and as many unpaused) in the resume scenario. */
+  resumeHeld: number;
   temporalRuns: number;
   temporalConcurrency: number;
   httpConcurrency: number;
   outDir: string;
+  /** What runs the engine: `npm start`'s launcher and its children, or the API and the worker directly. */
+  topology: Topology;
   /** Run the engine from JavaScript compiled into dist/ (as the Docker image does) instead of through tsx. */
   compiled: boolean;
   /** Keep the engine logs after a run that passed. */

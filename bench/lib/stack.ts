@@ -9,7 +9,7 @@ import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
@@ -199,7 +199,23 @@ export async function startTemporal(workDir: string): Promise<TemporalInfo> {
   return { address, which, version, pid, stop: async () => server?.stop() };
 }
 
-/** One engine process (API or worker), run with node + tsx's loader so the pid is the real node process. */
+/**
+ * What the benchmark measures: `start`, the processes `npm start` runs (its launcher, which starts
+ * the API and the worker as its own children), or `prod`, the API and the worker started here
+ * directly, as production runs them.
+ */
+export type Topology = 'start' | 'prod';
+
+/** What the scenarios see of the API or the worker: its pid, whether it runs, its last lines. */
+export interface EngineMember {
+  readonly name: EngineRole;
+  readonly pid: number;
+  readonly alive: boolean;
+  readonly exitCode: number | null | undefined;
+  tail(n?: number): string;
+}
+
+/** One process (the API, the worker, or `npm start`'s launcher), run with node + tsx's loader so the pid is the real node process. */
 export class EngineProcess {
   readonly child: ChildProcess;
   private readonly log: WriteStream;
@@ -208,19 +224,20 @@ export class EngineProcess {
   exitCode: number | null | undefined;
 
   constructor(
-    readonly name: EngineRole,
+    readonly name: EngineRole | 'start',
     entry: string,
     env: NodeJS.ProcessEnv,
     readonly logFile: string,
     compiled = false,
   ) {
     this.log = createWriteStream(logFile, { flags: 'a' });
-    const role = name;
     const run = compiled ? [path.join('dist', entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', entry];
     // The role's own flags and environment as every launcher runs it; BENCH_NODE_FLAGS and the env given win.
-    this.child = spawn(process.execPath, [...engineNodeFlags(role), ...benchNodeFlags(), ...run], {
+    // The launcher gives its children theirs.
+    const role = name === 'start' ? undefined : name;
+    this.child = spawn(process.execPath, [...(role ? engineNodeFlags(role) : []), ...benchNodeFlags(), ...run], {
       cwd: REPO_ROOT,
-      env: engineProcessEnv(role, env),
+      env: role ? engineProcessEnv(role, env) : env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
@@ -249,6 +266,15 @@ export class EngineProcess {
 
   tail(n = 20): string {
     return this.lines.slice(-n).join('\n');
+  }
+
+  /** The first recent line matching `re`. */
+  findLine(re: RegExp): RegExpExecArray | undefined {
+    for (const l of this.lines) {
+      const m = re.exec(l);
+      if (m) return m;
+    }
+    return undefined;
   }
 
   async waitForLine(re: RegExp, timeoutMs: number): Promise<void> {
@@ -304,14 +330,38 @@ function engineEnvOverrides(): Record<string, string> {
   return out;
 }
 
+/** The API or the worker as a child of `npm start`'s launcher: alive while it and its launcher are. */
+class LaunchedMember implements EngineMember {
+  constructor(
+    readonly name: EngineRole,
+    readonly pid: number,
+    private readonly launcher: EngineProcess,
+  ) {}
+
+  get alive(): boolean {
+    return this.launcher.alive && existsSync(`/proc/${this.pid}`);
+  }
+
+  get exitCode(): number | null | undefined {
+    return this.alive ? undefined : (this.launcher.exitCode ?? -1);
+  }
+
+  tail(n = 20): string {
+    return this.launcher.tail(n);
+  }
+}
+
 export interface EngineSettings {
   /** Environment beyond the defaults, e.g. a short retry schedule. */
   env: Record<string, string>;
 }
 
 export class Engine {
-  api!: EngineProcess;
-  worker!: EngineProcess;
+  api!: EngineMember;
+  worker!: EngineMember;
+  /** `npm start`'s launcher (topology `start`). */
+  launcher?: EngineProcess;
+  private processes: EngineProcess[] = [];
   apiUrl = '';
   readonly apiKey = `bench-${randomBytes(12).toString('hex')}`;
   readonly encryptionKey = randomBytes(32).toString('base64');
@@ -319,7 +369,14 @@ export class Engine {
   env: Record<string, string> = {};
 
   constructor(
-    private readonly base: { databaseUrl: string; temporalAddress: string; logDir: string; stamp: string; compiled?: boolean },
+    private readonly base: {
+      databaseUrl: string;
+      temporalAddress: string;
+      logDir: string;
+      stamp: string;
+      compiled?: boolean;
+      topology: Topology;
+    },
   ) {
     this.taskQueue = `hookline-bench-${base.stamp}`;
   }
@@ -327,7 +384,8 @@ export class Engine {
   /** The configuration every engine process of this run gets (besides a scenario's own). */
   baseEnv(): Record<string, string> {
     return {
-      NODE_ENV: 'production',
+      // `npm start` runs in development unless told otherwise.
+      ...(this.base.topology === 'prod' ? { NODE_ENV: 'production' } : {}),
       // The receivers are local, plain-http servers: let webhooks point at them.
       HTTPS_ONLY: 'false',
       ALLOW_PRIVATE_TARGETS: '127.0.0.0/8',
@@ -352,11 +410,27 @@ export class Engine {
     this.env = { ...this.baseEnv(), PORT: String(port), ...metricsPorts, ...extra, ...engineEnvOverrides() };
     const env = { ...inherited, ...this.env };
     const tag = `${label}-${Date.now()}`;
-    this.worker = new EngineProcess('worker', 'src/main/worker.ts', env, path.join(this.base.logDir, `worker-${tag}.log`), this.base.compiled);
-    // Migrations run under an advisory lock, so the two can start together.
-    this.api = new EngineProcess('api', 'src/main/api.ts', env, path.join(this.base.logDir, `api-${tag}.log`), this.base.compiled);
     this.apiUrl = `http://127.0.0.1:${port}`;
-    await Promise.all([this.api.waitForLine(/API listening/, 120_000), this.worker.waitForLine(/worker polling/, 180_000)]);
+    if (this.base.topology === 'start') {
+      // Its development keys file goes with the logs; Postgres and Temporal are the run's (DATABASE_URL, TEMPORAL_ADDRESS).
+      const launcher = new EngineProcess('start', 'src/main/start.ts', { ...env, DATA_DIR: path.join(this.base.logDir, `start-data-${tag}`) }, path.join(this.base.logDir, `start-${tag}.log`), this.base.compiled);
+      this.launcher = launcher;
+      this.processes = [launcher];
+      await launcher.waitForLine(/Press Ctrl-C to stop/, 240_000);
+      const pids = launcher.findLine(/api pid (\d+), worker pid (\d+)/);
+      if (!pids) throw new Error(`npm start did not print its processes' pids:\n${launcher.tail()}`);
+      this.api = new LaunchedMember('api', Number(pids[1]), launcher);
+      this.worker = new LaunchedMember('worker', Number(pids[2]), launcher);
+    } else {
+      const worker = new EngineProcess('worker', 'src/main/worker.ts', env, path.join(this.base.logDir, `worker-${tag}.log`), this.base.compiled);
+      // Migrations run under an advisory lock, so the two can start together.
+      const api = new EngineProcess('api', 'src/main/api.ts', env, path.join(this.base.logDir, `api-${tag}.log`), this.base.compiled);
+      this.launcher = undefined;
+      this.processes = [api, worker];
+      this.api = api as EngineProcess & EngineMember;
+      this.worker = worker as EngineProcess & EngineMember;
+      await Promise.all([api.waitForLine(/API listening/, 120_000), worker.waitForLine(/worker polling/, 180_000)]);
+    }
     await this.waitHealthy(60_000);
   }
 
@@ -376,12 +450,14 @@ export class Engine {
     throw new Error(`API not healthy within ${timeoutMs} ms: ${last}`);
   }
 
+  /** SIGTERM to each process (the launcher stops its children in turn), SIGKILL if one outlives its grace. */
   async stop(): Promise<void> {
-    await Promise.all([this.api?.stop(), this.worker?.stop()]);
+    await Promise.all(this.processes.map((p) => p.stop(p.name === 'start' ? 60_000 : 15_000)));
   }
 
-  /** Both processes still running (a crash fails the scenario). */
+  /** The API and the worker still running (a crash fails the scenario). */
   assertAlive(): void {
+    if (this.launcher && !this.launcher.alive) throw new Error(`npm start exited (${this.launcher.exitCode}):\n${this.launcher.tail()}`);
     for (const p of [this.api, this.worker]) {
       if (p && !p.alive) throw new Error(`${p.name} exited (${p.exitCode}):\n${p.tail()}`);
     }

@@ -86,6 +86,17 @@ export class Tracker {
     return this.arrivals(routes).filter((a) => a.at >= from && a.at < to).length;
   }
 
+  /**
+   * The rate a whole run achieved, load and drain together: deliveries of events sent from `from`
+   * (the first publish) on, divided by the time from `from` to the last of them arriving.
+   */
+  overallRate(from: number, routes?: string[]): { delivered: number; seconds: number; perS: number } {
+    const arrivals = this.arrivals(routes).filter((a) => a.sentAt >= from);
+    const last = arrivals.reduce((m, a) => Math.max(m, a.at), from);
+    const seconds = (last - from) / 1000;
+    return { delivered: arrivals.length, seconds, perS: seconds > 0 ? arrivals.length / seconds : NaN };
+  }
+
   lastArrival(routes?: string[]): number {
     let last = 0;
     for (const a of this.arrivals(routes)) last = Math.max(last, a.at);

@@ -27,7 +27,7 @@ function writeAtomic(file: string, text: string): void {
 }
 
 const DISTURBED_CORES = 0.3;
-const GROUPS = ['api', 'worker', 'temporal', 'postgres', 'bench'];
+const GROUPS = ['api', 'worker', 'launcher', 'temporal', 'postgres', 'bench'];
 
 export function writeReport(input: ReportInput): { md: string; json: string } {
   const { opts, stamp, machine, results, failures } = input;
@@ -177,6 +177,9 @@ export function writeReport(input: ReportInput): { md: string; json: string } {
   md.push('## Engine configuration');
   md.push('');
   md.push(
+    (opts.topology === 'start'
+      ? 'Topology `start` (the default): the engine runs as `npm start` runs it, its launcher (`src/main/start.ts`, pointed at the stack above by `DATABASE_URL` and `TEMPORAL_ADDRESS`) starting the API and the worker as its own children and relaying their logs. '
+      : 'Topology `prod`: the benchmark starts the API and the worker itself, as production does. ') +
     `The API (\`src/main/api.ts\`) and the worker (\`src/main/worker.ts\`, with the outbox dispatcher) run as two child processes (${opts.compiled ? '`node dist/src/main/*.js`, compiled by `npm run build` as in the Docker image' : '`node --import tsx`, from the TypeScript sources (`--tsx`)'}; the worker with \`${WORKER_NODE_FLAGS.join(' ')}\` and \`${Object.entries(WORKER_PROCESS_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}\` as every launcher runs it, \`src/main/engine-runtime.ts\`), ` +
       'configured by environment with every other setting at its default (`src/config.ts`): ' +
       Object.entries(input.engineBaseEnv)

@@ -120,6 +120,7 @@ export async function failingScenario(ctx: Ctx): Promise<ScenarioResult> {
   const flakyStats = base.stats(routes.flaky);
   const { duplicates, strays } = tracker.duplicatesAndStrays();
   const delivered = tracker.deliveredTotal();
+  const overall = tracker.overallRate(load.startedAt);
   const lost = tracker.expectedTotal - delivered;
   if (lost > 0) failures.push(`${lost} of ${tracker.expectedTotal} deliveries lost`);
   if (duplicates > 0) notes.push(`${duplicates} duplicate deliveries`);
@@ -157,6 +158,8 @@ export async function failingScenario(ctx: Ctx): Promise<ScenarioResult> {
         ['**Healthy webhook e2e** p50 / p95 / p99 / max: **during the outage**', `**${ms(healthyDuring.summary)}**`],
         ['Healthy webhook e2e p50 / p95 / p99 / max: after recovery', ms(healthyAfter)],
         ['Flaky webhook e2e p50 / p95 / p99 / max (retries included)', ms(flakyLat.summary)],
+        ['**Deliveries/s overall**: delivered ÷ (last arrival − first publish)', `**${fmtRate(overall.perS)}** (${overall.delivered} in ${round(overall.seconds)} s)`],
+        ['**Ingest while deliveries flow**: publish p50 / p95 / p99 / max, errors', `**${ms(load.latencyMs)}**, ${load.errors}`],
         ['Deliveries expected / delivered', `${tracker.expectedTotal} / ${delivered}`],
         ['**Lost / duplicated**', `**${lost} / ${duplicates}**`],
       ],
@@ -173,6 +176,7 @@ export async function failingScenario(ctx: Ctx): Promise<ScenarioResult> {
       perWebhook,
       flaky: { requests: flakyStats.requests, answered500: flakyStats.answered.get(500) ?? 0 },
       drainAfterRecoveryS: round(drainAfterRecoveryS),
+      overallDeliveriesPerS: round(overall.perS),
       healthyLatencyMs: { beforeOutage: roundSummary(healthyBefore), duringOutage: roundSummary(healthyDuring.summary), afterRecovery: roundSummary(healthyAfter) },
       expected: tracker.expectedTotal,
       delivered,

@@ -2,6 +2,7 @@
 import { loadConfig, loadLogConfig } from '../config';
 import { createLogger } from '../logger';
 import { startApiServer, type RunningApi } from '../server/api-server';
+import { announceReady } from './child-messages';
 import { exitOnFatal, onShutdownSignal } from './process-signals';
 
 async function main() {
@@ -15,6 +16,7 @@ async function main() {
   });
   api = await startApiServer(config, log);
   log.info('API listening', { url: api.url });
+  announceReady({ url: api.url });
   if (!config.metrics.onApiPort) log.info('GET /metrics is off on the API port in production until METRICS_TOKEN is set');
 }
 

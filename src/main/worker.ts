@@ -6,6 +6,7 @@ import { createLogger } from '../logger';
 import { startWorkerProcess, type RunningWorker } from '../server/worker-process';
 import { lowerOwnCpuPriority } from '../util/cpu-priority';
 import { WORKER_NODE_FLAGS } from './engine-runtime';
+import { announceReady } from './child-messages';
 import { exitOnFatal, onShutdownSignal, sdkTelemetry } from './process-signals';
 
 async function main() {
@@ -30,6 +31,7 @@ async function main() {
       howTo: 'npm run start:worker, or the Docker image, runs it with them',
     });
   }
+  announceReady();
   await worker.done;
 }
 
