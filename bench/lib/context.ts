@@ -22,6 +22,9 @@ export interface Options {
   memoryTimeoutS: number;
   /** Deliveries to each webhook (fifo, and unordered for comparison) in the ordered scenario. */
   orderedCount: number;
+  /** The throttled scenario's `rate_limit` per second, and the backlog queued beside the healthy webhook. */
+  throttledRate: number;
+  throttledBacklog: number;
   temporalRuns: number;
   temporalConcurrency: number;
   httpConcurrency: number;

@@ -7,13 +7,21 @@ import type { RateLimit } from './rate-limit';
  * Each request takes a slot from the webhook's gate in Postgres: `slot = max(now, hold_until,
  * last slot + spacing)`. A request may go in `[slot, slot + SEND_LATENESS_MS]`; one found later
  * than that (an event-loop stall, a busy machine) does not go: it takes a new slot. The slots are
- * spaced `(period + SEND_LATENESS_MS) / count` apart, so `count + 1` consecutive requests span at
- * least `count × spacing − SEND_LATENESS_MS = period`: no window of one period ever holds more than
- * `count` of them. The price is the average rate: `count` per `period + SEND_LATENESS_MS`.
+ * spaced `(period + SEND_LATENESS_MS + TRANSIT_MARGIN_MS) / count` apart, so `count + 1`
+ * consecutive requests leave at least `period + TRANSIT_MARGIN_MS` apart: no window of one period
+ * ever holds more than `count` of them at the receiver, as long as the time from the check to the
+ * receiver varies by less than TRANSIT_MARGIN_MS. The price is the sustained rate: `count` per
+ * `period + SEND_LATENESS_MS + TRANSIT_MARGIN_MS`.
  */
 
 /** How late after its slot a request may still go. */
 export const SEND_LATENESS_MS = 50;
+
+/**
+ * How much the time from the last check to the receiver (connection reuse or setup, scheduling on
+ * a busy host) may vary without bunching requests up at the receiver.
+ */
+export const TRANSIT_MARGIN_MS = 100;
 
 /** A slot at most this far ahead is waited for inside the attempt; a farther one ends it as `throttled`. */
 export const LOCAL_WAIT_MAX_MS = 1_500;
@@ -41,7 +49,7 @@ export const DISPATCH_AHEAD_MAX = 100;
 
 /** Milliseconds between two slots of the gate at this rate. */
 export function slotSpacingMs(rate: RateLimit): number {
-  return (rate.periodMs + SEND_LATENESS_MS) / rate.count;
+  return (rate.periodMs + SEND_LATENESS_MS + TRANSIT_MARGIN_MS) / rate.count;
 }
 
 /** A gate as stored: epoch milliseconds, `null` for never. */

@@ -62,7 +62,7 @@ async function waitForArrivals(name: string, count: number, timeoutMs: number, a
 
 describe('the rate_limit setting', () => {
   const create = (rate_limit: unknown) =>
-    stack.http.post('/v1/webhooks').set(stack.auth).send({ name: 'r', url: receiver.url('api'), events: ['*'], rate_limit });
+    stack.http.post('/v1/webhooks').set(stack.auth).send({ name: 'r', url: receiver.url('api'), events: ['throttle.api'], rate_limit });
 
   it.each([
     ['both windows', { per_second: 1, per_minute: 60 }],
@@ -103,9 +103,17 @@ describe('a throttled webhook', () => {
     const waiting = await waitFor(
       async () => {
         const d = await getDelivery(stack, ids[59]!);
+        const { rows } = await stack.api.pool.query(
+          `SELECT d.status, d.dispatched_at IS NOT NULL AS dispatched, d.throttled_until IS NOT NULL AS t, d.attempt_count, count(*)::int AS n
+             FROM deliveries d GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+        );
+        progressNote = JSON.stringify(d) + JSON.stringify(rows) + JSON.stringify((await receiver.arrivals('rate')).length);
         return d.throttled_until ? d : undefined;
       },
-      { message: 'the last delivery to show when it may go' },
+      {
+        message: 'the last delivery to show when it may go',
+        progress: () => progressNote,
+      },
     );
     expect(waiting.status).toBe('pending');
     expect(Date.parse(waiting.throttled_until)).toBeGreaterThan(Date.now());
@@ -215,23 +223,30 @@ describe('beside a throttled backlog', () => {
   it('a healthy webhook keeps its p99 while 2,000 deliveries wait on a throttled one', async () => {
     await createWebhook(stack, { url: receiver.url('healthy'), events: ['neighbour.healthy'] });
     await healthyLatencies('neighbour.healthy', 'healthy', 20); // warm-up
-    const baseline = p99(await healthyLatencies('neighbour.healthy', 'healthy', 100));
+    const before = p99(await healthyLatencies('neighbour.healthy', 'healthy', 100));
 
-    await throttled('backlog', 'neighbour.backlog', { per_second: 20 });
+    const backlog = await throttled('backlog', 'neighbour.backlog', { per_second: 5 });
     await publishMany('neighbour.backlog', 2_000, 16);
     // The backlog is queued and flowing at its rate.
-    await waitForArrivals('backlog', 40, 30_000);
+    await waitForArrivals('backlog', 10, 30_000);
     const beside = p99(await healthyLatencies('neighbour.healthy', 'healthy', 100));
-    const bound = Math.max(2 * baseline, baseline + 50);
-    console.log(`healthy p99: ${baseline} ms alone, ${beside} ms beside the throttled backlog (bound ${bound} ms)`);
-    expect(beside).toBeLessThanOrEqual(bound);
-    // The backlog still keeps to its rate, and most of it is waiting in the outbox, not in Temporal.
-    expect(mostInAnyWindow(await receiver.arrivals('backlog'), 1)).toBeLessThanOrEqual(20);
+    // The backlog keeps to its rate, and most of it waits in the outbox, not in Temporal.
+    expect(mostInAnyWindow(await receiver.arrivals('backlog'), 1)).toBeLessThanOrEqual(5);
     const { rows } = await stack.api.pool.query(
       `SELECT count(*) FILTER (WHERE dispatched_at IS NULL)::int AS waiting, count(*)::int AS pending
-         FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.url = $1 AND d.status = 'pending'`,
-      [receiver.url('backlog')],
+         FROM deliveries WHERE webhook_id = $1 AND status = 'pending'`,
+      [backlog.id],
     );
-    expect(rows[0].waiting).toBeGreaterThan(rows[0].pending - 400);
+    expect(rows[0].pending).toBeGreaterThan(1_500);
+    expect(rows[0].waiting).toBeGreaterThan(rows[0].pending - 100);
+
+    // The baseline again once the backlog is gone, so a host whose load drifts (other processes) does not decide the comparison.
+    expect((await stack.http.delete(`/v1/webhooks/${backlog.id}`).set(stack.auth)).status).toBe(204);
+    await healthyLatencies('neighbour.healthy', 'healthy', 20);
+    const after = p99(await healthyLatencies('neighbour.healthy', 'healthy', 100));
+    const baseline = (before + after) / 2;
+    const bound = Math.max(2 * baseline, baseline + 50);
+    console.log(`healthy p99: ${before} ms before, ${beside} ms beside the throttled backlog, ${after} ms after (bound ${bound} ms)`);
+    expect(beside).toBeLessThanOrEqual(bound);
   });
 });
