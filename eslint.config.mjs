@@ -107,6 +107,23 @@ export default tseslint.config(
     ]),
   },
   {
+    // The clients are packages of their own, published apart from the engine: they reach it only over HTTP.
+    files: ['clients/**/*.ts'],
+    rules: restrictImports([
+      forbid(
+        "Clients depend on the engine's HTTP contract only (the generated schema), never on its code.",
+        '../../src/*',
+        '../../../src/*',
+        '../../activities/*',
+        '../../../activities/*',
+        '../../workflows/*',
+        '../../../workflows/*',
+        '@temporalio/*',
+        'pg',
+      ),
+    ]),
+  },
+  {
     files: ['activities/**/*.ts'],
     rules: restrictImports([
       forbid(

@@ -1,12 +1,15 @@
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
 import { loadConfig, loadLogConfig, type Config, type Env } from '../../src/config';
 import { createLogger, type Logger } from '../../src/logger';
 import { createApiComponents, type ApiComponents } from '../../src/server/api-server';
 import { startWorkerProcess, type RunningWorker } from '../../src/server/worker-process';
+import { createHooklineClient, type HooklineClient } from '../../clients/typescript/src';
 import { contractCheck } from './contract';
 import { testEnv } from './test-env';
 
@@ -57,6 +60,8 @@ export interface Stack {
   /** supertest against the app, no port needed. */
   http: ReturnType<typeof request>;
   auth: { Authorization: string };
+  /** The typed client (clients/typescript), over HTTP to the same app listening on 127.0.0.1. */
+  client: HooklineClient;
   temporal: TemporalClient;
   worker?: RunningWorker;
   /** Stops everything, then throws if any response broke the OpenAPI contract (test/support/contract.ts). */
@@ -95,14 +100,20 @@ export async function startStack(opts: { env?: Env; worker?: boolean; databaseUr
   // Every response the tests receive is checked against the OpenAPI document; stop() reports what broke it.
   const contract = contractCheck();
   api.app.middleware.unshift(contract.middleware);
+  const server = createServer(api.app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     config,
     api,
     http: request(api.app.callback()),
     auth: { Authorization: `Bearer ${config.apiKey}` },
+    client: createHooklineClient({ baseUrl, apiKey: config.apiKey }),
     temporal,
     worker,
     async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker?.stop();
       await api.close();
       await connection.close();

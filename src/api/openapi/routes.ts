@@ -2,11 +2,20 @@ import { apiRouter } from '../router';
 import { DOCS_PAGE, docsAsset, isDocsAsset } from './assets';
 import { openApiDocument } from './document';
 import type { Pool } from 'pg';
-import { BUILTIN_EVENT_TYPES } from '../../domain/builtin-event-types';
+import { BUILTIN_EVENT_TYPES, type EventTypeDefinition } from '../../domain/builtin-event-types';
 import { listEventTypes } from '../../services/event-catalogue';
 import type { KeyResolver } from '../../domain/principal';
 import type { AuthFailureLimiter } from '../middleware/rate-limit';
 import { webhooksSection } from './webhooks-section';
+
+/**
+ * The document `GET /openapi.json` serves: the API's operations and, in `webhooks`, the given
+ * event catalogue (the built-in types, as served without a key). The typed client is generated
+ * from the keyless one (`npm run client:generate`).
+ */
+export function servedOpenApiDocument(types: readonly EventTypeDefinition[] = BUILTIN_EVENT_TYPES) {
+  return { ...openApiDocument(), webhooks: webhooksSection(types) };
+}
 
 async function tenantOf(deps: { resolveKey: KeyResolver; authFailures?: AuthFailureLimiter }, token: string, ip: string) {
   if (deps.authFailures?.retryAfter(ip) !== undefined) return undefined;
@@ -32,8 +41,7 @@ export function openApiRoutes(deps?: { pool: Pool; resolveKey: KeyResolver; auth
     ctx.set('Vary', 'Authorization');
     const token = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'))?.[1];
     const tenant = token && deps ? await tenantOf(deps, token, ctx.ip) : undefined;
-    const types = tenant && deps ? await listEventTypes(deps, tenant) : BUILTIN_EVENT_TYPES;
-    ctx.body = { ...openApiDocument(), webhooks: webhooksSection(types) };
+    ctx.body = tenant && deps ? servedOpenApiDocument(await listEventTypes(deps, tenant)) : servedOpenApiDocument();
   });
   router.get('/docs', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
