@@ -4,6 +4,8 @@ import type { AttemptOutcome } from './classify-response';
 import { storableText, storedResponseBody } from './response-body';
 import type { WireHeader } from '../src/domain/delivery-request';
 import { boundedResponseHeaders, wireRequestHeaders } from './wire-headers';
+import { createEgressConnector, ProxyUnavailableError } from './egress-connector';
+import { parseProxyUrl } from '../src/domain/egress-proxy';
 
 export interface OutgoingRequest {
   url: string;
@@ -11,6 +13,16 @@ export interface OutgoingRequest {
   headers: readonly WireHeader[];
   body: string;
   timeoutMs: number;
+  /** The tenant's own proxy, over EGRESS_PROXY_URL; undefined: the configured one. */
+  proxyUrl?: string;
+}
+
+/** How deliveries leave the worker (EGRESS_PROXY_URL, EGRESS_LOCAL_ADDRESS). */
+export interface EgressSettings {
+  /** Every request goes through this proxy with HTTP CONNECT. @default none: direct */
+  proxyUrl?: string;
+  /** Outgoing connections bind to this local address. @default the system's choice */
+  localAddress?: string;
 }
 
 /** What went over the wire, for the attempt's record. */
@@ -38,11 +50,24 @@ export const RESPONSE_BODY_LIMIT = 4096;
 
 /**
  * Sends with keep-alive connections. Every socket's address comes from the
- * policy's lookup, so the address checked is the address connected to.
+ * policy's lookup, so the address checked is the address connected to; behind
+ * a proxy, that address is the one the CONNECT names (activities/egress-connector.ts).
  */
-export function createHttpSender(policy: TargetPolicy): HttpSender {
-  const dispatcher = new Agent({ connect: { lookup: policy.lookup }, keepAliveTimeout: 30_000 });
-  return async ({ url, headers, body, timeoutMs }) => {
+export function createHttpSender(policy: TargetPolicy, egress: EgressSettings = {}): HttpSender {
+  const dispatchers = new Map<string, Agent>();
+  /** One agent per proxy (and one direct): keep-alive connections are never shared between them. */
+  const dispatcherFor = (proxyUrl: string | undefined): Agent => {
+    const key = proxyUrl ?? '';
+    let agent = dispatchers.get(key);
+    if (!agent) {
+      agent = proxyUrl
+        ? new Agent({ connect: createEgressConnector({ policy, proxy: parseProxyUrl(proxyUrl), localAddress: egress.localAddress }), keepAliveTimeout: 30_000 })
+        : new Agent({ connect: { lookup: policy.lookup, localAddress: egress.localAddress }, keepAliveTimeout: 30_000 });
+      dispatchers.set(key, agent);
+    }
+    return agent;
+  };
+  return async ({ url, headers, body, timeoutMs, proxyUrl }) => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     // A timer cleared as soon as the attempt ends, not AbortSignal.timeout: that one lives until it
@@ -55,6 +80,7 @@ export function createHttpSender(policy: TargetPolicy): HttpSender {
     try {
       policy.checkUrlSyntax(url);
       const wire = wireRequestHeaders(url, headers, body);
+      const dispatcher = dispatcherFor(proxyUrl ?? egress.proxyUrl);
       // undici's request() never follows redirects: a 3xx comes back as it is. It writes `host` and
       // `connection` itself, and `content-length`: only the headers between go in.
       const pending = request(url, { method: 'POST', headers: headers.flat(), body, signal, dispatcher });
@@ -82,7 +108,8 @@ export function createHttpSender(policy: TargetPolicy): HttpSender {
       const unsafe = unsafeTarget(err);
       // The policy refuses an address before connecting: nothing was sent.
       if (unsafe) return { kind: 'blocked', reason: unsafe, durationMs: elapsed(), responseBody: null, ...NOTHING_SENT };
-      const sent = { requestHeaders, responseHeaders: null, responseHeadersTruncated: false };
+      // Refused at the proxy: nothing reached the receiver.
+      const sent = proxyFailure(err) ? NOTHING_SENT : { requestHeaders, responseHeaders: null, responseHeadersTruncated: false };
       if (signal.aborted) return { kind: 'timeout', timeoutMs, durationMs: elapsed(), responseBody: null, ...sent };
       return { kind: 'connection_error', message: describeError(err), durationMs: elapsed(), responseBody: null, ...sent };
     } finally {
@@ -109,6 +136,8 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown },
 const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 function describeError(err: unknown): string {
+  const proxy = proxyFailure(err);
+  if (proxy) return storableText(proxy);
   // Duck-typed: errors may come from another realm (e.g. a test sandbox), where instanceof fails.
   const e = (typeof err === 'object' && err !== null ? err : {}) as { message?: string; code?: string; cause?: { message?: string; code?: string } };
   const code = e.code ?? e.cause?.code;
@@ -121,6 +150,14 @@ function describeError(err: unknown): string {
 function unsafeTarget(err: unknown): string | undefined {
   for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
     if (e instanceof UnsafeTargetError || e.code === 'ERR_UNSAFE_TARGET') return e.message;
+  }
+  return undefined;
+}
+
+/** The proxy's failure, wherever undici wrapped it. */
+function proxyFailure(err: unknown): string | undefined {
+  for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e instanceof ProxyUnavailableError || e.code === 'proxy_unavailable') return e.message;
   }
   return undefined;
 }

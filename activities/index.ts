@@ -24,7 +24,7 @@ import type { WorkflowControl } from './workflow-control';
 
 export interface ActivityDeps {
   pool: Pool;
-  config: Pick<Config, 'delivery' | 'secretEncryptionKey' | 'autoDisable' | 'targets'>;
+  config: Pick<Config, 'delivery' | 'secretEncryptionKey' | 'autoDisable' | 'targets' | 'egress'>;
   /** For starting and signalling workflows from activities (controllers, deliveries). */
   workflows: WorkflowControl;
   send?: HttpSender;
@@ -39,7 +39,7 @@ export interface ActivityDeps {
 
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
 export function createActivities({ pool, config, workflows, send, connectors = [], metrics, log, onAttemptStart }: ActivityDeps): EngineActivities {
-  send ??= createHttpSender(new TargetPolicy(config.targets));
+  send ??= createHttpSender(new TargetPolicy(config.targets), config.egress);
   const deliveries = new DeliveryAttemptsRepository(pool);
   const secretBox = new SecretBox(config.secretEncryptionKey);
   const signingKeys = new SigningKeysRepository(pool, secretBox);
