@@ -62,7 +62,7 @@ export function createHttpSender(policy: TargetPolicy, egress: EgressSettings = 
     if (!agent) {
       agent = proxyUrl
         ? new Agent({ connect: createEgressConnector({ policy, proxy: parseProxyUrl(proxyUrl), localAddress: egress.localAddress }), keepAliveTimeout: 30_000 })
-        : new Agent({ connect: { lookup: policy.lookup, localAddress: egress.localAddress }, keepAliveTimeout: 30_000 });
+        : new Agent({ connect: { lookup: policy.lookup }, localAddress: egress.localAddress, keepAliveTimeout: 30_000 });
       dispatchers.set(key, agent);
     }
     return agent;
