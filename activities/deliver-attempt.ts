@@ -139,6 +139,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
         body,
         timeoutMs: input.timeoutMs ?? webhook.timeoutMs ?? deps.delivery.timeoutMs,
         headers: [...customHeaders, ...own],
+        proxyUrl: webhook.egressProxySealed ? deps.secretBox.open(webhook.egressProxySealed) : undefined,
       });
   const signatureHeader = signatureHeaderName(profile.name, webhook.signatureScheme, secrets.length > 0, custom);
 

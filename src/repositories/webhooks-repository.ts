@@ -84,6 +84,7 @@ export function webhookForDeliveryColumns(prefix: string): string {
     // The database clock decides whether the previous secret still signs, as it set the expiry.
     `CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret_encrypted END AS ${prefix}previous_secret_encrypted`,
     `t.client_id AS ${prefix}client_id`,
+    `t.egress_proxy_sealed AS ${prefix}egress_proxy_sealed`,
     `w.deleted_at IS NOT NULL AS ${prefix}deleted`,
   ].join(', ');
 }
@@ -94,6 +95,7 @@ export function webhookForDeliveryFromRow(row: Record<string, unknown>, prefix: 
     secret_encrypted: string | null;
     previous_secret_encrypted: string | null;
     client_id: string;
+    egress_proxy_sealed: string | null;
     deleted: boolean;
   };
   return {
@@ -102,6 +104,7 @@ export function webhookForDeliveryFromRow(row: Record<string, unknown>, prefix: 
     secretEncrypted: r.secret_encrypted,
     previousSecretEncrypted: r.previous_secret_encrypted,
     clientId: r.client_id,
+    egressProxySealed: r.egress_proxy_sealed,
     deleted: r.deleted,
   };
 }
@@ -139,6 +142,8 @@ export interface WebhookForDelivery extends Webhook {
   /** The secret in use before the last rotation, while its grace period lasts; otherwise null. */
   previousSecretEncrypted: string | null;
   clientId: string;
+  /** The tenant's own outbound proxy URL, sealed (SecretBox); null: EGRESS_PROXY_URL. */
+  egressProxySealed: string | null;
   deleted: boolean;
 }
 
