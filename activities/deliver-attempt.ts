@@ -17,6 +17,7 @@ import { attemptClass, type AttemptClass } from '../src/observability/metrics';
 import { NOTHING_SENT, type HttpSender, type SendResult } from './http-sender';
 import { SECRET_HEADER_MASK, type WireHeader } from '../src/domain/delivery-request';
 import { buildPayload } from './payload';
+import { authorizationValue, endpointAuthFromJson } from '../src/domain/endpoint-auth';
 import { storableText } from './response-body';
 
 export interface DeliveryActivityDeps {
@@ -119,14 +120,18 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   });
   // Checked when the URL or profile was set, and again here: the deployment may have changed since.
   const refused = profileUrlProblem(profile.name, webhook.url, deps.development === true);
+  const auth = webhook.authSealed ? endpointAuthFromJson(deps.secretBox.open(webhook.authSealed)) : null;
   const own: WireHeader[] = [
     ['content-type', 'application/json'],
     ['user-agent', deps.delivery.userAgent],
     ['x-client-id', webhook.clientId],
+    // The webhook's `auth` replaces a custom Authorization header.
+    ...(auth ? [['authorization', authorizationValue(auth)] as WireHeader] : []),
     ...Object.entries(signed),
   ];
   const ownNames = new Set(own.map(([name]) => name.toLowerCase()));
   const secretNames = new Set(Object.keys(webhook.secretHeadersSealed));
+  if (auth) secretNames.add('authorization');
   // Custom headers first, plain then secret; the engine's own headers win over a namesake.
   const customHeaders: WireHeader[] = [
     ...Object.entries(webhook.headers),

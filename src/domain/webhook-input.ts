@@ -2,6 +2,7 @@ import type { SignatureScheme } from './signature-schemes';
 import type { CustomProfileJson } from './custom-profile';
 import type { DeliveryOrdering } from './delivery-ordering';
 import type { ProfileName } from './profiles';
+import type { EndpointAuth } from './endpoint-auth';
 
 /**
  * A custom header's value as given: sent and shown as it is, or secret (`value` absent: keep the
@@ -29,6 +30,8 @@ export interface WebhookSettingsInput {
   max_attempts?: number | null;
   timeout_ms?: number | null;
   ordering?: DeliveryOrdering;
+  /** How the receiver authenticates the engine; null (in a change) removes it. */
+  auth?: EndpointAuth | null;
 }
 
 /** A new webhook: its name, URL and events are required; the caller may supply its signing secret. */

@@ -12,7 +12,8 @@ import { checkedCustomProfile } from './custom-profile-settings';
 import { headerNames, storedHeaders } from './webhook-headers';
 import { NotFoundError, ValidationError } from '../errors';
 import { UnsafeTargetError, type TargetPolicy } from '../security/target-policy';
-import { WebhooksRepository, type WebhookListQuery } from '../repositories/webhooks-repository';
+import { WebhooksRepository, type SealedAuth, type WebhookListQuery } from '../repositories/webhooks-repository';
+import { shownAuth, type EndpointAuth } from '../domain/endpoint-auth';
 import { cancelPendingDeliveries } from '../repositories/webhook-state-repository';
 import { uuidv7 } from '../util/uuid';
 import { signalWebhookDeleted } from '../temporal/workflow-starters';
@@ -62,6 +63,9 @@ function checkSignatureFits(profile: ProfileName, signature: SignatureScheme | u
   throw new ValidationError(`body.signature: ${message}`, [{ path: 'body.signature', message }]);
 }
 
+/** The webhook's `auth`, sealed whole; only its shown fields stay in clear. */
+const sealAuth = (box: SecretBox, auth: EndpointAuth): SealedAuth => ({ sealed: box.seal(JSON.stringify(auth)), shown: shownAuth(auth) });
+
 /**
  * Registers a webhook with the caller's secret or a fresh one, returned to the caller this once.
  * Its profile is the one given, else the tenant's default. Under `argyle` the secret is optional:
@@ -97,6 +101,7 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Ne
       ordering: input.ordering ?? DEFAULT_DELIVERY_ORDERING,
       rateLimit: null,
       secretEncrypted: secret === null ? null : deps.secretBox.seal(secret),
+      authSealed: input.auth ? sealAuth(deps.secretBox, input.auth) : null,
     });
     // `webhook.created`, with the webhook (README, "Operational webhooks").
     return { webhook: made, published: await publishWebhookChange(tx, 'webhook.created', made.id) };
@@ -126,7 +131,7 @@ export function listWebhooks(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, qu
  */
 export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' | 'secretBox'>, tenant: Tenant, id: string, changes: WebhookChanges) {
   const repo = new WebhooksRepository(deps.pool);
-  const { profile, custom_profile, signature, config, max_attempts, timeout_ms, headers, ...fields } = changes;
+  const { profile, custom_profile, signature, config, max_attempts, timeout_ms, headers, auth, ...fields } = changes;
   let signatureScheme = signature;
   let customProfile: Webhook['customProfile'] | undefined;
   const needsCurrent = profile !== undefined || signature !== undefined || custom_profile !== undefined || changes.headers !== undefined;
@@ -168,6 +173,7 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
       payload: config && { includeResource: config.include_resource, fields: config.fields },
       maxAttempts: max_attempts,
       timeoutMs: timeout_ms,
+      authSealed: auth === undefined ? undefined : auth && sealAuth(deps.secretBox, auth),
     });
     if (!updated) throw new NotFoundError('Webhook', id);
     // `webhook.updated`, with the names of the fields given (never their values: headers may hold secrets).

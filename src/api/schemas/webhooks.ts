@@ -168,7 +168,32 @@ const ordering = z.enum(DELIVERY_ORDERINGS, { error: `must be one of ${DELIVERY_
     '`fifo`: its deliveries are attempted one at a time, in the order their events were accepted; while the head waits in backoff, the ones behind it wait. `none` (the default): side by side.',
 });
 
+/** Printable text without control characters: what may go into a header once encoded. */
+const credentialText = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters');
+
+const endpointAuth = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('basic'),
+      user: credentialText(256).min(1, 'must not be empty').regex(/^[^:]*$/, 'must not contain ":"'),
+      password: credentialText(1024),
+    }),
+    z.strictObject({
+      type: z.literal('bearer'),
+      token: credentialText(4096).min(1, 'must not be empty').regex(/^[^\s]+$/, 'must not contain spaces'),
+    }),
+  ])
+  .meta({
+    description:
+      'How the receiver authenticates the engine. `basic`: `Authorization: Basic` from `user` and `password`. `bearer`: `Authorization: Bearer <token>`. Stored encrypted; only `type` and the non-secret fields are ever shown. It replaces a custom `Authorization` header.',
+  });
+
 const webhookSettings = {
+  auth: endpointAuth.nullable().optional(),
   config: payloadConfig.optional(),
   max_attempts: maxAttempts.optional(),
   timeout_ms: timeoutMs.optional(),
@@ -198,7 +223,7 @@ export const updateWebhookBody = z
   })
   .refine(
     (b) => Object.keys(b).length > 0,
-    'must change at least one of name, url, events, headers, profile, custom_profile, signature, config, max_attempts, timeout_ms, ordering',
+    'must change at least one of name, url, events, headers, profile, custom_profile, signature, config, max_attempts, timeout_ms, ordering, auth',
   )
   .meta({ minProperties: 1, description: 'The fields to change; at least one.' });
 

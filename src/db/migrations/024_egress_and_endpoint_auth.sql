@@ -6,3 +6,10 @@ ALTER TABLE tenants
   ADD COLUMN egress_proxy_sealed text,
   ADD COLUMN egress_proxy_origin text,
   ADD CONSTRAINT tenants_egress_proxy_whole CHECK ((egress_proxy_sealed IS NULL) = (egress_proxy_origin IS NULL));
+
+-- How a webhook's receiver authenticates the engine (`auth`): the whole value sealed, credentials
+-- and all, and beside it the fields that may be shown (type, user, token URL, client id, scope).
+ALTER TABLE webhooks
+  ADD COLUMN auth_sealed text,
+  ADD COLUMN auth_shown jsonb,
+  ADD CONSTRAINT webhooks_auth_whole CHECK ((auth_sealed IS NULL) = (auth_shown IS NULL));
