@@ -1,11 +1,11 @@
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { UnsafeTargetError, type TargetPolicy } from '../src/security/target-policy';
 import type { AttemptOutcome } from './classify-response';
 import { storableText, storedResponseBody } from './response-body';
 import type { WireHeader } from '../src/domain/delivery-request';
 import { boundedResponseHeaders, wireRequestHeaders } from './wire-headers';
-import { createEgressConnector, ProxyUnavailableError } from './egress-connector';
-import { parseProxyUrl } from '../src/domain/egress-proxy';
+import { ProxyUnavailableError } from './egress-connector';
+import { createDispatchers, type DispatcherFor, type EgressSettings, type TlsMaterial } from './egress-dispatchers';
 
 export interface OutgoingRequest {
   url: string;
@@ -15,15 +15,10 @@ export interface OutgoingRequest {
   timeoutMs: number;
   /** The tenant's own proxy, over EGRESS_PROXY_URL; undefined: the configured one. */
   proxyUrl?: string;
+  /** The webhook's TLS material (`mtls` auth): a pinned CA, a client certificate and key. */
+  tls?: TlsMaterial;
 }
 
-/** How deliveries leave the worker (EGRESS_PROXY_URL, EGRESS_LOCAL_ADDRESS). */
-export interface EgressSettings {
-  /** Every request goes through this proxy with HTTP CONNECT. @default none: direct */
-  proxyUrl?: string;
-  /** Outgoing connections bind to this local address. @default the system's choice */
-  localAddress?: string;
-}
 
 /** What went over the wire, for the attempt's record. */
 export interface SentExchange {
@@ -53,21 +48,8 @@ export const RESPONSE_BODY_LIMIT = 4096;
  * policy's lookup, so the address checked is the address connected to; behind
  * a proxy, that address is the one the CONNECT names (activities/egress-connector.ts).
  */
-export function createHttpSender(policy: TargetPolicy, egress: EgressSettings = {}): HttpSender {
-  const dispatchers = new Map<string, Agent>();
-  /** One agent per proxy (and one direct): keep-alive connections are never shared between them. */
-  const dispatcherFor = (proxyUrl: string | undefined): Agent => {
-    const key = proxyUrl ?? '';
-    let agent = dispatchers.get(key);
-    if (!agent) {
-      agent = proxyUrl
-        ? new Agent({ connect: createEgressConnector({ policy, proxy: parseProxyUrl(proxyUrl), localAddress: egress.localAddress }), keepAliveTimeout: 30_000 })
-        : new Agent({ connect: { lookup: policy.lookup }, localAddress: egress.localAddress, keepAliveTimeout: 30_000 });
-      dispatchers.set(key, agent);
-    }
-    return agent;
-  };
-  return async ({ url, headers, body, timeoutMs, proxyUrl }) => {
+export function createHttpSender(policy: TargetPolicy, egress: EgressSettings = {}, dispatchers: DispatcherFor = createDispatchers(policy, egress)): HttpSender {
+  return async ({ url, headers, body, timeoutMs, proxyUrl, tls }) => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     // A timer cleared as soon as the attempt ends, not AbortSignal.timeout: that one lives until it
@@ -80,7 +62,7 @@ export function createHttpSender(policy: TargetPolicy, egress: EgressSettings = 
     try {
       policy.checkUrlSyntax(url);
       const wire = wireRequestHeaders(url, headers, body);
-      const dispatcher = dispatcherFor(proxyUrl ?? egress.proxyUrl);
+      const dispatcher = dispatchers(proxyUrl, tls);
       // undici's request() never follows redirects: a 3xx comes back as it is. It writes `host` and
       // `connection` itself, and `content-length`: only the headers between go in.
       const pending = request(url, { method: 'POST', headers: headers.flat(), body, signal, dispatcher });

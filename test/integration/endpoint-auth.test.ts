@@ -25,7 +25,7 @@ afterAll(async () => {
 /** Every credential the tests set: none may appear in an API answer, a stored row's clear columns, or a log line. */
 const CREDENTIALS = ['pw-basic-7781', 'tok-bearer-7782', 'pw-wrong-7783', 'tok-new-7784'];
 const answers: string[] = [];
-const api = async (res: { status: number; body: unknown }) => {
+const api = async <T extends { status: number; body: any }>(res: T): Promise<T> => {
   answers.push(JSON.stringify(res.body));
   return res;
 };
