@@ -14,6 +14,8 @@ import { awaitDeliveryFinished, nextInLine, type DeliveryLineDeps } from './deli
 import { deliveryOutcomeEvents } from '../src/services/publish-operational-event';
 import { deliverAttempt, type DeliveryActivityDeps } from './deliver-attempt';
 import { createHttpSender, type HttpSender } from './http-sender';
+import { createDispatchers } from './egress-dispatchers';
+import { createOAuth2Tokens } from './oauth2-tokens';
 import { TargetPolicy } from '../src/security/target-policy';
 import { changeWebhookState, releaseHeldDeliveries, type WebhookStateDeps } from './webhook-state';
 import { beginSync, endSync, reportSyncOutcome, runConnector, type AccountSyncDeps } from './account-sync';
@@ -39,7 +41,11 @@ export interface ActivityDeps {
 
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
 export function createActivities({ pool, config, workflows, send, connectors = [], metrics, log, onAttemptStart }: ActivityDeps): EngineActivities {
-  send ??= createHttpSender(new TargetPolicy(config.targets), config.egress);
+  const policy = new TargetPolicy(config.targets);
+  // One set of connection pools for deliveries and OAuth2 token requests: both go through the policy and the proxy.
+  const dispatchers = createDispatchers(policy, config.egress);
+  send ??= createHttpSender(policy, config.egress, dispatchers);
+  const tokens = createOAuth2Tokens({ policy, dispatchers });
   const deliveries = new DeliveryAttemptsRepository(pool);
   const secretBox = new SecretBox(config.secretEncryptionKey);
   const signingKeys = new SigningKeysRepository(pool, secretBox);
@@ -49,6 +55,7 @@ export function createActivities({ pool, config, workflows, send, connectors = [
     secretBox,
     signingKeys: cacheActiveKey(() => signingKeys.active()),
     send,
+    tokens,
     development: config.targets.development,
     delivery: {
       timeoutMs: config.delivery.timeoutMs,

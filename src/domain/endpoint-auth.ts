@@ -2,16 +2,28 @@
  * How a webhook's receiver authenticates the engine (`auth` on POST/PATCH /v1/webhooks). The whole
  * value is stored sealed (src/crypto/secret-box.ts); only `EndpointAuthShown` is ever read back out.
  */
-export const ENDPOINT_AUTH_TYPES = ['basic', 'bearer'] as const;
+export const ENDPOINT_AUTH_TYPES = ['basic', 'bearer', 'oauth2_client_credentials'] as const;
 export type EndpointAuthType = (typeof ENDPOINT_AUTH_TYPES)[number];
 
-export type EndpointAuth = { type: 'basic'; user: string; password: string } | { type: 'bearer'; token: string };
+/** The OAuth2 client-credentials grant: the engine fetches a token from `token_url` and sends it as a bearer token. */
+export interface OAuth2ClientCredentials {
+  type: 'oauth2_client_credentials';
+  token_url: string;
+  client_id: string;
+  client_secret: string;
+  scope?: string;
+}
+
+export type EndpointAuth = { type: 'basic'; user: string; password: string } | { type: 'bearer'; token: string } | OAuth2ClientCredentials;
 
 /** What the API shows of a webhook's `auth`: the type and the fields that are not secret. */
 export interface EndpointAuthShown {
   type: EndpointAuthType;
   configured: true;
   user?: string;
+  token_url?: string;
+  client_id?: string;
+  scope?: string;
 }
 
 /** The non-secret part, stored in clear beside the sealed whole. */
@@ -21,11 +33,13 @@ export function shownAuth(auth: EndpointAuth): EndpointAuthShown {
       return { type: 'basic', configured: true, user: auth.user };
     case 'bearer':
       return { type: 'bearer', configured: true };
+    case 'oauth2_client_credentials':
+      return { type: auth.type, configured: true, token_url: auth.token_url, client_id: auth.client_id, ...(auth.scope ? { scope: auth.scope } : {}) };
   }
 }
 
-/** The `Authorization` value a request carries under `auth`. */
-export function authorizationValue(auth: EndpointAuth): string {
+/** The `Authorization` value a request carries under a static `auth` (OAuth2 tokens are fetched: activities/oauth2-tokens.ts). */
+export function authorizationValue(auth: Extract<EndpointAuth, { type: 'basic' | 'bearer' }>): string {
   switch (auth.type) {
     case 'basic':
       // RFC 7617: user-id ":" password, UTF-8, base64.

@@ -30,13 +30,18 @@ export interface WebhookDeps {
 }
 
 /** The URL must point somewhere the engine may send to: checked when it is set, and again at every delivery. */
-async function checkTarget(targets: TargetPolicy, url: string): Promise<void> {
+async function checkTarget(targets: TargetPolicy, url: string, path = 'body.url'): Promise<void> {
   try {
     await targets.checkUrl(url);
   } catch (err) {
     if (!(err instanceof UnsafeTargetError)) throw err;
-    throw new ValidationError(`body.url: ${err.message}`, [{ path: 'body.url', message: err.message }]);
+    throw new ValidationError(`${path}: ${err.message}`, [{ path, message: err.message }]);
   }
+}
+
+/** An OAuth2 token endpoint is held to the rules of webhook URLs: the engine sends its client secret there. */
+async function checkAuthTargets(targets: TargetPolicy, auth: EndpointAuth | null | undefined): Promise<void> {
+  if (auth?.type === 'oauth2_client_credentials') await checkTarget(targets, auth.token_url, 'body.auth.token_url');
 }
 
 /**
@@ -81,6 +86,7 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Ne
     if (problem) throw new ValidationError(`body.secret: ${problem}`, [{ path: 'body.secret', message: problem }]);
   }
   await checkTarget(deps.targets, input.url);
+  await checkAuthTargets(deps.targets, input.auth);
   checkProfileTarget(deps.targets, input.url, profile, 'body.url');
   const secret = input.secret ?? (secretIsOptional(profile) ? null : generateWebhookSecret());
   const { webhook, published } = await withTransaction(deps.pool, async (tx) => {
@@ -152,6 +158,7 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
     if (problem) throw new ValidationError(`${path}: ${problem}`, [{ path, message: problem }]);
   }
   if (changes.url !== undefined) await checkTarget(deps.targets, changes.url);
+  await checkAuthTargets(deps.targets, auth);
   if (changes.url !== undefined || profile !== undefined) {
     // The new URL under the webhook's profile, or the URL it has under the profile it moves to.
     current ??= await getWebhook(deps, tenant, id);

@@ -1,7 +1,10 @@
 import { createLogger } from '../../src/logger';
 import { publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { headerOf, Receiver, sameText, type ReceivedRequest } from '../support/receiver';
+import { waitFor } from '../support/wait-for';
 
 const lines: string[] = [];
 let stack: Stack;
@@ -23,7 +26,7 @@ afterAll(async () => {
 });
 
 /** Every credential the tests set: none may appear in an API answer, a stored row's clear columns, or a log line. */
-const CREDENTIALS = ['pw-basic-7781', 'tok-bearer-7782', 'pw-wrong-7783', 'tok-new-7784'];
+const CREDENTIALS = ['pw-basic-7781', 'tok-bearer-7782', 'pw-wrong-7783', 'tok-new-7784', 'client-secret-9912', 'wrong-secret-9913', '-oauth-9911'];
 const answers: string[] = [];
 const api = async <T extends { status: number; body: any }>(res: T): Promise<T> => {
   answers.push(JSON.stringify(res.body));
@@ -122,6 +125,119 @@ describe('bearer', () => {
     expect(headerOf(receiver.requests[before]!, 'authorization')).toBe('Bearer custom-one');
     const { rows } = await stack.api.pool.query('SELECT auth_sealed, auth_shown FROM webhooks WHERE id = $1', [created.body.id]);
     expect(rows[0]).toEqual({ auth_sealed: null, auth_shown: null });
+  });
+});
+
+/** An OAuth2 token endpoint (client credentials, client authenticated with HTTP Basic) that the test controls. */
+class TokenEndpoint {
+  readonly requests: Array<{ authorization: string; body: string }> = [];
+  /** Tokens the resource receiver accepts. */
+  readonly valid = new Set<string>();
+  expiresIn = 3600;
+  private server?: Server;
+  constructor(private readonly client: { id: string; secret: string }) {}
+  get url() {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/oauth/token`;
+  }
+  async start() {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const authorization = req.headers.authorization ?? '';
+        this.requests.push({ authorization, body });
+        const expected = `Basic ${Buffer.from(`${this.client.id}:${this.client.secret}`).toString('base64')}`;
+        const form = new URLSearchParams(body);
+        if (!sameText(authorization, expected) || form.get('grant_type') !== 'client_credentials') {
+          res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}');
+          return;
+        }
+        const token = `tok-${this.requests.length}-oauth-9911`;
+        this.valid.add(token);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: this.expiresIn }));
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+  }
+  async stop() {
+    this.server?.closeAllConnections();
+    await new Promise((r) => this.server?.close(r));
+  }
+}
+
+describe('oauth2_client_credentials', () => {
+  const tokens = new TokenEndpoint({ id: 'hookline-client', secret: 'client-secret-9912' });
+  let resource: Receiver;
+  beforeAll(async () => {
+    await tokens.start();
+    resource = await Receiver.start((_n, req) => {
+      const token = (headerOf(req, 'authorization') ?? '').replace(/^Bearer /, '');
+      return tokens.valid.has(token) ? { status: 200, body: 'ok' } : { status: 401, body: 'invalid token' };
+    });
+  });
+  afterAll(async () => {
+    await resource?.stop();
+    await tokens.stop();
+  });
+  const bearerOf = (req: ReceivedRequest) => headerOf(req, 'authorization');
+
+  it('fetches a token, reuses it while fresh, fetches a new one on a 401 within the attempt, and before expiry', async () => {
+    const auth = { type: 'oauth2_client_credentials', token_url: tokens.url, client_id: 'hookline-client', client_secret: 'client-secret-9912', scope: 'hooks.write' };
+    const created = await api(await stack.http.post('/v1/webhooks').set(stack.auth).send({ name: 'oauth', url: resource.url, events: ['auth.oauth'], auth }));
+    expect(created.status).toBe(201);
+    expect(created.body.auth).toEqual({ type: 'oauth2_client_credentials', configured: true, token_url: tokens.url, client_id: 'hookline-client', scope: 'hooks.write' });
+
+    // 1: a token is fetched, with the client's credentials and the scope.
+    const one = await deliver(created.body.id, 'auth.oauth');
+    expect(one.delivery.status).toBe('succeeded');
+    expect(tokens.requests).toHaveLength(1);
+    expect(new URLSearchParams(tokens.requests[0]!.body).get('scope')).toBe('hooks.write');
+    expect(bearerOf(resource.requests[0]!)).toBe('Bearer tok-1-oauth-9911');
+    expect(one.request.headers.filter((h) => h.name === 'authorization')).toEqual([expect.objectContaining({ value: '[secret]', secret: true })]);
+
+    // 2: the cached token.
+    expect((await deliver(created.body.id, 'auth.oauth')).delivery.status).toBe('succeeded');
+    expect(tokens.requests).toHaveLength(1);
+    expect(bearerOf(resource.requests[1]!)).toBe('Bearer tok-1-oauth-9911');
+
+    // 3: the receiver no longer takes it: 401, one new token, the same attempt succeeds.
+    tokens.valid.delete('tok-1-oauth-9911');
+    tokens.expiresIn = 1;
+    const three = await deliver(created.body.id, 'auth.oauth');
+    expect(three.delivery.status).toBe('succeeded');
+    expect(three.delivery.attempts).toEqual([expect.objectContaining({ attempt: 1, status: 'succeeded', status_code: 200 })]);
+    expect(tokens.requests).toHaveLength(2);
+    expect(resource.requests.slice(2).map(bearerOf)).toEqual(['Bearer tok-1-oauth-9911', 'Bearer tok-2-oauth-9911']);
+
+    // 4: that token lives 1 s and is used for half of it; past that, a new one before sending.
+    const fetchedAt = Date.now();
+    await waitFor(() => Date.now() > fetchedAt + 700, { message: 'the token to be near its expiry' });
+    const four = await deliver(created.body.id, 'auth.oauth');
+    expect(four.delivery.status).toBe('succeeded');
+    expect(tokens.requests).toHaveLength(3);
+    expect(resource.requests.slice(4).map(bearerOf)).toEqual(['Bearer tok-3-oauth-9911']);
+  });
+
+  it('fails and retries the attempt when the token endpoint refuses the client, sending nothing to the receiver', async () => {
+    const before = resource.requests.length;
+    const auth = { type: 'oauth2_client_credentials', token_url: tokens.url, client_id: 'hookline-client', client_secret: 'wrong-secret-9913' };
+    const created = await api(await stack.http.post('/v1/webhooks').set(stack.auth).send({ name: 'oauth-wrong', url: resource.url, events: ['auth.oauth.wrong'], auth }));
+    const { delivery } = await deliver(created.body.id, 'auth.oauth.wrong');
+    expect(delivery).toMatchObject({ status: 'failed', last_error: 'connection failed: oauth2_token_unavailable: token endpoint answered 401' });
+    expect(delivery.attempts).toHaveLength(3);
+    expect(delivery.attempts[0]).toMatchObject({ request_sent: false, status_code: null });
+    expect(resource.requests.length).toBe(before);
+  });
+
+  it('holds the token URL to the SSRF policy and HTTP(S) rules at creation', async () => {
+    for (const token_url of ['http://169.254.169.254/latest/meta-data/token', 'http://10.0.0.1/token', 'ftp://tokens.example/token']) {
+      const res = await stack.http
+        .post('/v1/webhooks')
+        .set(stack.auth)
+        .send({ name: 'oauth-ssrf', url: resource.url, events: ['x'], auth: { type: 'oauth2_client_credentials', token_url, client_id: 'c', client_secret: 's' } });
+      expect(res.status).toBe(422);
+      expect(res.body.error.details[0].path).toBe('body.auth.token_url');
+    }
   });
 });
 

@@ -21,6 +21,9 @@ export const webhookResponse = z.strictObject({
       type: z.enum(ENDPOINT_AUTH_TYPES),
       configured: z.literal(true),
       user: z.string().optional().meta({ description: '`basic`: the user name.' }),
+      token_url: z.string().optional().meta({ description: '`oauth2_client_credentials`: the token endpoint.' }),
+      client_id: z.string().optional().meta({ description: '`oauth2_client_credentials`: the client id.' }),
+      scope: z.string().optional().meta({ description: '`oauth2_client_credentials`: the scope asked for, when given.' }),
     })
     .nullable()
     .meta({ description: 'How its receiver authenticates the engine: the type and the fields that are not secret. Passwords, tokens, client secrets and keys are never shown. `null`: none.' }),

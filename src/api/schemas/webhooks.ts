@@ -186,10 +186,17 @@ const endpointAuth = z
       type: z.literal('bearer'),
       token: credentialText(4096).min(1, 'must not be empty').regex(/^[^\s]+$/, 'must not contain spaces'),
     }),
+    z.strictObject({
+      type: z.literal('oauth2_client_credentials'),
+      token_url: webhookUrl.meta({ description: 'The token endpoint: held to the same rules as webhook URLs (SSRF policy, `HTTPS_ONLY`), reached through the egress proxy.' }),
+      client_id: credentialText(256).min(1, 'must not be empty'),
+      client_secret: credentialText(1024).min(1, 'must not be empty'),
+      scope: credentialText(1024).optional(),
+    }),
   ])
   .meta({
     description:
-      'How the receiver authenticates the engine. `basic`: `Authorization: Basic` from `user` and `password`. `bearer`: `Authorization: Bearer <token>`. Stored encrypted; only `type` and the non-secret fields are ever shown. It replaces a custom `Authorization` header.',
+      'How the receiver authenticates the engine. `basic`: `Authorization: Basic` from `user` and `password`. `bearer`: `Authorization: Bearer <token>`. `oauth2_client_credentials`: a token fetched from `token_url` (client authenticated with HTTP Basic), cached until shortly before it expires, sent as a bearer token; a 401 fetches a new one and retries once. Stored encrypted; only `type` and the non-secret fields are ever shown. It replaces a custom `Authorization` header.',
   });
 
 const webhookSettings = {
