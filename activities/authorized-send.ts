@@ -16,6 +16,8 @@ export interface AuthorizedRequest extends Omit<OutgoingRequest, 'headers'> {
 export async function sendAuthorized(deps: { send: HttpSender; tokens?: OAuth2Tokens }, auth: EndpointAuth | null, req: AuthorizedRequest): Promise<SendResult> {
   const send = (authorization: string | null) => deps.send({ ...req, headers: req.headers(authorization) });
   if (!auth) return send(null);
+  // The certificate goes in the TLS handshake; no Authorization header.
+  if (auth.type === 'mtls') return deps.send({ ...req, headers: req.headers(null), tls: { cert: auth.cert_pem, key: auth.key_pem, ca: auth.ca_pem } });
   if (auth.type !== 'oauth2_client_credentials') return send(authorizationValue(auth));
   if (!deps.tokens) throw new Error('no OAuth2 token cache configured');
   const started = performance.now();

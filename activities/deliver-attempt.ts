@@ -135,7 +135,7 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   ];
   const ownNames = new Set(own(null).map(([name]) => name.toLowerCase()));
   const secretNames = new Set(Object.keys(webhook.secretHeadersSealed));
-  if (auth) {
+  if (auth && auth.type !== 'mtls') {
     ownNames.add('authorization');
     secretNames.add('authorization');
   }

@@ -14,6 +14,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { UnsafeTargetError, type TargetPolicy } from '../security/target-policy';
 import { WebhooksRepository, type SealedAuth, type WebhookListQuery } from '../repositories/webhooks-repository';
 import { shownAuth, type EndpointAuth } from '../domain/endpoint-auth';
+import { tlsMaterialProblems } from '../crypto/tls-material';
 import { cancelPendingDeliveries } from '../repositories/webhook-state-repository';
 import { uuidv7 } from '../util/uuid';
 import { signalWebhookDeleted } from '../temporal/workflow-starters';
@@ -42,6 +43,15 @@ async function checkTarget(targets: TargetPolicy, url: string, path = 'body.url'
 /** An OAuth2 token endpoint is held to the rules of webhook URLs: the engine sends its client secret there. */
 async function checkAuthTargets(targets: TargetPolicy, auth: EndpointAuth | null | undefined): Promise<void> {
   if (auth?.type === 'oauth2_client_credentials') await checkTarget(targets, auth.token_url, 'body.auth.token_url');
+  if (auth?.type === 'mtls') {
+    const problems = tlsMaterialProblems(auth);
+    if (problems.length > 0) {
+      throw new ValidationError(
+        problems.map((p) => `body.auth.${p.field}: ${p.message}`).join('; '),
+        problems.map((p) => ({ path: `body.auth.${p.field}`, message: p.message })),
+      );
+    }
+  }
 }
 
 /**

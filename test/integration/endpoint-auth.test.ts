@@ -2,6 +2,9 @@ import { createLogger } from '../../src/logger';
 import { publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { startStack, type Stack } from '../support/harness';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { makeTestPki, type TestPki } from '../support/test-ca';
 import type { AddressInfo } from 'node:net';
 import { headerOf, Receiver, sameText, type ReceivedRequest } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
@@ -237,6 +240,75 @@ describe('oauth2_client_credentials', () => {
         .send({ name: 'oauth-ssrf', url: resource.url, events: ['x'], auth: { type: 'oauth2_client_credentials', token_url, client_id: 'c', client_secret: 's' } });
       expect(res.status).toBe(422);
       expect(res.body.error.details[0].path).toBe('body.auth.token_url');
+    }
+  });
+});
+
+describe('mtls', () => {
+  let pki: TestPki;
+  let server: ReturnType<typeof createHttpsServer>;
+  const seen: Array<{ cn: string | undefined; authorized: boolean }> = [];
+  let url = '';
+  beforeAll(async () => {
+    pki = makeTestPki();
+    // The private key's body: it must appear in no answer and no log line.
+    CREDENTIALS.push(pki.client.key.split('\n')[1]!);
+    // A receiver that demands a client certificate signed by its client CA.
+    server = createHttpsServer({ key: pki.server.key, cert: pki.server.cert, ca: pki.clientCa, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      const socket = req.socket as TLSSocket;
+      const peer = socket.getPeerCertificate();
+      seen.push({ cn: typeof peer.subject?.CN === 'string' ? peer.subject.CN : undefined, authorized: socket.authorized });
+      req.resume();
+      req.on('end', () => res.writeHead(200).end('ok'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+  });
+
+  it('presents the client certificate, trusting only the pinned CA for the receiver', async () => {
+    const auth = { type: 'mtls', cert_pem: pki.client.cert, key_pem: pki.client.key, ca_pem: pki.serverCa };
+    const created = await api(await stack.http.post('/v1/webhooks').set(stack.auth).send({ name: 'mtls', url, events: ['auth.mtls'], auth }));
+    expect(created.status).toBe(201);
+    expect(created.body.auth).toEqual({ type: 'mtls', configured: true, ca_pinned: true });
+    const { delivery, request } = await deliver(created.body.id, 'auth.mtls');
+    expect(delivery.status).toBe('succeeded');
+    expect(seen).toEqual([{ cn: 'hookline-client', authorized: true }]);
+    expect(request.headers.some((h) => h.name === 'authorization')).toBe(false);
+    const { rows } = await stack.api.pool.query('SELECT auth_sealed, auth_shown::text AS shown FROM webhooks WHERE id = $1', [created.body.id]);
+    expect(rows[0].auth_sealed).toMatch(/^v1:/);
+    expect(rows[0].shown).not.toContain('PRIVATE KEY');
+  });
+
+  it('fails the handshake with a certificate the receiver does not trust, or without the pinned CA; nothing is received', async () => {
+    const before = seen.length;
+    for (const [type, auth] of [
+      ['auth.mtls.stranger', { type: 'mtls', cert_pem: pki.stranger.cert, key_pem: pki.stranger.key, ca_pem: pki.serverCa }],
+      ['auth.mtls.unpinned', { type: 'mtls', cert_pem: pki.client.cert, key_pem: pki.client.key }],
+    ] as const) {
+      const created = await api(await stack.http.post('/v1/webhooks').set(stack.auth).send({ name: type, url, events: [type], auth }));
+      expect(created.status).toBe(201);
+      const { delivery } = await deliver(created.body.id, type);
+      expect(delivery.status).toBe('failed');
+      expect(delivery.attempts).toHaveLength(3);
+      expect(delivery.last_error).toMatch(/^connection failed: /);
+    }
+    expect(seen.length).toBe(before);
+  });
+
+  it('refuses material that is not PEM, or a key that is not the certificate\'s, with a 422 naming the field', async () => {
+    for (const [auth, path] of [
+      [{ type: 'mtls', cert_pem: 'not a certificate', key_pem: pki.client.key }, 'body.auth.cert_pem'],
+      [{ type: 'mtls', cert_pem: pki.client.cert, key_pem: pki.stranger.key }, 'body.auth.key_pem'],
+      [{ type: 'mtls', cert_pem: pki.client.cert, key_pem: 'garbage' }, 'body.auth.key_pem'],
+      [{ type: 'mtls', cert_pem: pki.client.cert, key_pem: pki.client.key, ca_pem: 'no CA here' }, 'body.auth.ca_pem'],
+    ] as const) {
+      const res = await api(await stack.http.post('/v1/webhooks').set(stack.auth).send({ name: 'mtls-refused', url, events: ['x'], auth }));
+      expect(res.status).toBe(422);
+      expect(res.body.error.details).toEqual([expect.objectContaining({ path })]);
     }
   });
 });

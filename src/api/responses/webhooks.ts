@@ -24,6 +24,7 @@ export const webhookResponse = z.strictObject({
       token_url: z.string().optional().meta({ description: '`oauth2_client_credentials`: the token endpoint.' }),
       client_id: z.string().optional().meta({ description: '`oauth2_client_credentials`: the client id.' }),
       scope: z.string().optional().meta({ description: '`oauth2_client_credentials`: the scope asked for, when given.' }),
+      ca_pinned: z.boolean().optional().meta({ description: "`mtls`: whether the receiver's CA is pinned (`ca_pem`)." }),
     })
     .nullable()
     .meta({ description: 'How its receiver authenticates the engine: the type and the fields that are not secret. Passwords, tokens, client secrets and keys are never shown. `null`: none.' }),

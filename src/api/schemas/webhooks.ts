@@ -193,10 +193,21 @@ const endpointAuth = z
       client_secret: credentialText(1024).min(1, 'must not be empty'),
       scope: credentialText(1024).optional(),
     }),
+    z.strictObject({
+      type: z.literal('mtls'),
+      cert_pem: z.string().min(1, 'must not be empty').max(32_768, 'must be at most 32768 characters').meta({ description: 'The client certificate (and any intermediates), PEM.' }),
+      key_pem: z.string().min(1, 'must not be empty').max(32_768, 'must be at most 32768 characters').meta({ description: 'Its private key, PEM, unencrypted.' }),
+      ca_pem: z
+        .string()
+        .min(1, 'must not be empty')
+        .max(65_536, 'must be at most 65536 characters')
+        .optional()
+        .meta({ description: "The receiver's CA certificate(s), PEM: only these may sign its certificate (pinned); without it, the system's trust store." }),
+    }),
   ])
   .meta({
     description:
-      'How the receiver authenticates the engine. `basic`: `Authorization: Basic` from `user` and `password`. `bearer`: `Authorization: Bearer <token>`. `oauth2_client_credentials`: a token fetched from `token_url` (client authenticated with HTTP Basic), cached until shortly before it expires, sent as a bearer token; a 401 fetches a new one and retries once. Stored encrypted; only `type` and the non-secret fields are ever shown. It replaces a custom `Authorization` header.',
+      'How the receiver authenticates the engine. `basic`: `Authorization: Basic` from `user` and `password`. `bearer`: `Authorization: Bearer <token>`. `oauth2_client_credentials`: a token fetched from `token_url` (client authenticated with HTTP Basic), cached until shortly before it expires, sent as a bearer token; a 401 fetches a new one and retries once. `mtls`: the worker presents `cert_pem`/`key_pem` in the TLS handshake, and trusts only `ca_pem` for the receiver when given. Stored encrypted; only `type` and the non-secret fields are ever shown. It replaces a custom `Authorization` header.',
   });
 
 const webhookSettings = {
