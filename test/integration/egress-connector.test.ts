@@ -2,7 +2,14 @@ import type { LookupAddress } from 'node:dns';
 import { createHttpSender } from '../../activities/http-sender';
 import { TargetPolicy } from '../../src/security/target-policy';
 import { ForwardProxy } from '../support/forward-proxy';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { createDispatchers } from '../../activities/egress-dispatchers';
+import { createOAuth2Tokens, TokenUnavailableError } from '../../activities/oauth2-tokens';
 import { Receiver } from '../support/receiver';
+import { makeTestPki } from '../support/test-ca';
 
 /** A DNS that answers from a table and counts its questions: the test decides what each name resolves to. */
 function tableDns(answers: Record<string, string[]>) {
@@ -123,5 +130,70 @@ describe('without a proxy', () => {
     expect(await send(createHttpSender(policy, { localAddress: '127.0.0.2' }), receiver.url)).toMatchObject({ kind: 'response', statusCode: 200 });
     const [req] = (await receiver.waitForRequests(before + 1)).slice(before);
     expect(req!.remoteAddress).toBe('127.0.0.2');
+  });
+});
+
+describe('https targets and OAuth2 token endpoints through the proxy', () => {
+  const pki = makeTestPki();
+  const seen: Array<{ servername: string | false; cn: unknown }> = [];
+  const https = createHttpsServer({ key: pki.server.key, cert: pki.server.cert, ca: pki.clientCa, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    const socket = req.socket as TLSSocket;
+    seen.push({ servername: (socket as TLSSocket & { servername: string | false }).servername, cn: socket.getPeerCertificate().subject?.CN });
+    req.resume();
+    req.on('end', () => res.writeHead(200).end('ok'));
+  });
+  let tokenRequests = 0;
+  const tokenEndpoint = createHttpServer((req, res) => {
+    tokenRequests++;
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"proxied-token","token_type":"bearer","expires_in":3600}'));
+  });
+  let tunnel: ForwardProxy;
+  const portOf = (server: { address(): unknown }) => (server.address() as AddressInfo).port;
+  beforeAll(async () => {
+    await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => tokenEndpoint.listen(0, '127.0.0.1', r));
+    tunnel = await ForwardProxy.start({ connectPorts: [portOf(https), portOf(tokenEndpoint)] });
+  });
+  afterAll(async () => {
+    await tunnel?.remove();
+    https.closeAllConnections();
+    tokenEndpoint.closeAllConnections();
+    await new Promise((r) => https.close(r));
+    await new Promise((r) => tokenEndpoint.close(r));
+  });
+
+  it('tunnels TLS end to end: CONNECT to the checked address, SNI and the certificate check by name, the client certificate presented', async () => {
+    const dns = tableDns({ 'receiver.test': ['127.0.0.1'] });
+    const policy = new TargetPolicy({ allowPrivate: ['127.0.0.1/32'], httpsOnly: true, resolve: dns.resolve });
+    const sender = createHttpSender(policy, { proxyUrl: tunnel.url });
+    const result = await sender({
+      url: `https://receiver.test:${portOf(https)}/hook`,
+      headers: [],
+      body: '{}',
+      timeoutMs: 5_000,
+      tls: { ca: pki.serverCa, cert: pki.client.cert, key: pki.client.key },
+    });
+    expect(result).toMatchObject({ kind: 'response', statusCode: 200 });
+    expect(seen).toEqual([{ servername: 'receiver.test', cn: 'hookline-client' }]);
+    expect(await tunnel.connects()).toContain(`127.0.0.1:${portOf(https)}`);
+  });
+
+  it('fetches OAuth2 tokens through the proxy, and refuses a token endpoint that resolves to a private address before any CONNECT', async () => {
+    const dns = tableDns({ 'tokens.test': ['127.0.0.1'], 'inside.test': ['10.1.2.3'] });
+    const open = new TargetPolicy({ allowPrivate: ['127.0.0.1/32'], httpsOnly: false, resolve: dns.resolve });
+    const tokens = createOAuth2Tokens({ policy: open, dispatchers: createDispatchers(open, { proxyUrl: tunnel.url }) });
+    const auth = { type: 'oauth2_client_credentials' as const, token_url: `http://tokens.test:${portOf(tokenEndpoint)}/token`, client_id: 'c', client_secret: 's' };
+    await expect(tokens.token(auth, {})).resolves.toBe('proxied-token');
+    expect(tokenRequests).toBe(1);
+    expect(await tunnel.connects()).toContain(`127.0.0.1:${portOf(tokenEndpoint)}`);
+
+    const connectsBefore = (await tunnel.connects()).length;
+    const inside = { ...auth, token_url: `http://inside.test:${portOf(tokenEndpoint)}/token` };
+    const refused = await tokens.token(inside, {}).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(TokenUnavailableError);
+    expect(refused).toMatchObject({ blocked: true, message: expect.stringContaining('inside.test resolves to 10.1.2.3, which is not a public address') });
+    expect((await tunnel.connects()).length).toBe(connectsBefore);
+    expect(tokenRequests).toBe(1);
   });
 });
