@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { createLogger } from '../../src/logger';
 import { hostname } from 'node:os';
 import { createWebhook, publishEvent, waitForFinalDelivery } from '../support/api-helpers';
 import { ForwardProxy } from '../support/forward-proxy';
@@ -22,6 +23,7 @@ let stack: Stack;
 /** Through the same proxy, with no private target allowed. */
 let strict: Stack;
 let name: string;
+const lines: string[] = [];
 const ADMIN_API_KEY = 'admin-key-for-egress-0123456789';
 const admin = { Authorization: `Bearer ${ADMIN_API_KEY}` };
 const port = () => Number(new URL(receiver.url).port);
@@ -30,8 +32,9 @@ beforeAll(async () => {
   name = await loopbackName();
   receiver = await Receiver.start();
   // The proxy reaches targets from 127.0.0.3: a request seen from there came through it.
-  proxy = await ForwardProxy.start({ connectPorts: [port()], bind: '127.0.0.3' });
-  stack = await startStack({ env: { EGRESS_PROXY_URL: proxy.url, EGRESS_LOCAL_ADDRESS: '127.0.0.2', ADMIN_API_KEY } });
+  // With credentials: the worker must send them, and never log or show them.
+  proxy = await ForwardProxy.start({ connectPorts: [port()], bind: '127.0.0.3', basicAuth: { user: 'worker', password: 'shared-pass-5150' } });
+  stack = await startStack({ env: { EGRESS_PROXY_URL: proxy.url, EGRESS_LOCAL_ADDRESS: '127.0.0.2', ADMIN_API_KEY }, log: createLogger('test', 'info', (line) => lines.push(line)) });
   strict = await startStack({ env: { EGRESS_PROXY_URL: proxy.url, ALLOW_PRIVATE_TARGETS: undefined } });
 });
 afterAll(async () => {
@@ -171,5 +174,13 @@ describe('deliveries through EGRESS_PROXY_URL', () => {
     expect(asTenant.status).toBe(401);
     const { rows } = await stack.api.pool.query('SELECT count(*)::int AS n FROM tenants WHERE egress_proxy_sealed IS NOT NULL');
     expect(rows[0].n).toBe(0);
+  });
+
+  it("logs the proxy's origin, never its credentials", () => {
+    expect(proxy.url).toContain('shared-pass-5150');
+    const logged = lines.join('');
+    expect(logged).toContain(`"egressProxy":"http://127.0.0.1:${proxy.port}"`);
+    expect(logged).toContain('"egressLocalAddress":"127.0.0.2"');
+    for (const secret of ['shared-pass-5150', 'proxy-pass-4711', Buffer.from('worker:shared-pass-5150').toString('base64')]) expect(logged).not.toContain(secret);
   });
 });
