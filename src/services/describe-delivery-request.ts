@@ -124,16 +124,17 @@ async function previewRequest(pool: Pool, tenant: Tenant, delivery: Delivery, us
     webhooks.findById(tenant.id, delivery.webhookId),
     webhooks.sealedSecret(tenant.id, delivery.webhookId),
   ]);
-  // The webhook's `auth` replaces a custom Authorization header.
-  const replacedByAuth = (name: string) => Boolean(webhook?.auth) && name.toLowerCase() === 'authorization';
+  // The webhook's `auth` replaces a custom Authorization header (`mtls` authenticates in the handshake instead).
+  const authSends = webhook?.auth && webhook.auth.type !== 'mtls' ? webhook.auth : null;
+  const replacedByAuth = (name: string) => authSends !== null && name.toLowerCase() === 'authorization';
   const own: RequestHeader[] = [
     ...Object.entries(webhook?.headers ?? {})
       .filter(([name]) => !replacedByAuth(name))
       .map(([name, value]) => ({ name, value, note: null, secret: false })),
     ...(webhook?.secretHeaders ?? []).filter((name) => !replacedByAuth(name)).map((name) => ({ name, value: SECRET_HEADER_MASK, note: SECRET_NOTE, secret: true })),
   ];
-  const authHeader: RequestHeader[] = webhook?.auth
-    ? [{ name: 'authorization', value: SECRET_HEADER_MASK, note: `From the webhook's auth (${webhook.auth.type}): sent, never shown or stored.`, secret: true }]
+  const authHeader: RequestHeader[] = authSends
+    ? [{ name: 'authorization', value: SECRET_HEADER_MASK, note: `From the webhook's auth (${authSends.type}): sent, never shown or stored.`, secret: true }]
     : [];
   // Fixed with the profile at dispatch; before that, the webhook's.
   const custom = delivery.profile ? delivery.customProfile : (webhook?.customProfile ?? null);

@@ -94,6 +94,26 @@ describe('basic', () => {
   });
 });
 
+describe('the request preview', () => {
+  it('names the Authorization header from auth, masked, in place of a custom one', async () => {
+    const created = await api(
+      await stack.http
+        .post('/v1/webhooks')
+        .set(stack.auth)
+        .send({ name: 'preview', url: receiver.url, events: ['auth.preview'], headers: { Authorization: 'Bearer custom-preview' }, auth: { type: 'bearer', token: 'tok-bearer-7782' } }),
+    );
+    expect((await stack.http.post(`/v1/webhooks/${created.body.id}/pause`).set(stack.auth)).status).toBe(200);
+    const event = await publishEvent(stack, { type: 'auth.preview', data: {} });
+    const deliveryId = event.deliveries.find((d) => d.webhook_id === created.body.id)!.id;
+    const preview = await api(await stack.http.get(`/v1/deliveries/${deliveryId}/request`).set(stack.auth));
+    expect(preview.body.source).toBe('preview');
+    expect(preview.body.headers.filter((h: { name: string }) => h.name.toLowerCase() === 'authorization')).toEqual([
+      { name: 'authorization', value: '[secret]', note: expect.stringContaining('bearer'), secret: true },
+    ]);
+    await stack.http.delete(`/v1/webhooks/${created.body.id}`).set(stack.auth);
+  });
+});
+
 describe('bearer', () => {
   it('sends Authorization: Bearer, replaces a custom Authorization header, changes with PATCH, and goes with auth: null', async () => {
     expected = 'Bearer tok-bearer-7782';
