@@ -18,6 +18,9 @@ import { attemptClass, type AttemptClass } from '../src/observability/metrics';
 import { NOTHING_SENT, type HttpSender, type SendResult } from './http-sender';
 import { SECRET_HEADER_MASK, type WireHeader } from '../src/domain/delivery-request';
 import { buildPayload } from './payload';
+import { endpointAuthFromJson } from '../src/domain/endpoint-auth';
+import { sendAuthorized } from './authorized-send';
+import type { OAuth2Tokens } from './oauth2-tokens';
 import { storableText } from './response-body';
 
 export interface DeliveryActivityDeps {
@@ -27,6 +30,8 @@ export interface DeliveryActivityDeps {
   /** The engine's active Ed25519 key, for webhooks on the `ed25519` scheme (cached briefly). */
   signingKeys: { active(): Promise<ActiveSigningKey> };
   send: HttpSender;
+  /** OAuth2 tokens of `oauth2_client_credentials` webhooks, cached in this worker. */
+  tokens?: OAuth2Tokens;
   /** A development deployment, where `asset` webhooks may still send to `http:` URLs. @default false */
   development?: boolean;
   delivery: { timeoutMs: number; userAgent: string; retryAfterMaxMs: number };
@@ -129,14 +134,21 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   });
   // Checked when the URL or profile was set, and again here: the deployment may have changed since.
   const refused = profileUrlProblem(profile.name, webhook.url, deps.development === true);
-  const own: WireHeader[] = [
+  const auth = webhook.authSealed ? endpointAuthFromJson(deps.secretBox.open(webhook.authSealed)) : null;
+  const own = (authorization: string | null): WireHeader[] => [
     ['content-type', 'application/json'],
     ['user-agent', deps.delivery.userAgent],
     ['x-client-id', webhook.clientId],
+    // From the webhook's `auth`; it replaces a custom Authorization header.
+    ...(authorization === null ? [] : [['authorization', authorization] as WireHeader]),
     ...Object.entries(signed),
   ];
-  const ownNames = new Set(own.map(([name]) => name.toLowerCase()));
+  const ownNames = new Set(own(null).map(([name]) => name.toLowerCase()));
   const secretNames = new Set(Object.keys(webhook.secretHeadersSealed));
+  if (auth && auth.type !== 'mtls') {
+    ownNames.add('authorization');
+    secretNames.add('authorization');
+  }
   // Custom headers first, plain then secret; the engine's own headers win over a namesake.
   const customHeaders: WireHeader[] = [
     ...Object.entries(webhook.headers),
@@ -153,11 +165,12 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
   }
   const result: SendResult = refused
     ? { kind: 'blocked', reason: `url ${refused}`, durationMs: 0, responseBody: null, ...NOTHING_SENT }
-    : await deps.send({
+    : await sendAuthorized(deps, auth, {
         url: webhook.url,
         body,
         timeoutMs: input.timeoutMs ?? webhook.timeoutMs ?? deps.delivery.timeoutMs,
-        headers: [...customHeaders, ...own],
+        headers: (authorization) => [...customHeaders, ...own(authorization)],
+        proxyUrl: webhook.egressProxySealed ? deps.secretBox.open(webhook.egressProxySealed) : undefined,
       });
   const signatureHeader = signatureHeaderName(profile.name, webhook.signatureScheme, secrets.length > 0, custom);
 

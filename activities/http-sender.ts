@@ -1,9 +1,11 @@
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { UnsafeTargetError, type TargetPolicy } from '../src/security/target-policy';
 import type { AttemptOutcome } from './classify-response';
 import { storableText, storedResponseBody } from './response-body';
 import type { WireHeader } from '../src/domain/delivery-request';
 import { boundedResponseHeaders, wireRequestHeaders } from './wire-headers';
+import { ProxyUnavailableError } from './egress-connector';
+import { createDispatchers, type DispatcherFor, type EgressSettings, type TlsMaterial } from './egress-dispatchers';
 
 export interface OutgoingRequest {
   url: string;
@@ -11,7 +13,12 @@ export interface OutgoingRequest {
   headers: readonly WireHeader[];
   body: string;
   timeoutMs: number;
+  /** The tenant's own proxy, over EGRESS_PROXY_URL; undefined: the configured one. */
+  proxyUrl?: string;
+  /** The webhook's TLS material (`mtls` auth): a pinned CA, a client certificate and key. */
+  tls?: TlsMaterial;
 }
+
 
 /** What went over the wire, for the attempt's record. */
 export interface SentExchange {
@@ -38,11 +45,11 @@ export const RESPONSE_BODY_LIMIT = 4096;
 
 /**
  * Sends with keep-alive connections. Every socket's address comes from the
- * policy's lookup, so the address checked is the address connected to.
+ * policy's lookup, so the address checked is the address connected to; behind
+ * a proxy, that address is the one the CONNECT names (activities/egress-connector.ts).
  */
-export function createHttpSender(policy: TargetPolicy): HttpSender {
-  const dispatcher = new Agent({ connect: { lookup: policy.lookup }, keepAliveTimeout: 30_000 });
-  return async ({ url, headers, body, timeoutMs }) => {
+export function createHttpSender(policy: TargetPolicy, egress: EgressSettings = {}, dispatchers: DispatcherFor = createDispatchers(policy, egress)): HttpSender {
+  return async ({ url, headers, body, timeoutMs, proxyUrl, tls }) => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     // A timer cleared as soon as the attempt ends, not AbortSignal.timeout: that one lives until it
@@ -55,6 +62,7 @@ export function createHttpSender(policy: TargetPolicy): HttpSender {
     try {
       policy.checkUrlSyntax(url);
       const wire = wireRequestHeaders(url, headers, body);
+      const dispatcher = dispatchers(proxyUrl, tls);
       // undici's request() never follows redirects: a 3xx comes back as it is. It writes `host` and
       // `connection` itself, and `content-length`: only the headers between go in.
       const pending = request(url, { method: 'POST', headers: headers.flat(), body, signal, dispatcher });
@@ -82,7 +90,8 @@ export function createHttpSender(policy: TargetPolicy): HttpSender {
       const unsafe = unsafeTarget(err);
       // The policy refuses an address before connecting: nothing was sent.
       if (unsafe) return { kind: 'blocked', reason: unsafe, durationMs: elapsed(), responseBody: null, ...NOTHING_SENT };
-      const sent = { requestHeaders, responseHeaders: null, responseHeadersTruncated: false };
+      // Refused at the proxy: nothing reached the receiver.
+      const sent = proxyFailure(err) ? NOTHING_SENT : { requestHeaders, responseHeaders: null, responseHeadersTruncated: false };
       if (signal.aborted) return { kind: 'timeout', timeoutMs, durationMs: elapsed(), responseBody: null, ...sent };
       return { kind: 'connection_error', message: describeError(err), durationMs: elapsed(), responseBody: null, ...sent };
     } finally {
@@ -109,6 +118,8 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown },
 const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 function describeError(err: unknown): string {
+  const proxy = proxyFailure(err);
+  if (proxy) return storableText(proxy);
   // Duck-typed: errors may come from another realm (e.g. a test sandbox), where instanceof fails.
   const e = (typeof err === 'object' && err !== null ? err : {}) as { message?: string; code?: string; cause?: { message?: string; code?: string } };
   const code = e.code ?? e.cause?.code;
@@ -121,6 +132,14 @@ function describeError(err: unknown): string {
 function unsafeTarget(err: unknown): string | undefined {
   for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
     if (e instanceof UnsafeTargetError || e.code === 'ERR_UNSAFE_TARGET') return e.message;
+  }
+  return undefined;
+}
+
+/** The proxy's failure, wherever undici wrapped it. */
+function proxyFailure(err: unknown): string | undefined {
+  for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e instanceof ProxyUnavailableError || e.code === 'proxy_unavailable') return e.message;
   }
   return undefined;
 }

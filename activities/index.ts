@@ -15,6 +15,8 @@ import { awaitDeliveryFinished, nextInLine, type DeliveryLineDeps } from './deli
 import { deliveryOutcomeEvents } from '../src/services/publish-operational-event';
 import { deliverAttempt, type DeliveryActivityDeps } from './deliver-attempt';
 import { createHttpSender, type HttpSender } from './http-sender';
+import { createDispatchers } from './egress-dispatchers';
+import { createOAuth2Tokens } from './oauth2-tokens';
 import { TargetPolicy } from '../src/security/target-policy';
 import { changeWebhookState, releaseHeldDeliveries, type WebhookStateDeps } from './webhook-state';
 import { beginSync, endSync, reportSyncOutcome, runConnector, type AccountSyncDeps } from './account-sync';
@@ -25,7 +27,7 @@ import type { WorkflowControl } from './workflow-control';
 
 export interface ActivityDeps {
   pool: Pool;
-  config: Pick<Config, 'delivery' | 'secretEncryptionKey' | 'autoDisable' | 'targets'>;
+  config: Pick<Config, 'delivery' | 'secretEncryptionKey' | 'autoDisable' | 'targets' | 'egress'>;
   /** For starting and signalling workflows from activities (controllers, deliveries). */
   workflows: WorkflowControl;
   send?: HttpSender;
@@ -40,7 +42,11 @@ export interface ActivityDeps {
 
 /** The worker's activities, built from their dependencies so tests can hand in their own. */
 export function createActivities({ pool, config, workflows, send, connectors = [], metrics, log, onAttemptStart }: ActivityDeps): EngineActivities {
-  send ??= createHttpSender(new TargetPolicy(config.targets));
+  const policy = new TargetPolicy(config.targets);
+  // One set of connection pools for deliveries and OAuth2 token requests: both go through the policy and the proxy.
+  const dispatchers = createDispatchers(policy, config.egress);
+  send ??= createHttpSender(policy, config.egress, dispatchers);
+  const tokens = createOAuth2Tokens({ policy, dispatchers });
   const deliveries = new DeliveryAttemptsRepository(pool);
   const secretBox = new SecretBox(config.secretEncryptionKey);
   const signingKeys = new SigningKeysRepository(pool, secretBox);
@@ -51,6 +57,7 @@ export function createActivities({ pool, config, workflows, send, connectors = [
     secretBox,
     signingKeys: cacheActiveKey(() => signingKeys.active()),
     send,
+    tokens,
     development: config.targets.development,
     delivery: {
       timeoutMs: config.delivery.timeoutMs,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import { isValidCidr } from './security/target-policy';
+import { proxyUrlProblem } from './domain/egress-proxy';
 import { COOKIE_SAME_SITE, type CookieSameSite } from './portal/session-cookie';
 import { DEFAULT_DELIVERY_RETRY } from './domain/retry-schedule';
 
@@ -48,6 +50,18 @@ export const envSchema = z.object({
     .refine((v) => v.split(',').every((c) => c.trim() === '' || isValidCidr(c)), 'must be a comma-separated list of CIDR blocks, e.g. 127.0.0.0/8,::1/128')
     .optional(),
   HTTPS_ONLY: boolean.optional(),
+  EGRESS_PROXY_URL: z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = proxyUrlProblem(v);
+      // The value itself is never repeated: it may carry the proxy's password.
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    })
+    .optional(),
+  EGRESS_LOCAL_ADDRESS: z
+    .string()
+    .refine((v) => isIP(v) !== 0, 'must be an IP address of this host, e.g. 10.0.1.5 or 2001:db8::5')
+    .optional(),
   EVENTS_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(1000),
   EVENTS_RATE_LIMIT_BURST: int(1).default(2000),
   AUTH_FAILURE_LIMIT: int(0).default(20),
@@ -143,6 +157,13 @@ export interface Config {
     readonly httpsOnly: boolean;
     /** A development deployment: profiles that are HTTPS only outside development (`asset`) accept http: URLs. @default NODE_ENV is development */
     readonly development: boolean;
+  };
+  /** How deliveries leave the worker. */
+  readonly egress: {
+    /** Every delivery goes through this forward proxy with HTTP CONNECT; a tenant may have its own. @default unset: direct */
+    readonly proxyUrl?: string;
+    /** Outgoing connections (to the proxy, or direct) bind to this local address. @default unset: the system's choice */
+    readonly localAddress?: string;
   };
   /** Per tenant, per API process, on `POST /v1/events`; a rate of 0 turns it off. */
   readonly eventsRateLimit: { readonly perSecond: number; readonly burst: number };
@@ -283,6 +304,7 @@ export function loadConfig(env: Env = process.env): Config {
       httpsOnly: e.HTTPS_ONLY ?? e.NODE_ENV === 'production',
       development: e.NODE_ENV === 'development',
     },
+    egress: { proxyUrl: e.EGRESS_PROXY_URL, localAddress: e.EGRESS_LOCAL_ADDRESS },
     eventsRateLimit: { perSecond: e.EVENTS_RATE_LIMIT_PER_SECOND, burst: e.EVENTS_RATE_LIMIT_BURST },
     authFailureLimit: { limit: e.AUTH_FAILURE_LIMIT, windowMs: e.AUTH_FAILURE_WINDOW_MS },
     accountSync: { intervalMs: e.SYNC_INTERVAL_MS, retryDelayMs: e.SYNC_RETRY_DELAY_MS, maxRetries: e.SYNC_MAX_RETRIES },

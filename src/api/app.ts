@@ -118,7 +118,7 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(openApiRoutes({ pool: deps.pool, resolveKey: deps.resolveKey, authFailures }).routes());
 
   // Admin routes first, with their own key; the tenant API below never sees them.
-  const tenants = tenantsRoutes({ pool: deps.pool, adminApiKey: deps.adminApiKey, maxBodyBytes: deps.maxBodyBytes, authFailures });
+  const tenants = tenantsRoutes({ pool: deps.pool, secretBox: deps.secretBox, adminApiKey: deps.adminApiKey, maxBodyBytes: deps.maxBodyBytes, authFailures });
   app.use(tenants.routes());
   app.use(tenants.allowedMethods(METHODS));
   const rotation = signingKeysRoutes({

@@ -5,6 +5,7 @@ import type { DeliveryOrdering } from './delivery-ordering';
 import type { RateLimit } from './rate-limit';
 import type { AttemptStatus, DeliveryStatus, WebhookStatus } from './statuses';
 import type { WireHeader } from './delivery-request';
+import type { EndpointAuthShown } from './endpoint-auth';
 
 export interface Tenant {
   id: string;
@@ -22,6 +23,8 @@ export interface Webhook {
   headers: Record<string, string>;
   /** Names of the custom headers whose values are secret: sent, but never shown or stored in the clear. */
   secretHeaders: string[];
+  /** How the receiver authenticates the engine: its type and non-secret fields only; null: none. */
+  auth: EndpointAuthShown | null;
   /** The wire format and delivery rules of a named system (src/domain/profiles.ts). */
   profile: ProfileName;
   /** Its settings under the `custom` profile (src/domain/custom-profile.ts); null under the others. */

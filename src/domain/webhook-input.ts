@@ -3,6 +3,7 @@ import type { CustomProfileJson } from './custom-profile';
 import type { DeliveryOrdering } from './delivery-ordering';
 import type { ProfileName } from './profiles';
 import type { RateLimitJson } from './rate-limit';
+import type { EndpointAuth } from './endpoint-auth';
 
 /**
  * A custom header's value as given: sent and shown as it is, or secret (`value` absent: keep the
@@ -32,6 +33,8 @@ export interface WebhookSettingsInput {
   ordering?: DeliveryOrdering;
   /** Null removes the limit. */
   rate_limit?: RateLimitJson | null;
+  /** How the receiver authenticates the engine; null (in a change) removes it. */
+  auth?: EndpointAuth | null;
 }
 
 /** A new webhook: its name, URL and events are required; the caller may supply its signing secret. */

@@ -56,6 +56,18 @@ export class TenantsRepository {
     return toTenant(rows[0]!);
   }
 
+  /**
+   * Sets (or, with null, removes) the tenant's own proxy: the sealed URL and its origin without
+   * credentials. Undefined when there is no such tenant.
+   */
+  async setEgressProxy(tenantId: string, proxy: { sealed: string; origin: string } | null): Promise<{ tenant: Tenant; origin: string | null } | undefined> {
+    const { rows } = await this.db.query<TenantRow & { egress_proxy_origin: string | null }>(
+      `UPDATE tenants SET egress_proxy_sealed = $2, egress_proxy_origin = $3 WHERE id = $1 RETURNING id, name, client_id, egress_proxy_origin`,
+      [tenantId, proxy?.sealed ?? null, proxy?.origin ?? null],
+    );
+    return rows[0] && { tenant: toTenant(rows[0]), origin: rows[0].egress_proxy_origin };
+  }
+
   /** The profile of the tenant's webhooks created without one. */
   async defaultProfile(tenantId: string): Promise<ProfileName> {
     const { rows } = await this.db.query<{ default_profile: string }>('SELECT default_profile FROM tenants WHERE id = $1', [tenantId]);

@@ -9,6 +9,7 @@ import type { RateLimitPeriodMs } from '../domain/rate-limit';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import type { WebhookOrdering } from '../domain/webhook-ordering';
 import { unprefixed } from './prefixed-row';
+import type { EndpointAuthShown } from '../domain/endpoint-auth';
 
 interface WebhookRow {
   id: string;
@@ -36,6 +37,7 @@ interface WebhookRow {
   last_triggered_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  auth_shown: EndpointAuthShown | null;
 }
 
 /** How a custom profile's settings are stored (a jsonb column of webhooks and of deliveries): the API's field names. */
@@ -45,7 +47,7 @@ export const customProfileFromRow = (r: CustomProfileRow | null | undefined): Cu
 
 const customProfileToRow = (c: CustomProfileSettings | null): string | null => c && JSON.stringify(customProfileToJson(c));
 
-const COLUMNS = `id, tenant_id, name, url, events, headers, secret_headers, profile, custom_profile, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, ordering, rate_limit_count, rate_limit_period_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at`;
+const COLUMNS = `id, tenant_id, name, url, events, headers, secret_headers, profile, custom_profile, signature_scheme, include_resource, payload_fields, max_attempts, timeout_ms, ordering, rate_limit_count, rate_limit_period_ms, status, failure_count, disabled_reason, disabled_at, last_triggered_at, created_at, updated_at, auth_shown`;
 
 const toWebhook = (r: WebhookRow): Webhook => ({
   id: r.id,
@@ -70,6 +72,7 @@ const toWebhook = (r: WebhookRow): Webhook => ({
   lastTriggeredAt: r.last_triggered_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  auth: r.auth_shown,
 });
 
 /**
@@ -84,6 +87,8 @@ export function webhookForDeliveryColumns(prefix: string): string {
     // The database clock decides whether the previous secret still signs, as it set the expiry.
     `CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret_encrypted END AS ${prefix}previous_secret_encrypted`,
     `t.client_id AS ${prefix}client_id`,
+    `t.egress_proxy_sealed AS ${prefix}egress_proxy_sealed`,
+    `w.auth_sealed AS ${prefix}auth_sealed`,
     `w.deleted_at IS NOT NULL AS ${prefix}deleted`,
   ].join(', ');
 }
@@ -94,6 +99,8 @@ export function webhookForDeliveryFromRow(row: Record<string, unknown>, prefix: 
     secret_encrypted: string | null;
     previous_secret_encrypted: string | null;
     client_id: string;
+    egress_proxy_sealed: string | null;
+    auth_sealed: string | null;
     deleted: boolean;
   };
   return {
@@ -102,6 +109,8 @@ export function webhookForDeliveryFromRow(row: Record<string, unknown>, prefix: 
     secretEncrypted: r.secret_encrypted,
     previousSecretEncrypted: r.previous_secret_encrypted,
     clientId: r.client_id,
+    egressProxySealed: r.egress_proxy_sealed,
+    authSealed: r.auth_sealed,
     deleted: r.deleted,
   };
 }
@@ -119,7 +128,13 @@ export interface WebhookListQuery {
 export type NewWebhook = Pick<
   Webhook,
   'id' | 'tenantId' | 'name' | 'url' | 'events' | 'headers' | 'profile' | 'customProfile' | 'signatureScheme' | 'payload' | 'maxAttempts' | 'timeoutMs' | 'ordering' | 'rateLimit'
-> & { secretEncrypted: string | null; secretHeadersSealed: Record<string, string> };
+> & { secretEncrypted: string | null; secretHeadersSealed: Record<string, string>; authSealed?: SealedAuth | null };
+
+/** A webhook's `auth` as stored: sealed whole, its shown fields beside. */
+export interface SealedAuth {
+  sealed: string;
+  shown: EndpointAuthShown;
+}
 
 /** Fields left undefined stay as they are; `payload` changes only the keys it holds, and null resets a setting to its default. */
 export type WebhookChanges = Partial<
@@ -128,6 +143,8 @@ export type WebhookChanges = Partial<
   payload?: Partial<Webhook['payload']>;
   /** The secret custom headers, name -> sealed value, replaced whole (with `headers`). */
   secretHeadersSealed?: Record<string, string>;
+  /** Replaces the webhook's `auth`; null removes it. */
+  authSealed?: SealedAuth | null;
 };
 
 /** What the delivery activity needs: the webhook plus its sealed secret(s). */
@@ -139,6 +156,10 @@ export interface WebhookForDelivery extends Webhook {
   /** The secret in use before the last rotation, while its grace period lasts; otherwise null. */
   previousSecretEncrypted: string | null;
   clientId: string;
+  /** The tenant's own outbound proxy URL, sealed (SecretBox); null: EGRESS_PROXY_URL. */
+  egressProxySealed: string | null;
+  /** The webhook's `auth`, sealed (SecretBox, JSON of EndpointAuth); null: none. */
+  authSealed: string | null;
   deleted: boolean;
 }
 
@@ -149,8 +170,8 @@ export class WebhooksRepository {
     const { rows } = await this.db.query<WebhookRow>(
       `INSERT INTO webhooks (id, tenant_id, name, url, events, headers, secret_encrypted, signature_scheme,
                              include_resource, payload_fields, max_attempts, timeout_ms, profile, custom_profile,
-                             ordering, rate_limit_count, rate_limit_period_ms, secret_headers)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING ${COLUMNS}`,
+                             ordering, rate_limit_count, rate_limit_period_ms, secret_headers, auth_sealed, auth_shown)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING ${COLUMNS}`,
       [
         w.id,
         w.tenantId,
@@ -170,6 +191,8 @@ export class WebhooksRepository {
         w.rateLimit?.count ?? null,
         w.rateLimit?.periodMs ?? null,
         JSON.stringify(w.secretHeadersSealed),
+        w.authSealed?.sealed ?? null,
+        w.authSealed ? JSON.stringify(w.authSealed.shown) : null,
       ],
     );
     return toWebhook(rows[0]!);
@@ -214,6 +237,10 @@ export class WebhooksRepository {
     if (changes.headers !== undefined) sets.push(`headers = $${params.push(JSON.stringify(changes.headers))}`);
     if (changes.secretHeadersSealed !== undefined) sets.push(`secret_headers = $${params.push(JSON.stringify(changes.secretHeadersSealed))}`);
     if (changes.profile !== undefined) sets.push(`profile = $${params.push(changes.profile)}`);
+    if (changes.authSealed !== undefined) {
+      sets.push(`auth_sealed = $${params.push(changes.authSealed?.sealed ?? null)}`);
+      sets.push(`auth_shown = $${params.push(changes.authSealed ? JSON.stringify(changes.authSealed.shown) : null)}::jsonb`);
+    }
     // Null (another profile) clears the settings.
     if (changes.customProfile !== undefined) sets.push(`custom_profile = $${params.push(customProfileToRow(changes.customProfile))}::jsonb`);
     if (changes.signatureScheme !== undefined) sets.push(`signature_scheme = $${params.push(changes.signatureScheme)}`);

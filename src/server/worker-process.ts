@@ -12,6 +12,7 @@ import { deliverySettings } from '../temporal/workflow-starters';
 import { createMetrics, type Metrics } from '../observability/metrics';
 import { startMetricsServer } from '../observability/metrics-server';
 import { ensureRetentionSchedule } from '../temporal/retention-schedule';
+import { redactProxyUrl } from '../domain/egress-proxy';
 
 export interface RunningWorker {
   /** The outbox dispatcher of this process, unless DISPATCHER_ENABLED is false. */
@@ -96,7 +97,13 @@ export async function startWorkerProcess(
   void ensureRetentionSchedule(client, config).catch((err: Error) => {
     if (!stopping) log.warn('could not create or update the retention schedule', { err: err.message });
   });
-  log.info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
+  log.info('worker polling', {
+    taskQueue: config.temporal.taskQueue,
+    namespace: config.temporal.namespace,
+    // Where deliveries leave from; the proxy's origin only, never its credentials.
+    egressProxy: config.egress.proxyUrl ? redactProxyUrl(config.egress.proxyUrl) : 'direct',
+    egressLocalAddress: config.egress.localAddress ?? 'any',
+  });
   return {
     dispatcher,
     metrics,

@@ -124,10 +124,18 @@ async function previewRequest(pool: Pool, tenant: Tenant, delivery: Delivery, us
     webhooks.findById(tenant.id, delivery.webhookId),
     webhooks.sealedSecret(tenant.id, delivery.webhookId),
   ]);
+  // The webhook's `auth` replaces a custom Authorization header (`mtls` authenticates in the handshake instead).
+  const authSends = webhook?.auth && webhook.auth.type !== 'mtls' ? webhook.auth : null;
+  const replacedByAuth = (name: string) => authSends !== null && name.toLowerCase() === 'authorization';
   const own: RequestHeader[] = [
-    ...Object.entries(webhook?.headers ?? {}).map(([name, value]) => ({ name, value, note: null, secret: false })),
-    ...(webhook?.secretHeaders ?? []).map((name) => ({ name, value: SECRET_HEADER_MASK, note: SECRET_NOTE, secret: true })),
+    ...Object.entries(webhook?.headers ?? {})
+      .filter(([name]) => !replacedByAuth(name))
+      .map(([name, value]) => ({ name, value, note: null, secret: false })),
+    ...(webhook?.secretHeaders ?? []).filter((name) => !replacedByAuth(name)).map((name) => ({ name, value: SECRET_HEADER_MASK, note: SECRET_NOTE, secret: true })),
   ];
+  const authHeader: RequestHeader[] = authSends
+    ? [{ name: 'authorization', value: SECRET_HEADER_MASK, note: `From the webhook's auth (${authSends.type}): sent, never shown or stored.`, secret: true }]
+    : [];
   // Fixed with the profile at dispatch; before that, the webhook's.
   const custom = delivery.profile ? delivery.customProfile : (webhook?.customProfile ?? null);
   return {
@@ -142,6 +150,7 @@ async function previewRequest(pool: Pool, tenant: Tenant, delivery: Delivery, us
       { name: 'content-type', value: 'application/json', note: null, secret: false },
       { name: 'user-agent', value: userAgent, note: null, secret: false },
       { name: 'x-client-id', value: tenant.clientId, note: null, secret: false },
+      ...authHeader,
       ...identityHeaders(delivery.eventId, custom),
       ...(webhook ? signatureHeaders(profileOf(delivery.profile ?? webhook.profile).name, webhook.signatureScheme, Boolean(sealed), custom, delivery.eventId) : []),
     ],

@@ -9,6 +9,8 @@ import { ConflictError, NotFoundError } from '../errors';
 import { ApiKeysRepository } from '../repositories/api-keys-repository';
 import { TenantsRepository } from '../repositories/tenants-repository';
 import { uuidv7 } from '../util/uuid';
+import type { SecretBox } from '../crypto/secret-box';
+import { redactProxyUrl } from '../domain/egress-proxy';
 import { withLiveKey } from './with-live-key';
 
 /** Issues a new key for the tenant; the returned `key` is never shown again. */
@@ -39,6 +41,19 @@ export async function createTenant(pool: Pool, input: { name: string; clientId?:
     const { record, key } = await issueKey(tx, tenant, 'first key', null);
     return { tenant, defaultProfile, apiKey: record, key };
   });
+}
+
+/**
+ * Admin only: the tenant's own outbound proxy (null removes it, and EGRESS_PROXY_URL applies again).
+ * The URL is sealed, credentials and all; only its origin is ever shown.
+ */
+export async function setTenantEgressProxy(deps: { pool: Pool; secretBox: SecretBox }, tenantId: string, proxyUrl: string | null) {
+  const changed = await new TenantsRepository(deps.pool).setEgressProxy(
+    tenantId,
+    proxyUrl === null ? null : { sealed: deps.secretBox.seal(proxyUrl), origin: redactProxyUrl(proxyUrl) },
+  );
+  if (!changed) throw new NotFoundError('tenant', tenantId);
+  return changed;
 }
 
 /** A key minted by the caller's key (`creatorKeyId`, unset for `API_KEY`), which must still be live in Postgres. */

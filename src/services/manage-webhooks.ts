@@ -13,7 +13,9 @@ import { checkedCustomProfile } from './custom-profile-settings';
 import { headerNames, storedHeaders } from './webhook-headers';
 import { NotFoundError, ValidationError } from '../errors';
 import { UnsafeTargetError, type TargetPolicy } from '../security/target-policy';
-import { WebhooksRepository, type WebhookListQuery } from '../repositories/webhooks-repository';
+import { WebhooksRepository, type SealedAuth, type WebhookListQuery } from '../repositories/webhooks-repository';
+import { shownAuth, type EndpointAuth } from '../domain/endpoint-auth';
+import { tlsMaterialProblems } from '../crypto/tls-material';
 import { cancelPendingDeliveries } from '../repositories/webhook-state-repository';
 import { uuidv7 } from '../util/uuid';
 import { signalWebhookDeleted } from '../temporal/workflow-starters';
@@ -30,12 +32,26 @@ export interface WebhookDeps {
 }
 
 /** The URL must point somewhere the engine may send to: checked when it is set, and again at every delivery. */
-async function checkTarget(targets: TargetPolicy, url: string): Promise<void> {
+async function checkTarget(targets: TargetPolicy, url: string, path = 'body.url'): Promise<void> {
   try {
     await targets.checkUrl(url);
   } catch (err) {
     if (!(err instanceof UnsafeTargetError)) throw err;
-    throw new ValidationError(`body.url: ${err.message}`, [{ path: 'body.url', message: err.message }]);
+    throw new ValidationError(`${path}: ${err.message}`, [{ path, message: err.message }]);
+  }
+}
+
+/** An OAuth2 token endpoint is held to the rules of webhook URLs: the engine sends its client secret there. */
+async function checkAuthTargets(targets: TargetPolicy, auth: EndpointAuth | null | undefined): Promise<void> {
+  if (auth?.type === 'oauth2_client_credentials') await checkTarget(targets, auth.token_url, 'body.auth.token_url');
+  if (auth?.type === 'mtls') {
+    const problems = tlsMaterialProblems(auth);
+    if (problems.length > 0) {
+      throw new ValidationError(
+        problems.map((p) => `body.auth.${p.field}: ${p.message}`).join('; '),
+        problems.map((p) => ({ path: `body.auth.${p.field}`, message: p.message })),
+      );
+    }
   }
 }
 
@@ -63,6 +79,9 @@ function checkSignatureFits(profile: ProfileName, signature: SignatureScheme | u
   throw new ValidationError(`body.signature: ${message}`, [{ path: 'body.signature', message }]);
 }
 
+/** The webhook's `auth`, sealed whole; only its shown fields stay in clear. */
+const sealAuth = (box: SecretBox, auth: EndpointAuth): SealedAuth => ({ sealed: box.seal(JSON.stringify(auth)), shown: shownAuth(auth) });
+
 /**
  * Registers a webhook with the caller's secret or a fresh one, returned to the caller this once.
  * Its profile is the one given, else the tenant's default. Under `argyle` the secret is optional:
@@ -78,6 +97,7 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Ne
     if (problem) throw new ValidationError(`body.secret: ${problem}`, [{ path: 'body.secret', message: problem }]);
   }
   await checkTarget(deps.targets, input.url);
+  await checkAuthTargets(deps.targets, input.auth);
   checkProfileTarget(deps.targets, input.url, profile, 'body.url');
   const secret = input.secret ?? (secretIsOptional(profile) ? null : generateWebhookSecret());
   const { webhook, published } = await withTransaction(deps.pool, async (tx) => {
@@ -98,6 +118,7 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Ne
       ordering: input.ordering ?? DEFAULT_DELIVERY_ORDERING,
       rateLimit: input.rate_limit ? rateLimitFromJson(input.rate_limit) : null,
       secretEncrypted: secret === null ? null : deps.secretBox.seal(secret),
+      authSealed: input.auth ? sealAuth(deps.secretBox, input.auth) : null,
     });
     // `webhook.created`, with the webhook (README, "Operational webhooks").
     return { webhook: made, published: await publishWebhookChange(tx, 'webhook.created', made.id) };
@@ -127,7 +148,7 @@ export function listWebhooks(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, qu
  */
 export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' | 'secretBox'>, tenant: Tenant, id: string, changes: WebhookChanges) {
   const repo = new WebhooksRepository(deps.pool);
-  const { profile, custom_profile, signature, config, max_attempts, timeout_ms, headers, rate_limit, ...fields } = changes;
+  const { profile, custom_profile, signature, config, max_attempts, timeout_ms, headers, rate_limit, auth, ...fields } = changes;
   let signatureScheme = signature;
   let customProfile: Webhook['customProfile'] | undefined;
   const needsCurrent = profile !== undefined || signature !== undefined || custom_profile !== undefined || changes.headers !== undefined;
@@ -148,6 +169,7 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
     if (problem) throw new ValidationError(`${path}: ${problem}`, [{ path, message: problem }]);
   }
   if (changes.url !== undefined) await checkTarget(deps.targets, changes.url);
+  await checkAuthTargets(deps.targets, auth);
   if (changes.url !== undefined || profile !== undefined) {
     // The new URL under the webhook's profile, or the URL it has under the profile it moves to.
     current ??= await getWebhook(deps, tenant, id);
@@ -170,6 +192,7 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
       maxAttempts: max_attempts,
       timeoutMs: timeout_ms,
       rateLimit: rate_limit === undefined ? undefined : rate_limit && rateLimitFromJson(rate_limit),
+      authSealed: auth === undefined ? undefined : auth && sealAuth(deps.secretBox, auth),
     });
     if (!updated) throw new NotFoundError('Webhook', id);
     // `webhook.updated`, with the names of the fields given (never their values: headers may hold secrets).

@@ -9,7 +9,7 @@ import type { Logger } from '../logger';
 import { createWorkflowControl } from './workflow-control';
 
 export interface DeliveryWorkerOptions {
-  config: Pick<Config, 'temporal' | 'delivery' | 'secretEncryptionKey' | 'worker' | 'autoDisable' | 'targets'>;
+  config: Pick<Config, 'temporal' | 'delivery' | 'secretEncryptionKey' | 'worker' | 'autoDisable' | 'targets' | 'egress'>;
   pool: Pool;
   connection: NativeConnection;
   /** A client for the activities that start and signal workflows. */

@@ -132,9 +132,23 @@ describe("another tenant's resources", () => {
     expect((await stack.http.get('/v1/api-keys').set(stack.auth)).body.results.map((k: any) => k.id)).toContain(ids.apiKey);
   });
 
+  /** Admin routes that name a tenant: no tenant's key reaches them, another's or its own. */
+  const adminRoutes = (): Array<[string, string, object?]> => [['patch', `/v1/tenants/${other.tenant.id}`, { egress_proxy_url: 'http://proxy.internal:3128' }]];
+
+  it('answers 401 to tenant keys on admin routes that name a tenant, and changes nothing', async () => {
+    for (const [method, path, body] of adminRoutes()) {
+      for (const auth of [asOther(), stack.auth]) {
+        const res = await (stack.http as any)[method](path).set(auth).send(body ?? {});
+        expect([path, method, res.status, res.body.error?.code]).toEqual([path, method, 401, 'unauthorized']);
+      }
+    }
+    const { rows } = await stack.api.pool.query('SELECT count(*)::int AS n FROM tenants WHERE egress_proxy_sealed IS NOT NULL');
+    expect(rows[0].n).toBe(0);
+  });
+
   it('covers every route with an :id in the API', () => {
     const registered = appRoutes(stack.api.app).filter((route) => route.includes(' /v1/') && (route.includes(':id') || route.includes(':name')));
-    const walked = routes().map(([m, p]) => `${m.toUpperCase()} ${p.replace(/[0-9a-f-]{36}/, ':id').replace('isolated.type', ':name')}`);
+    const walked = [...routes(), ...adminRoutes()].map(([m, p]) => `${m.toUpperCase()} ${p.replace(/[0-9a-f-]{36}/, ':id').replace('isolated.type', ':name')}`);
     expect(registered.filter((r) => !walked.includes(r))).toEqual([]);
   });
 

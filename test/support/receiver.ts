@@ -12,6 +12,8 @@ export interface ReceivedRequest {
   body: string;
   /** Milliseconds since the epoch when the request arrived. */
   receivedAt: number;
+  /** The peer address the request came from (the worker's, or a proxy's). */
+  remoteAddress: string;
 }
 
 /** A header of a received request by name, in any case; repeated ones joined with a comma. */
@@ -83,6 +85,7 @@ export class Receiver {
           rawHeaders: req.rawHeaders,
           body: Buffer.concat(chunks).toString('utf8'),
           receivedAt: Date.now(),
+          remoteAddress: req.socket.remoteAddress ?? '',
         };
         this.requests.push(received);
         const reply = this.responder(this.requests.length, received);

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       accountSync: { intervalMs: 86_400_000, retryDelayMs: 300_000, maxRetries: 3 },
       retention: { days: 30, intervalMs: 3_600_000 },
       targets: { allowPrivate: [], httpsOnly: false, development: true },
+      egress: {},
       eventsRateLimit: { perSecond: 1000, burst: 2000 },
       authFailureLimit: { limit: 20, windowMs: 60_000 },
       dispatcher: { enabled: true, batchSize: 200, concurrency: 32, pollIntervalMs: 1_000 },
@@ -108,6 +109,26 @@ describe('loadConfig', () => {
     ['no', false],
   ])('reads DISPATCHER_ENABLED=%s as %s', (raw, enabled) => {
     expect(loadConfig({ ...minimalEnv, DISPATCHER_ENABLED: raw }).dispatcher.enabled).toBe(enabled);
+  });
+
+  it('takes an http(s) proxy URL and an IP literal as the local address, and refuses others without repeating the proxy URL', () => {
+    const config = loadConfig({ ...minimalEnv, EGRESS_PROXY_URL: 'https://u:p%40ss@proxy.internal:3129', EGRESS_LOCAL_ADDRESS: '2001:db8::5' });
+    expect(config.egress).toEqual({ proxyUrl: 'https://u:p%40ss@proxy.internal:3129', localAddress: '2001:db8::5' });
+    for (const [name, value, message] of [
+      ['EGRESS_PROXY_URL', 'socks5://u:hidden-pw@proxy:1080', 'must be an http:// or https:// URL'],
+      ['EGRESS_PROXY_URL', 'http://u:hidden-pw@proxy:3128/path', 'must have no path, query or fragment'],
+      ['EGRESS_LOCAL_ADDRESS', 'eth0', 'must be an IP address of this host'],
+    ] as const) {
+      let error: unknown;
+      try {
+        loadConfig({ ...minimalEnv, [name]: value });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([expect.stringContaining(`${name}: ${message}`)]);
+      expect((error as Error).message).not.toContain('hidden-pw');
+    }
   });
 
   it('takes a worker nice value from 0 to 19 and refuses others', () => {

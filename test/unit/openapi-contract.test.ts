@@ -8,6 +8,7 @@ const webhook = {
   url: 'https://example.com/hooks',
   events: ['order.created'],
   headers: {},
+  auth: null,
   profile: 'standard',
   custom_profile: null,
   signature: 'standard',

@@ -155,6 +155,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set a tenant's outbound proxy
+         * @description Every delivery of the tenant's webhooks then goes through this forward proxy (HTTP CONNECT) instead of `EGRESS_PROXY_URL`; `null` removes it. The URL is stored encrypted and never shown again: answers give its origin only.
+         */
+        patch: operations["updateTenant"];
+        trace?: never;
+    };
     "/v1/signing-keys/rotate": {
         parameters: {
             query?: never;
@@ -1140,6 +1160,23 @@ export interface components {
                     secret: true;
                 };
             };
+            /** @description How its receiver authenticates the engine: the type and the fields that are not secret. Passwords, tokens, client secrets and keys are never shown. `null`: none. */
+            auth: {
+                /** @enum {string} */
+                type: "basic" | "bearer" | "oauth2_client_credentials" | "mtls";
+                /** @constant */
+                configured: true;
+                /** @description `basic`: the user name. */
+                user?: string;
+                /** @description `oauth2_client_credentials`: the token endpoint. */
+                token_url?: string;
+                /** @description `oauth2_client_credentials`: the client id. */
+                client_id?: string;
+                /** @description `oauth2_client_credentials`: the scope asked for, when given. */
+                scope?: string;
+                /** @description `mtls`: whether the receiver's CA is pinned (`ca_pem`). */
+                ca_pinned?: boolean;
+            } | null;
             /**
              * @description Its profile: the wire format and delivery rules of a named system (README "Profiles").
              * @enum {string}
@@ -1222,6 +1259,23 @@ export interface components {
                     secret: true;
                 };
             };
+            /** @description How its receiver authenticates the engine: the type and the fields that are not secret. Passwords, tokens, client secrets and keys are never shown. `null`: none. */
+            auth: {
+                /** @enum {string} */
+                type: "basic" | "bearer" | "oauth2_client_credentials" | "mtls";
+                /** @constant */
+                configured: true;
+                /** @description `basic`: the user name. */
+                user?: string;
+                /** @description `oauth2_client_credentials`: the token endpoint. */
+                token_url?: string;
+                /** @description `oauth2_client_credentials`: the client id. */
+                client_id?: string;
+                /** @description `oauth2_client_credentials`: the scope asked for, when given. */
+                scope?: string;
+                /** @description `mtls`: whether the receiver's CA is pinned (`ca_pem`). */
+                ca_pinned?: boolean;
+            } | null;
             /**
              * @description Its profile: the wire format and delivery rules of a named system (README "Profiles").
              * @enum {string}
@@ -1506,6 +1560,17 @@ export interface components {
             };
             api_key: components["schemas"]["ApiKeyCreated"];
         };
+        Tenant: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            client_id: string;
+            /** @description The tenant's own outbound proxy; null: `EGRESS_PROXY_URL` (or direct). */
+            egress_proxy: {
+                /** @description The proxy's scheme, host and port; its credentials are never shown. */
+                origin: string;
+            } | null;
+        };
         SigningKeyRotation: {
             kid: string;
             previous_kid: string | null;
@@ -1744,6 +1809,36 @@ export interface components {
              * @enum {string}
              */
             signature?: "standard" | "hmac-sha256" | "hmac-sha512" | "ed25519";
+            auth?: ({
+                /** @constant */
+                type: "basic";
+                user: string & (unknown & unknown);
+                password: string;
+            } | {
+                /** @constant */
+                type: "bearer";
+                token: string & (unknown & unknown);
+            } | {
+                /** @constant */
+                type: "oauth2_client_credentials";
+                /**
+                 * Format: uri
+                 * @description The token endpoint: held to the same rules as webhook URLs (SSRF policy, `HTTPS_ONLY`), reached through the egress proxy.
+                 */
+                token_url: string;
+                client_id: string;
+                client_secret: string;
+                scope?: string;
+            } | {
+                /** @constant */
+                type: "mtls";
+                /** @description The client certificate (and any intermediates), PEM. */
+                cert_pem: string;
+                /** @description Its private key, PEM, unencrypted. */
+                key_pem: string;
+                /** @description The receiver's CA certificate(s), PEM: only these may sign its certificate (pinned); without it, the system's trust store. */
+                ca_pem?: string;
+            }) | null;
             /** @description How its payloads are shaped. In a change, only the keys given change. */
             config?: {
                 /** @description `true` (the default) sends the full event. `false` sends a thin notification, `{id, type, timestamp, webhook, data}`, whose `data` keeps only the identifiers: top-level keys that are `id` or end in `_id` or `Id`. */
@@ -1825,6 +1920,36 @@ export interface components {
              * @enum {string}
              */
             signature?: "standard" | "hmac-sha256" | "hmac-sha512" | "ed25519";
+            auth?: ({
+                /** @constant */
+                type: "basic";
+                user: string & (unknown & unknown);
+                password: string;
+            } | {
+                /** @constant */
+                type: "bearer";
+                token: string & (unknown & unknown);
+            } | {
+                /** @constant */
+                type: "oauth2_client_credentials";
+                /**
+                 * Format: uri
+                 * @description The token endpoint: held to the same rules as webhook URLs (SSRF policy, `HTTPS_ONLY`), reached through the egress proxy.
+                 */
+                token_url: string;
+                client_id: string;
+                client_secret: string;
+                scope?: string;
+            } | {
+                /** @constant */
+                type: "mtls";
+                /** @description The client certificate (and any intermediates), PEM. */
+                cert_pem: string;
+                /** @description Its private key, PEM, unencrypted. */
+                key_pem: string;
+                /** @description The receiver's CA certificate(s), PEM: only these may sign its certificate (pinned); without it, the system's trust store. */
+                ca_pem?: string;
+            }) | null;
             /** @description How its payloads are shaped. In a change, only the keys given change. */
             config?: {
                 /** @description `true` (the default) sends the full event. `false` sends a thin notification, `{id, type, timestamp, webhook, data}`, whose `data` keeps only the identifiers: top-level keys that are `id` or end in `_id` or `Id`. */
@@ -1884,6 +2009,10 @@ export interface components {
              * @enum {string}
              */
             default_profile?: "standard" | "assetsup" | "argyle" | "assets-server" | "asset" | "custom";
+        };
+        UpdateTenantRequest: {
+            /** @description The tenant's own forward proxy, `http://` or `https://`, optionally with `user:password@`: every delivery of its webhooks goes through it with HTTP CONNECT instead of `EGRESS_PROXY_URL`. `null` removes it. Stored encrypted; never shown again, only its origin. */
+            egress_proxy_url: string | null;
         };
         CreateApiKeyRequest: {
             name?: string;
@@ -2238,6 +2367,68 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTenantRequest"];
+            };
+        };
+        responses: {
+            /** @description The tenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Not the admin key, or `ADMIN_API_KEY` is not set (`unauthorized`). */
+            401: {
+                headers: {
+                    /** @description `Bearer`, with `error="invalid_token"` for a key that is not valid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such tenant (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Not an `http://` or `https://` proxy URL without path (`validation_failed`); the value is not repeated. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

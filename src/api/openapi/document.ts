@@ -22,6 +22,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   CreateUserRequest: req.createUserBody,
   CreateAccountRequest: req.createAccountBody,
   CreateTenantRequest: req.createTenantBody,
+  UpdateTenantRequest: req.updateTenantBody,
   CreateApiKeyRequest: req.createApiKeyBody,
   CreatePortalSessionRequest: req.createPortalSessionBody,
 };

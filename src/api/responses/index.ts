@@ -17,7 +17,7 @@ import { deliveryRequestResponse, deliveryStatsResponse, webhookStatsResponse } 
 import { portalLinkResponse, portalSessionResponse } from './portal-sessions';
 import { settingsResponse } from './settings';
 import { jwksResponse, signingKeyRotationResponse } from './signing-keys';
-import { apiKeyCreatedResponse, apiKeyListResponse, apiKeyResponse, tenantCreatedResponse } from './tenants';
+import { apiKeyCreatedResponse, apiKeyListResponse, apiKeyResponse, tenantCreatedResponse, tenantResponse } from './tenants';
 import { recoveryResponse, secretRotationResponse, webhookCreatedResponse, webhookPageResponse, webhookResponse } from './webhooks';
 
 export * from './accounts';
@@ -56,6 +56,7 @@ export const RESPONSE_SCHEMAS = {
   ApiKeyCreated: apiKeyCreatedResponse,
   ApiKeyList: apiKeyListResponse,
   TenantCreated: tenantCreatedResponse,
+  Tenant: tenantResponse,
   SigningKeyRotation: signingKeyRotationResponse,
   Jwks: jwksResponse,
   EventType: eventTypeResponse,

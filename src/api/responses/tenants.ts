@@ -18,6 +18,18 @@ export const apiKeyCreatedResponse = apiKeyResponse.extend({
 
 export const apiKeyListResponse = z.strictObject({ results: z.array(apiKeyResponse) });
 
+export const tenantResponse = z.strictObject({
+  id,
+  name: z.string(),
+  client_id: z.string(),
+  egress_proxy: z
+    .strictObject({
+      origin: z.string().meta({ description: "The proxy's scheme, host and port; its credentials are never shown." }),
+    })
+    .nullable()
+    .meta({ description: "The tenant's own outbound proxy; null: `EGRESS_PROXY_URL` (or direct)." }),
+});
+
 export const tenantCreatedResponse = z.strictObject({
   tenant: z.strictObject({
     id,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SIGNATURE_SCHEMES } from '../../crypto/signature-schemes';
 import { PROFILE_NAMES } from '../../domain/profiles';
+import { ENDPOINT_AUTH_TYPES } from '../../domain/endpoint-auth';
 import { DELIVERY_ORDERINGS } from '../../domain/delivery-ordering';
 import { WebhookStatus } from '../../domain/statuses';
 import { customProfileSettings } from '../custom-profile-schema';
@@ -15,6 +16,18 @@ export const webhookResponse = z.strictObject({
   headers: z
     .record(z.string(), z.union([z.string(), z.strictObject({ secret: z.literal(true) })]))
     .meta({ description: 'Custom headers sent with each request; a secret one shows as `{"secret": true}`, never its value.' }),
+  auth: z
+    .strictObject({
+      type: z.enum(ENDPOINT_AUTH_TYPES),
+      configured: z.literal(true),
+      user: z.string().optional().meta({ description: '`basic`: the user name.' }),
+      token_url: z.string().optional().meta({ description: '`oauth2_client_credentials`: the token endpoint.' }),
+      client_id: z.string().optional().meta({ description: '`oauth2_client_credentials`: the client id.' }),
+      scope: z.string().optional().meta({ description: '`oauth2_client_credentials`: the scope asked for, when given.' }),
+      ca_pinned: z.boolean().optional().meta({ description: "`mtls`: whether the receiver's CA is pinned (`ca_pem`)." }),
+    })
+    .nullable()
+    .meta({ description: 'How its receiver authenticates the engine: the type and the fields that are not secret. Passwords, tokens, client secrets and keys are never shown. `null`: none.' }),
   profile: z.enum(PROFILE_NAMES).meta({ description: 'Its profile: the wire format and delivery rules of a named system (README "Profiles").' }),
   custom_profile: customProfileSettings.nullable().meta({ description: 'The `custom` profile’s format; `null` under the other profiles.' }),
   signature: z

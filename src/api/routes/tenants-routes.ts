@@ -1,17 +1,18 @@
 import { apiRouter } from '../router';
 import type { Pool } from 'pg';
-import { createApiKey, createTenant, listApiKeys, revokeApiKey } from '../../services/manage-tenants';
+import { createApiKey, createTenant, listApiKeys, revokeApiKey, setTenantEgressProxy } from '../../services/manage-tenants';
+import type { SecretBox } from '../../crypto/secret-box';
 import { authenticateAdmin } from '../middleware/authenticate';
 import type { AuthFailureLimiter } from '../middleware/rate-limit';
 import { jsonBody } from '../middleware/json-body';
 import { noQuery } from '../schemas/fields';
-import { createApiKeyBody, createTenantBody } from '../schemas/tenants';
+import { createApiKeyBody, createTenantBody, updateTenantBody } from '../schemas/tenants';
 import { uuidParam, validate } from '../validate';
 import { apiKeyView } from '../views/api-key-view';
 import type { DefaultState } from 'koa';
 
-/** `POST /v1/tenants`: the admin key creates a tenant and its first API key. Mounted before the tenant API. */
-export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyBytes: number; authFailures?: AuthFailureLimiter }) {
+/** `POST /v1/tenants`: the admin key creates a tenant and its first API key; `PATCH /v1/tenants/:id` sets its outbound proxy. Mounted before the tenant API. */
+export function tenantsRoutes(deps: { pool: Pool; secretBox: SecretBox; adminApiKey?: string; maxBodyBytes: number; authFailures?: AuthFailureLimiter }) {
   const router = apiRouter({ prefix: '/v1/tenants' });
   // The key first, then the body: a stranger learns nothing from how a body is judged.
   router.use(authenticateAdmin(deps.adminApiKey, deps.authFailures), jsonBody(deps.maxBodyBytes));
@@ -27,6 +28,12 @@ export function tenantsRoutes(deps: { pool: Pool; adminApiKey?: string; maxBodyB
       tenant: { id: tenant.id, name: tenant.name, client_id: tenant.clientId, default_profile: defaultProfile },
       api_key: { ...apiKeyView(apiKey), key },
     };
+  });
+  router.patch('/:id', async (ctx) => {
+    const id = uuidParam(ctx.params.id);
+    const body = validate(updateTenantBody, ctx.request.body, 'body');
+    const { tenant, origin } = await setTenantEgressProxy(deps, id, body.egress_proxy_url);
+    ctx.body = { id: tenant.id, name: tenant.name, client_id: tenant.clientId, egress_proxy: origin === null ? null : { origin } };
   });
   return router;
 }

@@ -10,7 +10,7 @@ export { noQuery, profileName, uuid } from './fields';
 export { deliveryRequestQuery, statsQuery } from './portal-insights';
 export { createPortalSessionBody } from './portal-sessions';
 export { updateSettingsBody } from './settings';
-export { createApiKeyBody, createTenantBody } from './tenants';
+export { createApiKeyBody, createTenantBody, updateTenantBody } from './tenants';
 export {
   createWebhookBody,
   listWebhooksQuery,

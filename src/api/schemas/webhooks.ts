@@ -185,7 +185,50 @@ const rateLimit = z
     description: `At most N requests to it in any one-second (\`per_second\`, 1 to ${RATE_LIMIT_MAX.perSecond}) or one-minute (\`per_minute\`, 1 to ${RATE_LIMIT_MAX.perMinute}) window, across all workers, retries included; the excess waits. \`null\`: no limit.`,
   });
 
+/** Printable text without control characters: what may go into a header once encoded. */
+const credentialText = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters');
+
+const endpointAuth = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('basic'),
+      user: credentialText(256).min(1, 'must not be empty').regex(/^[^:]*$/, 'must not contain ":"'),
+      password: credentialText(1024),
+    }),
+    z.strictObject({
+      type: z.literal('bearer'),
+      token: credentialText(4096).min(1, 'must not be empty').regex(/^[^\s]+$/, 'must not contain spaces'),
+    }),
+    z.strictObject({
+      type: z.literal('oauth2_client_credentials'),
+      token_url: webhookUrl.meta({ description: 'The token endpoint: held to the same rules as webhook URLs (SSRF policy, `HTTPS_ONLY`), reached through the egress proxy.' }),
+      client_id: credentialText(256).min(1, 'must not be empty'),
+      client_secret: credentialText(1024).min(1, 'must not be empty'),
+      scope: credentialText(1024).optional(),
+    }),
+    z.strictObject({
+      type: z.literal('mtls'),
+      cert_pem: z.string().min(1, 'must not be empty').max(32_768, 'must be at most 32768 characters').meta({ description: 'The client certificate (and any intermediates), PEM.' }),
+      key_pem: z.string().min(1, 'must not be empty').max(32_768, 'must be at most 32768 characters').meta({ description: 'Its private key, PEM, unencrypted.' }),
+      ca_pem: z
+        .string()
+        .min(1, 'must not be empty')
+        .max(65_536, 'must be at most 65536 characters')
+        .optional()
+        .meta({ description: "The receiver's CA certificate(s), PEM: only these may sign its certificate (pinned); without it, the system's trust store." }),
+    }),
+  ])
+  .meta({
+    description:
+      'How the receiver authenticates the engine. `basic`: `Authorization: Basic` from `user` and `password`. `bearer`: `Authorization: Bearer <token>`. `oauth2_client_credentials`: a token fetched from `token_url` (client authenticated with HTTP Basic), cached until shortly before it expires, sent as a bearer token; a 401 fetches a new one and retries once. `mtls`: the worker presents `cert_pem`/`key_pem` in the TLS handshake, and trusts only `ca_pem` for the receiver when given. Stored encrypted; only `type` and the non-secret fields are ever shown. It replaces a custom `Authorization` header.',
+  });
+
 const webhookSettings = {
+  auth: endpointAuth.nullable().optional(),
   config: payloadConfig.optional(),
   max_attempts: maxAttempts.optional(),
   timeout_ms: timeoutMs.optional(),
@@ -216,7 +259,7 @@ export const updateWebhookBody = z
   })
   .refine(
     (b) => Object.keys(b).length > 0,
-    'must change at least one of name, url, events, headers, profile, custom_profile, signature, config, max_attempts, timeout_ms, ordering, rate_limit',
+    'must change at least one of name, url, events, headers, profile, custom_profile, signature, config, max_attempts, timeout_ms, ordering, rate_limit, auth',
   )
   .meta({ minProperties: 1, description: 'The fields to change; at least one.' });
 

@@ -17,6 +17,8 @@ export function webhookView(w: Webhook): WebhookResponse {
     events: w.events,
     // A secret value is never shown: only that there is one.
     headers: { ...w.headers, ...Object.fromEntries(w.secretHeaders.map((name) => [name, { secret: true as const }])) },
+    // The type and the fields that are not secret: never a password, token, secret or key.
+    auth: w.auth,
     profile: w.profile,
     custom_profile: w.customProfile && customProfileToJson(w.customProfile),
     // Profiles with their own format ignore the scheme.

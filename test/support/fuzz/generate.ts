@@ -44,7 +44,8 @@ export type BodyKind =
   | 'createPortalSession'
   | 'createEventType'
   | 'updateEventType'
-  | 'updateSettings';
+  | 'updateSettings'
+  | 'updateTenant';
 export type QueryKind = 'listWebhooks' | 'listDeliveries' | 'listAccounts' | 'stats';
 export type IdKind = 'webhook' | 'event' | 'delivery' | 'user' | 'account' | 'apiKey' | 'eventType';
 
@@ -100,6 +101,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /v1/api-keys': { auth: 'tenant' },
   'DELETE /v1/api-keys/:id': { auth: 'tenant' },
   'POST /v1/tenants': { auth: 'admin', body: 'createTenant' },
+  'PATCH /v1/tenants/:id': { auth: 'admin', body: 'updateTenant' },
   'POST /v1/signing-keys/rotate': { auth: 'admin' },
   'GET /.well-known/jwks.json': { auth: 'public', probe: 'json' },
   'GET /healthz': { auth: 'public', probe: 'json' },
@@ -179,7 +181,8 @@ type FieldType =
   | 'clientId'
   | 'boolean'
   | 'description'
-  | 'jsonSchema';
+  | 'jsonSchema'
+  | 'proxyUrl';
 
 interface Field {
   type: FieldType;
@@ -202,6 +205,7 @@ const FIELDS: Record<BodyKind, Record<string, Field>> = {
   createEventType: { name: req('eventType'), description: opt('description'), schema: opt('jsonSchema'), deprecated: opt('boolean') },
   updateEventType: { description: opt('description'), schema: opt('jsonSchema'), deprecated: opt('boolean') },
   updateSettings: { strict_event_types: opt('boolean'), default_profile: opt('profile') },
+  updateTenant: { egress_proxy_url: req('proxyUrl') },
 };
 
 /** Update bodies that must change at least one field: an empty one is refused. */
@@ -247,6 +251,8 @@ function validValue(rng: Rng, type: FieldType, ctx: FuzzContext): unknown {
       return `${rng.pick(NOISE)} ${rng.pick(INJECTIONS)}`.slice(0, 500);
     case 'jsonSchema':
       return rng.pick([null, { type: 'object' }, { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] }]);
+    case 'proxyUrl':
+      return rng.pick([null, 'http://proxy.internal:3128', 'https://user:pass@proxy.internal:3129']);
   }
 }
 
@@ -354,6 +360,12 @@ function invalidValue(rng: Rng, type: FieldType): { value: unknown; why: string 
       return { value: rng.pick(WRONG_FOR_BOOLEAN), why: 'not a boolean' };
     case 'description':
       return { value: hugeString(rng, 1001), why: 'description too long' };
+    case 'proxyUrl':
+      return rng.pick([
+        () => ({ value: rng.pick(['socks5://proxy:1080', 'http://proxy:3128/path', 'http://proxy:3128/?q=1', 'not a url', '', 'ftp://proxy']), why: 'bad proxy url' }),
+        () => ({ value: rng.pick([42, true, {}, []]), why: 'proxy url not a string' }),
+        () => ({ value: `http://${hugeString(rng, 2001)}`, why: 'proxy url too long' }),
+      ])();
     case 'jsonSchema':
       if (rng.chance(0.5)) return { value: rng.pick(SCHEMAS_REFUSED), why: 'a schema the limits refuse (pattern syntax, size)' };
       return { value: rng.pick(WRONG_FOR_SCHEMA), why: 'schema not an object' };
