@@ -63,7 +63,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --ordered-count N       deliveries per webhook in the ordered and throttled scenarios (default 300; smoke 20)
   --resume-held N         deliveries held by a pause, then resumed, in the resume scenario, and as many
                           unpaused to compare (default 2000; smoke 10)
-  --throttled-rate N      the throttled scenario's rate_limit, per second (default 10: well under what one machine delivers)
+  --throttled-rate N      the throttled scenario's rate_limit, per second (default 50; smoke 10)
   --throttled-backlog N   deliveries queued on the throttled webhook beside the healthy one (default 10000; smoke 200)
   --temporal-runs N       no-op workflows for the Temporal limit (default 1500; smoke 60)
   --temporal-concurrency N  in flight at once (default 30)
@@ -97,7 +97,7 @@ function parseArgs(argv: string[]): Options {
     memoryTimeoutS: smoke ? 60 : 480,
     orderedCount: smoke ? 20 : 300,
     resumeHeld: smoke ? 10 : 2000,
-    throttledRate: 10,
+    throttledRate: smoke ? 10 : 50,
     throttledBacklog: smoke ? 200 : 10_000,
     temporalRuns: smoke ? 30 : 1500,
     temporalConcurrency: 30,
