@@ -12,8 +12,7 @@ import { isValueRefused } from '../src/db/pool';
 import type { DeliveryAttemptsRepository, NewAttempt } from '../src/repositories/delivery-attempts-repository';
 import type { WebhooksRepository } from '../src/repositories/webhooks-repository';
 import type { DeliveryOutcomeEvents } from '../src/services/publish-operational-event';
-import { classifyAttempt, parseRetryAfter } from './classify-response';
-import { passGate, slowGateAfter429, type SendGates } from './send-gate';
+import { classifyAttempt } from './classify-response';
 import { attemptClass, type AttemptClass } from '../src/observability/metrics';
 import { NOTHING_SENT, type HttpSender, type SendResult } from './http-sender';
 import { SECRET_HEADER_MASK, type WireHeader } from '../src/domain/delivery-request';
@@ -44,15 +43,11 @@ export interface DeliveryActivityDeps {
   log?: Logger;
   /** Operational events (`delivery.exhausted`, `delivery.recovered`); none without it. */
   operational?: DeliveryOutcomeEvents;
-  /** The send gates of throttled webhooks (`rate_limit`). */
-  gates: SendGates;
 }
 
 export interface DeliveryObserver {
   attempted(cls: AttemptClass, durationMs: number): void;
   finished(status: DeliveryStatus, latencyMs?: number): void;
-  /** A throttled webhook's attempt handed its wait to the workflow. */
-  throttled(): void;
 }
 
 export interface AttemptInput {
@@ -67,11 +62,6 @@ export interface AttemptInput {
    * activity's own timeout. Without it, the webhook's current setting.
    */
   timeoutMs?: number;
-  /**
-   * Present when the workflow waits out a `throttled` result; `slot` is the slot an earlier try
-   * reserved. Absent from workflows of before throttling: their attempts send without the gate.
-   */
-  throttle?: { slot: number | null };
 }
 
 /**
@@ -154,15 +144,6 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
     ...Object.entries(webhook.headers),
     ...Object.entries(webhook.secretHeadersSealed).map(([name, sealed]): WireHeader => [name, deps.secretBox.open(sealed)]),
   ].filter(([name]) => !ownNames.has(name.toLowerCase()));
-  if (!refused && webhook.rateLimit && input.throttle) {
-    // Last before the request: passGate's `go` is followed by the send with no await between.
-    const passage = await passGate(deps.gates, webhook.id, webhook.rateLimit, input.throttle.slot, Date.now);
-    if (passage.kind === 'wait') {
-      await deps.deliveries.markThrottled(delivery.id, new Date(passage.slot));
-      deps.observe?.throttled();
-      return { status: 'throttled', slot: passage.slot, waitMs: Math.max(0, passage.slot - Date.now()), attemptsMade: delivery.attemptCount };
-    }
-  }
   const result: SendResult = refused
     ? { kind: 'blocked', reason: `url ${refused}`, durationMs: 0, responseBody: null, ...NOTHING_SENT }
     : await sendAuthorized(deps, auth, {
@@ -174,10 +155,6 @@ export async function deliverAttempt(deps: DeliveryActivityDeps, input: AttemptI
       });
   const signatureHeader = signatureHeaderName(profile.name, webhook.signatureScheme, secrets.length > 0, custom);
 
-  if (webhook.rateLimit && result.kind === 'response' && result.statusCode === 429) {
-    // Before anything else, so the webhook's other requests see the hold as soon as possible.
-    await slowGateAfter429(deps.gates, webhook.id, parseRetryAfter(result.retryAfter, now()), deps.delivery.retryAfterMaxMs, Date.now());
-  }
   deps.observe?.attempted(attemptClass({ kind: result.kind, statusCode: statusCodeOf(result) ?? undefined }), result.durationMs);
   const verdict = classifyAttempt(result, deps.delivery.retryAfterMaxMs, now(), retryRuleOf(profile, custom));
   deps.log?.info('attempt', {

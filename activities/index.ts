@@ -9,7 +9,6 @@ import { cacheActiveKey } from '../src/crypto/signing-keys';
 import { SigningKeysRepository } from '../src/repositories/signing-keys-repository';
 import { DeliveryAttemptsRepository } from '../src/repositories/delivery-attempts-repository';
 import { WebhooksRepository } from '../src/repositories/webhooks-repository';
-import { SendGatesRepository } from '../src/repositories/send-gates-repository';
 import { failDelivery } from './complete-delivery';
 import { awaitDeliveryFinished, nextInLine, type DeliveryLineDeps } from './delivery-line';
 import { deliveryOutcomeEvents } from '../src/services/publish-operational-event';
@@ -53,7 +52,6 @@ export function createActivities({ pool, config, workflows, send, connectors = [
   const deps: DeliveryActivityDeps = {
     deliveries,
     webhooks: new WebhooksRepository(pool),
-    gates: new SendGatesRepository(pool),
     secretBox,
     signingKeys: cacheActiveKey(() => signingKeys.active()),
     send,
@@ -73,9 +71,6 @@ export function createActivities({ pool, config, workflows, send, connectors = [
       finished(status, latencyMs) {
         metrics.deliveriesFinished.inc({ status });
         if (latencyMs !== undefined) metrics.deliveryLatency.observe(latencyMs / 1000);
-      },
-      throttled() {
-        metrics.throttledWaits.inc();
       },
     },
     // Best effort: a lost operational event must not fail the delivery it reports on.
@@ -117,7 +112,6 @@ export function createActivities({ pool, config, workflows, send, connectors = [
         workflowId: workflowIdOf(info),
         attempt: (input.attemptNumberBase ?? 0) + info.attempt,
         timeoutMs: input.requestTimeoutMs,
-        throttle: input.throttle,
       });
     },
     async failDelivery(input) {

@@ -28,7 +28,6 @@ import { retentionScenario } from './scenarios/retention';
 import { orderedScenario } from './scenarios/ordered';
 import { costScenario } from './scenarios/cost';
 import { resumeScenario } from './scenarios/resume';
-import { throttledScenario } from './scenarios/throttled';
 
 const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   ingest: ingestScenario,
@@ -40,7 +39,6 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<ScenarioResult>> = {
   ordered: orderedScenario,
   cost: costScenario,
   resume: resumeScenario,
-  throttled: throttledScenario,
   memory: memoryScenario,
 };
 
@@ -60,11 +58,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --memory-pending N      deliveries pending in backoff for the memory scenario (default 10000; smoke 200)
   --memory-webhooks N     webhooks the memory scenario's events fan out to (default 10)
   --memory-timeout S      longest wait for them to have had their first attempt (default 480)
-  --ordered-count N       deliveries per webhook in the ordered and throttled scenarios (default 300; smoke 20)
+  --ordered-count N       deliveries per webhook in the ordered scenario (default 300; smoke 20)
   --resume-held N         deliveries held by a pause, then resumed, in the resume scenario, and as many
                           unpaused to compare (default 2000; smoke 10)
-  --throttled-rate N      the throttled scenario's rate_limit, per second (default 50; smoke 10)
-  --throttled-backlog N   deliveries queued on the throttled webhook beside the healthy one (default 10000; smoke 200)
   --temporal-runs N       no-op workflows for the Temporal limit (default 1500; smoke 60)
   --temporal-concurrency N  in flight at once (default 30)
   --http-concurrency N    concurrency of the HTTP limit (default 200 = WORKER_MAX_CONCURRENT_ACTIVITIES)
@@ -97,8 +93,6 @@ function parseArgs(argv: string[]): Options {
     memoryTimeoutS: smoke ? 60 : 480,
     orderedCount: smoke ? 20 : 300,
     resumeHeld: smoke ? 10 : 2000,
-    throttledRate: smoke ? 10 : 50,
-    throttledBacklog: smoke ? 200 : 10_000,
     temporalRuns: smoke ? 30 : 1500,
     temporalConcurrency: 30,
     httpConcurrency: 200,
@@ -146,8 +140,6 @@ function parseArgs(argv: string[]): Options {
       case '--memory-timeout': o.memoryTimeoutS = num(val(), flag); break;
       case '--ordered-count': o.orderedCount = Math.round(num(val(), flag)); break;
       case '--resume-held': o.resumeHeld = Math.round(num(val(), flag)); break;
-      case '--throttled-rate': o.throttledRate = Math.round(num(val(), flag)); break;
-      case '--throttled-backlog': o.throttledBacklog = Math.round(num(val(), flag)); break;
       case '--temporal-runs': o.temporalRuns = Math.round(num(val(), flag)); break;
       case '--temporal-concurrency': o.temporalConcurrency = Math.round(num(val(), flag)); break;
       case '--http-concurrency': o.httpConcurrency = Math.round(num(val(), flag)); break;

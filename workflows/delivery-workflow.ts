@@ -5,7 +5,6 @@ import {
   CancellationScope,
   condition,
   log,
-  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -14,7 +13,6 @@ import {
 import type { EngineActivities } from '../src/domain/activity-contracts';
 import type { DeliveryWorkflowInput } from '../src/domain/delivery-input';
 import { DeliveryStatus } from '../src/domain/statuses';
-import { WAKE_AHEAD_MS } from '../src/domain/send-gate';
 import { BOOKKEEPING_OPTIONS } from './bookkeeping';
 import { deliveryProgressQuery, recheckSignal, retryNowSignal } from './definitions';
 import { deliveryRetryPolicy } from './retry-policy';
@@ -32,8 +30,6 @@ export interface DeliveryWorkflowResult {
 const ATTEMPT_OVERHEAD_MS = 10_000;
 /** A held delivery looks at its webhook again this often, in case a release signal was missed. */
 const HELD_RECHECK = '1 minute';
-/** Marks the histories of deliveries that waited for their webhook's rate on a timer. */
-export const THROTTLE_PATCH = 'throttled-attempts';
 
 /**
  * One delivery of one event to one webhook. The attempt activity signs and
@@ -41,9 +37,6 @@ export const THROTTLE_PATCH = 'throttled-attempts';
  * retry policy cannot: a paused webhook holds the delivery (no attempt is
  * spent), and a recheck or retry-now interrupts a backoff. After an
  * interruption the schedule carries on from the attempts already made.
- * A throttled webhook's attempt that finds its slot far off ends as
- * `throttled`: the workflow sleeps on a durable timer until just before the
- * slot and tries again holding it; such a wait spends no attempt.
  */
 export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<DeliveryWorkflowResult> {
   const firstAttemptNumber = input.firstAttemptNumber ?? 1;
@@ -52,8 +45,6 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   let wakeups = 0;
   let held = false;
   let attemptsMade = 0;
-  /** The gate slot reserved by the last throttled try. */
-  let slot: number | null = null;
   setHandler(recheckSignal, () => void wakeups++);
   setHandler(retryNowSignal, () => void wakeups++);
   setHandler(deliveryProgressQuery, () => ({ held, attemptsMade }));
@@ -77,7 +68,6 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
             deliveryId: input.deliveryId,
             attemptNumberBase: firstAttemptNumber + attemptsMade - 1,
             requestTimeoutMs: input.requestTimeoutMs,
-            throttle: { slot },
           },
         ]),
       )
@@ -97,15 +87,6 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
         attemptsMade = outcome.attemptsMade - (firstAttemptNumber - 1);
         await condition(() => wakeups !== seen, HELD_RECHECK);
         held = false;
-        continue;
-      }
-      if (outcome.status === 'throttled') {
-        // The webhook's rate: nothing was sent. Sleep until just before the reserved slot (a pause,
-        // cancellation or retry-now wakes it early: the next try holds the slot and decides).
-        patched(THROTTLE_PATCH);
-        attemptsMade = outcome.attemptsMade - (firstAttemptNumber - 1);
-        slot = outcome.slot;
-        await condition(() => wakeups !== seen, Math.max(1, outcome.waitMs - WAKE_AHEAD_MS));
         continue;
       }
       result = 'statusCode' in outcome ? outcome : { status: outcome.status, error: outcome.reason };

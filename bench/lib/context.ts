@@ -24,9 +24,6 @@ export interface Options {
   orderedCount: number;
   /** Deliveries held by a pause and then resumed (and as many unpaused) in the resume scenario. */
   resumeHeld: number;
-  /** The throttled scenario's `rate_limit` per second, and the backlog queued beside the healthy webhook. */
-  throttledRate: number;
-  throttledBacklog: number;
   temporalRuns: number;
   temporalConcurrency: number;
   httpConcurrency: number;

@@ -10,7 +10,6 @@ import type { PendingDispatch } from '../domain/pending-dispatch';
 import { OutboxRepository } from '../repositories/outbox-repository';
 import { listenForOutbox } from '../repositories/outbox-wake';
 import type { DispatchWindow } from './dispatch-window';
-import { holdBackThrottled } from './throttled-dispatch';
 
 export interface DispatcherOptions {
   pool: Pool;
@@ -87,11 +86,9 @@ export class OutboxDispatcher {
     const repo = new OutboxRepository(this.opts.pool);
     const { window } = this.opts;
     const limit = window ? Math.min(this.opts.batchSize, window.free()) : this.opts.batchSize;
-    const claimed = limit > 0 ? await repo.claimUndispatched(limit, CLAIM_MS) : [];
-    // A throttled webhook's backlog beyond what its gate will take soon stays in the outbox.
-    const { rows, deferred } = await holdBackThrottled(this.opts.pool, claimed);
+    const rows = limit > 0 ? await repo.claimUndispatched(limit, CLAIM_MS) : [];
     const controllersDue = await new ControllerOutboxRepository(this.opts.pool).anyDue();
-    if (rows.length === 0 && !controllersDue) return { dispatched: deferred, failed: 0, limit };
+    if (rows.length === 0 && !controllersDue) return { dispatched: 0, failed: 0, limit };
     let client: Client;
     try {
       client = await this.opts.temporal();
@@ -131,8 +128,7 @@ export class OutboxDispatcher {
     await repo.markDispatched(started);
     await repo.releaseClaims(failed);
     if (controllersDue) await this.startControllers(client);
-    // Deferred rows count as progress: the drain goes on to the rows behind them.
-    return { dispatched: started.length + deferred, failed: failed.length, limit };
+    return { dispatched: started.length, failed: failed.length, limit };
   }
 
   private startWorkflow(client: Client, row: PendingDispatch): Promise<void> {

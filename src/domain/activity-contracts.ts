@@ -55,11 +55,6 @@ export interface DeliverAttemptInput {
   attemptNumberBase?: number;
   /** The receiver's time limit fixed when the delivery was dispatched. */
   requestTimeoutMs?: number;
-  /**
-   * Set by workflows that wait out a `throttled` result (absent in histories from before
-   * throttling, whose webhooks had no rate); `slot` is the gate slot an earlier try reserved.
-   */
-  throttle?: { slot: number | null };
 }
 
 /** How a delivery attempt ended when it did not throw. */
@@ -68,12 +63,7 @@ export type AttemptResult =
   | { status: typeof DeliveryStatus.Cancelled; reason: string }
   | { status: DeliveryStatus; reason: 'already finished' }
   /** The webhook is paused: nothing was sent, and no attempt was spent. */
-  | { status: 'held'; attemptsMade: number }
-  /**
-   * The webhook's rate: nothing was sent and no attempt spent; try again at `slot` (epoch ms),
-   * which is reserved for it, `waitMs` after this try ended.
-   */
-  | { status: 'throttled'; slot: number; waitMs: number; attemptsMade: number };
+  | { status: 'held'; attemptsMade: number };
 
 /** A delivery in the line of a `fifo` webhook: its place, its workflow id and its workflow's input. */
 export interface LineEntry {

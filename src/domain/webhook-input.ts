@@ -2,7 +2,6 @@ import type { SignatureScheme } from './signature-schemes';
 import type { CustomProfileJson } from './custom-profile';
 import type { DeliveryOrdering } from './delivery-ordering';
 import type { ProfileName } from './profiles';
-import type { RateLimitJson } from './rate-limit';
 import type { EndpointAuth } from './endpoint-auth';
 
 /**
@@ -31,8 +30,6 @@ export interface WebhookSettingsInput {
   max_attempts?: number | null;
   timeout_ms?: number | null;
   ordering?: DeliveryOrdering;
-  /** Null removes the limit. */
-  rate_limit?: RateLimitJson | null;
   /** How the receiver authenticates the engine; null (in a change) removes it. */
   auth?: EndpointAuth | null;
 }

@@ -75,11 +75,6 @@ export function createMetrics(opts: { defaultMetrics?: boolean; eventTypes?: rea
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    throttledWaits: new Counter({
-      name: 'hookline_delivery_throttled_waits_total',
-      help: 'Attempts of throttled webhooks that found their slot far off and left the wait to a durable workflow timer',
-      registers,
-    }),
     deliveryLatency: new Histogram({
       name: 'hookline_delivery_latency_seconds',
       help: 'From the event being accepted to its delivery succeeding',

@@ -78,11 +78,6 @@ export class DeliveryAttemptsRepository {
     return rows[0]?.payload ?? payload;
   }
 
-  /** A throttled delivery waits for its webhook's rate: its next request may go at `until` (shown as `throttled_until`). */
-  async markThrottled(id: string, until: Date): Promise<void> {
-    await this.db.query(`UPDATE deliveries SET throttled_until = $2 WHERE id = $1 AND status = $3`, [id, until, DeliveryStatus.Pending]);
-  }
-
   async progress(id: string): Promise<{ status: DeliveryStatus; attemptCount: number } | undefined> {
     const { rows } = await this.db.query('SELECT status, attempt_count FROM deliveries WHERE id = $1', [id]);
     return rows[0] && { status: rows[0].status, attemptCount: rows[0].attempt_count };
@@ -96,7 +91,7 @@ export class DeliveryAttemptsRepository {
     await this.db.query(
       `WITH ${INSERT_ATTEMPT}, touched AS (
          UPDATE deliveries SET attempt_count = GREATEST(attempt_count, $3), last_status_code = $5, last_error = $8,
-                throttled_until = NULL, updated_at = now()
+                updated_at = now()
          WHERE id IN (SELECT delivery_id FROM inserted)
          RETURNING webhook_id
        )
@@ -122,7 +117,7 @@ export class DeliveryAttemptsRepository {
                 last_error = CASE WHEN n.fresh THEN NULL ELSE d.last_error END,
                 status = CASE WHEN d.status = $18 AND d.workflow_id = $17 THEN $19 ELSE d.status END,
                 completed_at = CASE WHEN d.status = $18 AND d.workflow_id = $17 THEN now() ELSE d.completed_at END,
-                throttled_until = NULL, updated_at = now()
+                updated_at = now()
            FROM (SELECT EXISTS (SELECT 1 FROM inserted) AS fresh) n
           WHERE d.id = $2 AND (n.fresh OR (d.status = $18 AND d.workflow_id = $17))
          -- now() is this transaction's start: a completion made by another one has another time.

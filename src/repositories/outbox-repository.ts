@@ -3,7 +3,6 @@ import { profileOf, type ProfileName } from '../domain/profiles';
 import { FIFO_ORDERING } from '../domain/delivery-ordering';
 import { DeliveryStatus, WebhookStatus } from '../domain/statuses';
 import type { PendingDispatch } from '../domain/pending-dispatch';
-import type { RateLimit } from '../domain/rate-limit';
 import { PENDING_DELIVERY } from './sql-literal';
 
 /** Notified inside the inserting transaction, so a listener hears of rows only once they are committed. */
@@ -34,9 +33,6 @@ export const toPendingDispatch = (r: {
   sequence: r.sequence === null || r.sequence === undefined ? null : Number(r.sequence),
 });
 
-/** A claimed outbox row, with its webhook's `rate_limit` (the dispatcher holds back a throttled webhook's backlog). */
-export type ClaimedDispatch = PendingDispatch & { rateLimit: RateLimit | null };
-
 /** The custom settings fixed with the profile: taken from the webhook (`w`) with it, kept with it after (the SET reads the old `d.profile`). */
 export const FIXED_CUSTOM_PROFILE = 'CASE WHEN d.profile IS NULL THEN w.custom_profile ELSE d.custom_profile END';
 
@@ -61,7 +57,7 @@ export class OutboxRepository {
    * (A pause that lands between this claim and the start is caught by the
    * attempt itself, which holds when it finds the webhook paused.)
    */
-  async claimUndispatched(limit: number, claimMs: number): Promise<ClaimedDispatch[]> {
+  async claimUndispatched(limit: number, claimMs: number): Promise<PendingDispatch[]> {
     const { rows } = await this.db.query(
       `WITH due AS (
          SELECT d.id FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
@@ -79,14 +75,11 @@ export class OutboxRepository {
        FROM due, events e, webhooks w
        WHERE d.id = due.id AND e.id = d.event_id AND w.id = d.webhook_id
        RETURNING d.id, d.workflow_id, d.webhook_id, d.event_id, e.type AS event_type, d.first_attempt_number,
-                 w.max_attempts, w.timeout_ms, d.profile, d.sequence, d.created_at, w.rate_limit_count, w.rate_limit_period_ms`,
+                 w.max_attempts, w.timeout_ms, d.profile, d.sequence, d.created_at`,
       [limit, claimMs, WebhookStatus.Active],
     );
     rows.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return rows.map((r) => ({
-      ...toPendingDispatch(r),
-      rateLimit: r.rate_limit_count === null ? null : { count: r.rate_limit_count, periodMs: r.rate_limit_period_ms },
-    }));
+    return rows.map(toPendingDispatch);
   }
 
   /** Fixes the profile of an undispatched delivery about to be started outside the outbox (a release); returns it. */

@@ -4,7 +4,6 @@ import { DEFAULT_SIGNATURE_SCHEME, type SignatureScheme } from '../crypto/signat
 import { generateWebhookSecret } from '../crypto/webhook-signature';
 import { DEFAULT_DELIVERY_ORDERING } from '../domain/delivery-ordering';
 import type { Tenant, Webhook } from '../domain/models';
-import { rateLimitFromJson } from '../domain/rate-limit';
 import { PROFILES, takesSignatureScheme, type ProfileName } from '../domain/profiles';
 import type { NewWebhookInput, WebhookChanges } from '../domain/webhook-input';
 import { TenantsRepository } from '../repositories/tenants-repository';
@@ -116,7 +115,7 @@ export async function createWebhook(deps: WebhookDeps, tenant: Tenant, input: Ne
       maxAttempts: input.max_attempts ?? null,
       timeoutMs: input.timeout_ms ?? null,
       ordering: input.ordering ?? DEFAULT_DELIVERY_ORDERING,
-      rateLimit: input.rate_limit ? rateLimitFromJson(input.rate_limit) : null,
+      rateLimit: null,
       secretEncrypted: secret === null ? null : deps.secretBox.seal(secret),
       authSealed: input.auth ? sealAuth(deps.secretBox, input.auth) : null,
     });
@@ -148,7 +147,7 @@ export function listWebhooks(deps: Pick<WebhookDeps, 'pool'>, tenant: Tenant, qu
  */
 export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' | 'secretBox'>, tenant: Tenant, id: string, changes: WebhookChanges) {
   const repo = new WebhooksRepository(deps.pool);
-  const { profile, custom_profile, signature, config, max_attempts, timeout_ms, headers, rate_limit, auth, ...fields } = changes;
+  const { profile, custom_profile, signature, config, max_attempts, timeout_ms, headers, auth, ...fields } = changes;
   let signatureScheme = signature;
   let customProfile: Webhook['customProfile'] | undefined;
   const needsCurrent = profile !== undefined || signature !== undefined || custom_profile !== undefined || changes.headers !== undefined;
@@ -191,7 +190,6 @@ export async function updateWebhook(deps: Pick<WebhookDeps, 'pool' | 'targets' |
       payload: config && { includeResource: config.include_resource, fields: config.fields },
       maxAttempts: max_attempts,
       timeoutMs: timeout_ms,
-      rateLimit: rate_limit === undefined ? undefined : rate_limit && rateLimitFromJson(rate_limit),
       authSealed: auth === undefined ? undefined : auth && sealAuth(deps.secretBox, auth),
     });
     if (!updated) throw new NotFoundError('Webhook', id);

@@ -16,7 +16,6 @@ const webhook = {
   max_attempts: null,
   timeout_ms: null,
   ordering: 'none',
-  rate_limit: null,
   status: 'active',
   failure_count: 0,
   disabled_reason: null,

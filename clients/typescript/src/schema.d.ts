@@ -1228,12 +1228,6 @@ export interface components {
              * @enum {string}
              */
             ordering: "none" | "fifo";
-            /** @description Its request ceiling across all workers, retries included; `null`: none. */
-            rate_limit: ({
-                per_second: number;
-            } | {
-                per_minute: number;
-            }) | null;
             /** @enum {string} */
             status: "active" | "paused" | "disabled";
             failure_count: number;
@@ -1327,12 +1321,6 @@ export interface components {
              * @enum {string}
              */
             ordering: "none" | "fifo";
-            /** @description Its request ceiling across all workers, retries included; `null`: none. */
-            rate_limit: ({
-                per_second: number;
-            } | {
-                per_minute: number;
-            }) | null;
             /** @enum {string} */
             status: "active" | "paused" | "disabled";
             failure_count: number;
@@ -1409,8 +1397,6 @@ export interface components {
             workflow_id: string;
             /** @description Its place in its webhook’s line (`ordering: "fifo"`): deliveries go in this order. `null` when the webhook was not `fifo` as the event was accepted. */
             sequence: number | null;
-            /** @description While it waits for its webhook’s `rate_limit`: when its next request may go. `null` otherwise. */
-            throttled_until: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1438,8 +1424,6 @@ export interface components {
             workflow_id: string;
             /** @description Its place in its webhook’s line (`ordering: "fifo"`): deliveries go in this order. `null` when the webhook was not `fifo` as the event was accepted. */
             sequence: number | null;
-            /** @description While it waits for its webhook’s `rate_limit`: when its next request may go. `null` otherwise. */
-            throttled_until: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1855,12 +1839,6 @@ export interface components {
              * @enum {string}
              */
             ordering?: "none" | "fifo";
-            /** @description At most N requests to it in any one-second (`per_second`, 1 to 1000) or one-minute (`per_minute`, 1 to 60000) window, across all workers, retries included; the excess waits. `null`: no limit. */
-            rate_limit?: ({
-                per_second: number;
-            } | {
-                per_minute: number;
-            }) | null;
             /** @description The signing secret instead of a generated one. Under `argyle`: any 1 to 256 printable ASCII characters, and optional (without it, requests are unsigned). Under the other profiles: a Standard Webhooks secret, `whsec_` followed by standard base64 of 24 to 64 random bytes; a weaker one is refused. */
             secret?: string;
         };
@@ -1966,12 +1944,6 @@ export interface components {
              * @enum {string}
              */
             ordering?: "none" | "fifo";
-            /** @description At most N requests to it in any one-second (`per_second`, 1 to 1000) or one-minute (`per_minute`, 1 to 60000) window, across all workers, retries included; the excess waits. `null`: no limit. */
-            rate_limit?: ({
-                per_second: number;
-            } | {
-                per_minute: number;
-            }) | null;
         };
         RecoverRequest: {
             /** @description Failed deliveries created from here (inclusive). */

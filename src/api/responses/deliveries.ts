@@ -24,9 +24,6 @@ export const deliveryResponse = z.strictObject({
     .int()
     .nullable()
     .meta({ description: 'Its place in its webhook’s line (`ordering: "fifo"`): deliveries go in this order. `null` when the webhook was not `fifo` as the event was accepted.' }),
-  throttled_until: timestamp
-    .nullable()
-    .meta({ description: 'While it waits for its webhook’s `rate_limit`: when its next request may go. `null` otherwise.' }),
   created_at: timestamp,
   updated_at: timestamp,
   completed_at: timestamp.nullable(),

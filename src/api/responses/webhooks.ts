@@ -43,10 +43,6 @@ export const webhookResponse = z.strictObject({
   max_attempts: z.number().int().nullable().meta({ description: 'Attempts in all per delivery; `null` uses `RETRY_MAXIMUM_ATTEMPTS`.' }),
   timeout_ms: z.number().int().nullable().meta({ description: 'How long its receiver has to answer; `null` uses `DELIVERY_TIMEOUT_MS`.' }),
   ordering: z.enum(DELIVERY_ORDERINGS).meta({ description: '`fifo`: one delivery at a time, in the order the events were accepted; `none`: side by side.' }),
-  rate_limit: z
-    .union([z.strictObject({ per_second: z.number().int() }), z.strictObject({ per_minute: z.number().int() })])
-    .nullable()
-    .meta({ description: 'Its request ceiling across all workers, retries included; `null`: none.' }),
   status: z.enum(Object.values(WebhookStatus)),
   failure_count: z.number().int(),
   disabled_reason: z.string().nullable(),

@@ -9,7 +9,6 @@ import { customProfileSettings } from '../custom-profile-schema';
 import { eventSelector } from './event-types';
 import { cursor, isoDate, limit, profileName } from './fields';
 import { DELIVERY_ORDERINGS } from '../../domain/delivery-ordering';
-import { RATE_LIMIT_MAX } from '../../domain/rate-limit';
 
 const webhookUrl = z
   .string()
@@ -169,22 +168,6 @@ const ordering = z.enum(DELIVERY_ORDERINGS, { error: `must be one of ${DELIVERY_
     '`fifo`: its deliveries are attempted one at a time, in the order their events were accepted; while the head waits in backoff, the ones behind it wait. `none` (the default): side by side.',
 });
 
-const rateCount = (max: number) =>
-  z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
-
-const rateLimit = z
-  .union(
-    [
-      z.strictObject({ per_second: rateCount(RATE_LIMIT_MAX.perSecond) }),
-      z.strictObject({ per_minute: rateCount(RATE_LIMIT_MAX.perMinute) }),
-    ],
-    { error: 'must be {"per_second": N} or {"per_minute": N}' },
-  )
-  .nullable()
-  .meta({
-    description: `At most N requests to it in any one-second (\`per_second\`, 1 to ${RATE_LIMIT_MAX.perSecond}) or one-minute (\`per_minute\`, 1 to ${RATE_LIMIT_MAX.perMinute}) window, across all workers, retries included; the excess waits. \`null\`: no limit.`,
-  });
-
 /** Printable text without control characters: what may go into a header once encoded. */
 const credentialText = (max: number) =>
   z
@@ -233,7 +216,6 @@ const webhookSettings = {
   max_attempts: maxAttempts.optional(),
   timeout_ms: timeoutMs.optional(),
   ordering: ordering.optional(),
-  rate_limit: rateLimit.optional(),
 };
 
 export const createWebhookBody = z.strictObject({
@@ -259,7 +241,7 @@ export const updateWebhookBody = z
   })
   .refine(
     (b) => Object.keys(b).length > 0,
-    'must change at least one of name, url, events, headers, profile, custom_profile, signature, config, max_attempts, timeout_ms, ordering, rate_limit, auth',
+    'must change at least one of name, url, events, headers, profile, custom_profile, signature, config, max_attempts, timeout_ms, ordering, auth',
   )
   .meta({ minProperties: 1, description: 'The fields to change; at least one.' });
 

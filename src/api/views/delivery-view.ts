@@ -16,7 +16,6 @@ export function deliveryView(d: Delivery): DeliveryResponse {
     profile: d.profile,
     workflow_id: d.workflowId,
     sequence: d.sequence,
-    throttled_until: d.throttledUntil?.toISOString() ?? null,
     created_at: d.createdAt.toISOString(),
     updated_at: d.updatedAt.toISOString(),
     completed_at: d.completedAt?.toISOString() ?? null,

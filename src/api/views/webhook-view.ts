@@ -2,7 +2,6 @@ import type { WebhookCreatedResponse, WebhookResponse } from '../responses/webho
 import type { Webhook } from '../../domain/models';
 import { takesSignatureScheme } from '../../domain/profiles';
 import { customProfileToJson } from '../../domain/custom-profile';
-import { rateLimitToJson } from '../../domain/rate-limit';
 
 /**
  * A webhook as the API shows it, typed from its response schema (which the
@@ -27,7 +26,6 @@ export function webhookView(w: Webhook): WebhookResponse {
     max_attempts: w.maxAttempts,
     timeout_ms: w.timeoutMs,
     ordering: w.ordering,
-    rate_limit: w.rateLimit && rateLimitToJson(w.rateLimit),
     status: w.status,
     failure_count: w.failureCount,
     disabled_reason: w.disabledReason,
